@@ -19,15 +19,18 @@ export interface HttpAgentOptions {
 
 export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
   const connect: Record<string, unknown> = { timeout: options.connectTimeoutMs ?? 10_000 };
-  if (options.localAddress) connect.localAddress = options.localAddress;
   if (options.tls) {
     for (const [key, value] of Object.entries(options.tls)) if (value !== undefined && value !== '') connect[key] = value;
   }
   return new Agent({
     connect,
+    // undici passes its own localAddress to every connect, so it must be set here, not in `connect`
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
     keepAliveTimeout: options.keepAliveTimeoutMs ?? 60_000,
     keepAliveMaxTimeout: 600_000,
-    connections: options.connections ?? 4,
+    // one socket per origin unless asked: undici would otherwise open a second one for the
+    // request that follows a response it has not finished releasing, defeating keep-alive
+    connections: options.connections ?? 1,
     // our own deadline (timeoutMs) governs; these only stop sockets hanging forever
     headersTimeout: 300_000,
     bodyTimeout: 300_000,

@@ -55,7 +55,8 @@ export async function withRetries<T>(task: (attempt: number) => Promise<T>, opti
       return await task(attempt);
     } catch (thrown) {
       const err = toDdnsError(thrown);
-      if (err.code === 'EABORTED' || options.signal?.aborted) throw err;
+      if (options.signal?.aborted) throw abortReason(options.signal);
+      if (err.code === 'EABORTED') throw err;
       const unlimited = options.retries < 0;
       if (!isRetryable(err) || (!unlimited && attempt >= options.retries)) throw err;
       const delay = options.delayFor?.(err, attempt + 1) ?? backoffDelay(attempt + 1, options.policy);

@@ -1,0 +1,38 @@
+/**
+ * `dyndns2-account`: a DynDNS2 server and its login (in Node-RED's encrypted
+ * credential store), shared by every `dyndns2-update` node that uses it. It owns
+ * the one keep-alive HTTP agent for that server.
+ */
+import type { Node, NodeAPI, NodeDef } from 'node-red';
+import type { Dyndns2Credentials, Dyndns2AccountNode } from './shared/account-types';
+import { fingerprint } from '../core/state';
+import { accountResources } from './shared/account';
+
+interface Dyndns2AccountDef extends NodeDef {
+  server?: string;
+  preset?: string;
+  dualStack?: string;
+  tls?: string;
+}
+
+export = function register(RED: NodeAPI): void {
+  function Dyndns2AccountNode(this: Node<Dyndns2Credentials>, def: Dyndns2AccountDef) {
+    RED.nodes.createNode(this, def);
+    const node = this as Dyndns2AccountNode;
+    node.server = String(def.server ?? '').trim();
+    node.dualStack = def.dualStack || 'combined';
+    // DynDNS2 servers expect one client at a time per account
+    node.resources = accountResources(RED, def.tls, 1);
+    node.identity = fingerprint(node.server, node.dualStack, node.credentials?.username, node.credentials?.password);
+    node.on('close', (_removed: boolean, done: () => void) => {
+      void node.resources.close().then(done, done);
+    });
+  }
+
+  RED.nodes.registerType<Node<Dyndns2Credentials>, Dyndns2AccountDef, object, Dyndns2Credentials>('dyndns2-account', Dyndns2AccountNode, {
+    credentials: {
+      username: { type: 'text' },
+      password: { type: 'password' },
+    },
+  });
+};

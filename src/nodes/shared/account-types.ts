@@ -1,0 +1,26 @@
+import type { Node } from 'node-red';
+import type { AccountResources } from './account';
+
+export interface AliyunCredentials {
+  accessKeyId?: string;
+  accessKeySecret?: string;
+}
+
+export interface AliyunAccountNode extends Node<AliyunCredentials> {
+  endpoint: string;
+  resources: AccountResources;
+  /** changes when the endpoint or the keys change, resetting the updaters' state */
+  identity: string;
+}
+
+export interface Dyndns2Credentials {
+  username?: string;
+  password?: string;
+}
+
+export interface Dyndns2AccountNode extends Node<Dyndns2Credentials> {
+  server: string;
+  dualStack: string;
+  resources: AccountResources;
+  identity: string;
+}

@@ -1,0 +1,153 @@
+/**
+ * Well-known DynDNS2 providers for the `dyndns2-account` editor: the update URL
+ * and how each takes IPv6. Every entry was checked against the public source
+ * named beside it; providers whose DynDNS2 endpoint could not be confirmed are
+ * left out (FreeDNS/afraid.org: its current dynamic interface is a token URL
+ * with its own answers; DuckDNS: not DynDNS2; Google Domains: shut down).
+ */
+import type { DualStackMode } from './types';
+
+export interface Dyndns2Preset {
+  id: string;
+  label: string;
+  /** update URL, as `dyndns2-account.server` takes it */
+  server: string;
+  /** how the provider takes both families; only meaningful when `ipv6` is true */
+  dualStack: DualStackMode;
+  /** false: only IPv4 updates through this endpoint were confirmed */
+  ipv6: boolean;
+  /** what to put in the credentials and any quirk, for the editor */
+  note: string;
+  /** the provider's own page about its update protocol, where one was seen */
+  docs?: string;
+}
+
+export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
+  {
+    // URL, and "A and AAAA hostnames updated individually or dual-stacked": https://noip.com/integrate/request
+    // parameter name myipv6 as sent to this endpoint by github.com/scopedog/noip-duc-ipv6-freebsd (noip-duc-ipv6.sh);
+    // the excerpt of No-IP's own page that could be read did not name the IPv6 parameter
+    id: 'noip',
+    label: 'No-IP',
+    server: 'https://dynupdate.no-ip.com/nic/update',
+    dualStack: 'myipv6',
+    ipv6: true,
+    note: 'User name: your No-IP account e-mail (or a DDNS key user name); password: its password or DDNS key.',
+    docs: 'https://www.noip.com/integrate/request',
+  },
+  {
+    // URL and Basic auth: https://www.dynu.com/DynamicDNS/IP-Update-Protocol
+    // myipv6: https://github.com/openwrt/packages/pull/4712, https://github.com/troglobit/inadyn/issues/478,
+    // https://github.com/ddclient/ddclient/issues/475 (all citing Dynu's protocol page)
+    id: 'dynu',
+    label: 'Dynu',
+    server: 'https://api.dynu.com/nic/update',
+    dualStack: 'myipv6',
+    ipv6: true,
+    note:
+      'User name and password (or its MD5) of your Dynu account. An IPv6-only update leaves out myip, and Dynu then sets the A record to the address the request came from.',
+    docs: 'https://www.dynu.com/DynamicDNS/IP-Update-Protocol',
+  },
+  {
+    // URL: https://help.dyn.com/remote-access-api/perform-update
+    // myip=V4,V6 in one request (a single-family request drops the other record):
+    // https://github.com/openwrt/packages/issues/17875, https://github.com/ddclient/ddclient/issues/475
+    id: 'dyn',
+    label: 'Dyn (dyndns.org)',
+    server: 'https://members.dyndns.org/nic/update',
+    dualStack: 'combined',
+    ipv6: true,
+    note: 'User name: your Dyn account; password: the updater client key.',
+    docs: 'https://help.dyn.com/remote-access-api/perform-update/',
+  },
+  {
+    // URL with system=dyndns: https://github.com/openwrt/packages/issues/24111, http://help.ovh.co.uk/DynDns
+    // IPv6 through the same myip= parameter ("la nouvelle adresse IPv4 ou IPv6"): https://github.com/ovh/docs/pull/6337
+    id: 'ovh',
+    label: 'OVHcloud DynHost',
+    server: 'https://www.ovh.com/nic/update?system=dyndns',
+    dualStack: 'separate',
+    ipv6: true,
+    note: 'User name: the DynHost identifier (domain-suffix); password: its password. One DynHost per record.',
+    docs: 'http://help.ovh.co.uk/DynDns',
+  },
+  {
+    // URL and myip=V4,V6 example from Strato's FAQ, quoted in https://github.com/qdm12/ddns-updater/issues/116;
+    // URL also in https://support.lancom-systems.com/knowledge/display/KBEN/ (Strato DynDNS action table)
+    id: 'strato',
+    label: 'STRATO',
+    server: 'https://dyndns.strato.com/nic/update',
+    dualStack: 'combined',
+    ipv6: true,
+    note: 'User name: the domain (e.g. example.de); password: the DynDNS password set in the STRATO customer login.',
+    docs: 'https://www.strato.com/faq/en_us/domain/this-is-how-easy-it-is-to-set-up-dyndns-for-your-domains/',
+  },
+  {
+    // URL and "with the additional myipv6 parameter" (INWX's words): https://github.com/ddclient/ddclient/issues/96
+    // both families in one request, a missing one is cleared: https://github.com/astlinux-project/ddclient-curl/pull/10
+    id: 'inwx',
+    label: 'INWX',
+    server: 'https://dyndns.inwx.com/nic/update',
+    dualStack: 'myipv6',
+    ipv6: true,
+    note: 'User name and password of the DynDNS account created in the INWX web interface.',
+  },
+  {
+    // URL and Basic auth: https://dyndns.variomedia.de ("myip=127.0.0.1,::1" for both families)
+    id: 'variomedia',
+    label: 'Variomedia',
+    server: 'https://dyndns.variomedia.de/nic/update',
+    dualStack: 'combined',
+    ipv6: true,
+    note: 'User name: the e-mail address of your customer account; password: the DynDNS password from the DNS settings.',
+    docs: 'https://dyndns.variomedia.de',
+  },
+  {
+    // URL, Basic auth with the token, myipv6: https://ipv64.net/dyndns_updater_api
+    id: 'ipv64',
+    label: 'ipv64.net',
+    server: 'https://ipv64.net/nic/update',
+    dualStack: 'myipv6',
+    ipv6: true,
+    note: 'Either user name or password must be the domain update token (the other may be anything).',
+    docs: 'https://ipv64.net/dyndns_updater_api',
+  },
+  {
+    // URL and one request per family with myip=<v4> and myip=<v6>:
+    // https://gist.github.com/meineerde/689f7f8746f0424b17be36e98f273e59,
+    // https://gist.github.com/cuihaoleo/9b4fd1ff9c89eb27dcd4e666b3656ef1
+    id: 'he',
+    label: 'Hurricane Electric (dns.he.net)',
+    server: 'https://dyn.dns.he.net/nic/update',
+    dualStack: 'separate',
+    ipv6: true,
+    note: 'User name: the host name itself; password: the DDNS key of the record (give A and AAAA the same key). One host name per account.',
+  },
+  {
+    // URL with dyndns2 protocol (server carol.selfhost.de, per selfhost FAQ 113):
+    // https://github.com/ddclient/ddclient/issues/394, https://github.com/ddclient/ddclient/issues/414
+    // how it takes IPv6 could not be confirmed: IPv4 only here
+    id: 'selfhost',
+    label: 'selfHOST.de',
+    server: 'https://carol.selfhost.de/nic/update',
+    dualStack: 'separate',
+    ipv6: false,
+    note: 'User name and password of the DynDNS account from the selfHOST customer area. IPv4 updates only.',
+    docs: 'https://selfhost.de/cgi-bin/selfhost?p=faq&show=113',
+  },
+  {
+    // "We implemented the dyn.com Remote Access API ... It can only be used to update the IPv4 address":
+    // https://dynv6.com/docs/apis
+    id: 'dynv6',
+    label: 'dynv6 (IPv4 only through DynDNS2)',
+    server: 'https://dynv6.com/nic/update',
+    dualStack: 'separate',
+    ipv6: false,
+    note: "dynv6's DynDNS2 endpoint only updates IPv4; the zone's HTTP token is the password.",
+    docs: 'https://dynv6.com/docs/apis',
+  },
+];
+
+export function findPreset(id: string): Dyndns2Preset | undefined {
+  return DYNDNS2_PRESETS.find((p) => p.id === id);
+}

@@ -1,0 +1,93 @@
+/**
+ * The updater's settings, validated once per run so that a bad value fails
+ * early with ECONFIG and before anything is sent (the qdm12/ddns-updater way).
+ */
+import { DdnsError } from '../../core/errors';
+import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/retry';
+import { parseHostnames } from './input';
+import { normaliseOptions, normaliseServerUrl, validateCredentials, validateDualStack } from './request';
+import type { DualStackMode, ProviderParams, UpdateOptions } from './types';
+
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_REFRESH_DAYS = 25;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+/** 20 result lines are a few hundred bytes; anything near this is not a DynDNS2 server. */
+export const DEFAULT_MAX_BYTES = 16 * 1024;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Dyndns2Settings {
+  /** update URL or bare host; `/nic/update` is added when it has no path */
+  server: string;
+  username: string;
+  password: string;
+  /** default `combined` */
+  dualStack?: DualStackMode | string;
+  /** comma separated, or a list */
+  hostnames: string | readonly string[];
+  options?: UpdateOptions;
+  /** retries after the first attempt of a request; -1 = unlimited; default 3 */
+  retries?: number | string;
+  /** backoff between retries; tests make it tiny */
+  backoff?: BackoffPolicy;
+  /** days without a write after which the address is sent once anyway; 0 = never; default 25 */
+  refreshDays?: number | string;
+  /** work out what would be sent, send nothing */
+  dryRun?: boolean;
+  /** clock, injectable for tests */
+  now?: () => number;
+  /** deadline per HTTP request, body included; default 30 s */
+  timeoutMs?: number;
+  maxBytes?: number;
+}
+
+export interface ResolvedSettings {
+  base: URL;
+  username: string;
+  password: string;
+  mode: DualStackMode;
+  hostnames: string[];
+  params: ProviderParams;
+  retries: number;
+  backoff: BackoffPolicy;
+  /** 0 = never */
+  refreshMs: number;
+  dryRun: boolean;
+  now: () => number;
+  timeoutMs: number;
+  maxBytes: number;
+}
+
+function numberSetting(name: string, value: number | string | undefined, fallback: number): number {
+  if (value === undefined || value === null || value === '') return fallback;
+  const n = typeof value === 'number' ? value : Number(String(value).trim());
+  if (!Number.isFinite(n)) throw new DdnsError('ECONFIG', `${name} must be a number`);
+  return n;
+}
+
+export function resolveSettings(settings: Dyndns2Settings): ResolvedSettings {
+  if (!settings || typeof settings !== 'object') throw new DdnsError('ECONFIG', 'no DynDNS2 settings given');
+  const { username, password } = validateCredentials(settings.username, settings.password);
+  const retries = numberSetting('retries', settings.retries, DEFAULT_RETRIES);
+  if (!Number.isInteger(retries) || retries < -1) throw new DdnsError('ECONFIG', 'retries must be -1 (unlimited) or a whole number >= 0');
+  const refreshDays = numberSetting('refresh', settings.refreshDays, DEFAULT_REFRESH_DAYS);
+  if (refreshDays < 0) throw new DdnsError('ECONFIG', 'refresh must be 0 (never) or a number of days');
+  const timeoutMs = numberSetting('timeoutMs', settings.timeoutMs, DEFAULT_TIMEOUT_MS);
+  if (timeoutMs <= 0) throw new DdnsError('ECONFIG', 'timeoutMs must be positive');
+  const maxBytes = numberSetting('maxBytes', settings.maxBytes, DEFAULT_MAX_BYTES);
+  if (maxBytes <= 0) throw new DdnsError('ECONFIG', 'maxBytes must be positive');
+  return {
+    base: normaliseServerUrl(settings.server),
+    username,
+    password,
+    mode: validateDualStack(settings.dualStack),
+    hostnames: parseHostnames(settings.hostnames),
+    params: normaliseOptions(settings.options),
+    retries,
+    backoff: settings.backoff ?? DEFAULT_BACKOFF,
+    refreshMs: refreshDays * DAY_MS,
+    dryRun: settings.dryRun === true,
+    now: typeof settings.now === 'function' ? settings.now : Date.now,
+    timeoutMs,
+    maxBytes,
+  };
+}

@@ -1,0 +1,323 @@
+/**
+ * One DynDNS2 update run: decide which hosts need a write, send only those
+ * (in batches of at most 20), and apply each answer's policy to the hosts'
+ * remembered state. No Node-RED import: settings, an undici dispatcher and an
+ * AbortSignal come in, results and the new state go out.
+ *
+ * The rules that keep accounts out of trouble:
+ * - an address the server already has is never sent again (repeated `nochg`
+ *   gets hosts banned), except for the one keep-alive write `refreshDays` allows;
+ * - a blocked host makes no request until its configuration or credentials
+ *   change (the caller resets the state then);
+ * - after `911`/`dnserr` a host makes no request for 30 minutes;
+ * - after an account-wide answer (badauth, 911, ...) or a failed request no
+ *   further request of the same run is sent: it could only fail the same way.
+ */
+import type { Dispatcher } from 'undici';
+import { sameAddress } from '../../core/address';
+import { DdnsError, toDdnsError } from '../../core/errors';
+import { httpRequest } from '../../core/http';
+import type { RecordResult } from '../../core/result';
+import { withRetries } from '../../core/retry';
+import { normaliseState, type Dyndns2State, type HostState } from './host-state';
+import { parsePayloadAddresses } from './input';
+import { blockedError, interpretResponse, isAccountWide, retryAfterOf, verdictForHost, waitingError, type Verdict } from './policy';
+import { buildHeaders, buildUpdateUrl, planRequests, type HostWrite, type PlannedRequest } from './request';
+import { resolveSettings, type Dyndns2Settings, type ResolvedSettings } from './settings';
+import { FAMILIES, RECORD_TYPE, type Addresses, type Family } from './types';
+
+export interface UpdateHostsInput {
+  settings: Dyndns2Settings;
+  /** msg.payload: one address string, or `{ipv4, ipv6}` */
+  payload: unknown;
+  /** what the previous run returned (from node context); anything else starts clean */
+  state?: unknown;
+  /** the account's keep-alive agent; the provider owns no connection */
+  dispatcher: Dispatcher;
+  /** package version for the User-Agent */
+  version: string;
+  signal?: AbortSignal;
+  /** told before each backoff wait, e.g. for a "retrying in 8 s" status */
+  onRetry?: (err: DdnsError, attempt: number, delayMs: number) => void;
+}
+
+export interface UpdateHostsOutcome {
+  /** per host and family, in configuration order, IPv4 before IPv6 */
+  results: RecordResult[];
+  /** the state to store for the next run; hosts that succeeded keep their success even when others failed */
+  state: Dyndns2State;
+  /** HTTP requests made, retries included */
+  requests: number;
+  /** the first failure of this run, else the first host skipped because it is blocked */
+  error?: DdnsError;
+}
+
+/** What the planning step decided for one host. */
+interface HostPlan {
+  changed: Family[];
+  refresh: boolean;
+}
+
+function isRefreshDue(host: HostState, now: number, refreshMs: number): boolean {
+  if (refreshMs <= 0) return false;
+  if (host.lastWriteAt === undefined) return true;
+  return now - host.lastWriteAt >= refreshMs;
+}
+
+/**
+ * The addresses a host's write carries. In `separate` mode only what changed
+ * (or everything on a refresh). In the one-request modes both families always
+ * travel together, the missing one taken from what the server last confirmed:
+ * Dyn-style servers drop the AAAA record on a `myip=V4`-only update, and INWX
+ * clears the family a request leaves out.
+ */
+function addressesToSend(cfg: ResolvedSettings, input: Addresses, host: HostState, plan: HostPlan): Addresses {
+  if (cfg.mode === 'separate') {
+    const families = plan.refresh ? FAMILIES.filter((f) => input[f]) : plan.changed;
+    const out: Addresses = {};
+    for (const f of families) out[f] = input[f];
+    return out;
+  }
+  const out: Addresses = {};
+  const v4 = input.ipv4 ?? host.ipv4;
+  const v6 = input.ipv6 ?? host.ipv6;
+  if (v4) out.ipv4 = v4;
+  if (v6) out.ipv6 = v6;
+  return out;
+}
+
+class UpdateRun {
+  private readonly results = new Map<string, Partial<Record<Family, RecordResult>>>();
+  private readonly plans = new Map<string, HostPlan>();
+  private readonly before: Record<string, HostState>;
+  private readonly inputFamilies: Family[];
+  private firstFailure?: DdnsError;
+  private firstBlocked?: DdnsError;
+  requests = 0;
+
+  constructor(
+    private readonly cfg: ResolvedSettings,
+    private readonly input: Addresses,
+    private readonly state: Dyndns2State,
+  ) {
+    this.before = JSON.parse(JSON.stringify(state.hosts)) as Record<string, HostState>;
+    this.inputFamilies = FAMILIES.filter((f) => input[f] !== undefined);
+  }
+
+  private host(name: string): HostState {
+    let host = this.state.hosts[name];
+    if (!host) {
+      host = {};
+      this.state.hosts[name] = host;
+    }
+    return host;
+  }
+
+  private record(name: string, family: Family, result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'>): void {
+    const full: RecordResult = { name, type: RECORD_TYPE[family], ...result, value: this.input[family] };
+    const previous = this.before[name]?.[family];
+    if (previous !== undefined) full.previous = previous;
+    let entry = this.results.get(name);
+    if (!entry) {
+      entry = {};
+      this.results.set(name, entry);
+    }
+    entry[family] = full;
+  }
+
+  private fail(name: string, families: readonly Family[], error: DdnsError, message = error.message): void {
+    this.firstFailure ??= error;
+    for (const f of families) {
+      if (this.input[f] === undefined) continue;
+      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message };
+      if (error.providerCode) result.providerCode = error.providerCode;
+      this.record(name, f, result);
+    }
+  }
+
+  /** Decides per host; returns the writes that need a request. */
+  plan(): HostWrite[] {
+    const now = this.cfg.now();
+    const writes: HostWrite[] = [];
+    for (const name of this.cfg.hostnames) {
+      const host = this.state.hosts[name] ?? {};
+      if (host.blockedCode) {
+        const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
+        this.firstBlocked ??= error;
+        for (const f of this.inputFamilies) {
+          this.record(name, f, { status: 'skipped', code: error.code, providerCode: host.blockedCode, message: error.message });
+        }
+        continue;
+      }
+      if (host.waitUntil !== undefined && now < host.waitUntil) {
+        const error = waitingError(name, host.waitCode, host.waitUntil);
+        for (const f of this.inputFamilies) {
+          const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'skipped', code: error.code, message: error.message };
+          if (host.waitCode) result.providerCode = host.waitCode;
+          this.record(name, f, result);
+        }
+        continue;
+      }
+      const changed = this.inputFamilies.filter((f) => !sameAddress(host[f], this.input[f]));
+      const refresh = changed.length === 0 && isRefreshDue(host, now, this.cfg.refreshMs);
+      const plan: HostPlan = { changed, refresh };
+      const send = changed.length > 0 || refresh ? addressesToSend(this.cfg, this.input, host, plan) : {};
+      for (const f of this.inputFamilies) {
+        // a family that is not part of the write is in sync: no request for it
+        if (send[f] === undefined) this.record(name, f, { status: 'unchanged', message: 'already set; not sent' });
+      }
+      if (send.ipv4 === undefined && send.ipv6 === undefined) continue;
+      this.plans.set(name, plan);
+      writes.push({ host: name, send });
+    }
+    return writes;
+  }
+
+  dryRun(writes: readonly HostWrite[]): void {
+    for (const write of writes) {
+      const sent = FAMILIES.filter((f) => write.send[f] !== undefined);
+      for (const f of sent) {
+        if (this.input[f] !== undefined) this.record(write.host, f, { status: 'skipped', message: `dry run: would send ${this.input[f]}` });
+      }
+    }
+  }
+
+  /** Hosts of a planned request that this run has not blocked or paused in the meantime. */
+  private stillSendable(names: readonly string[]): string[] {
+    const now = this.cfg.now();
+    return names.filter((name) => {
+      const host = this.state.hosts[name];
+      return !host?.blockedCode && !(host?.waitUntil !== undefined && now < host.waitUntil);
+    });
+  }
+
+  applyVerdict(name: string, planned: PlannedRequest, verdict: Verdict, sentWithoutRequest = false): void {
+    const host = this.host(name);
+    const now = this.cfg.now();
+    if (verdict.kind === 'success') {
+      const plan = this.plans.get(name) ?? { changed: [], refresh: false };
+      for (const f of planned.families) host[f] = planned.sent[f];
+      host.lastWriteAt = now;
+      delete host.waitUntil;
+      delete host.waitCode;
+      for (const f of planned.families) {
+        if (this.input[f] === undefined) continue;
+        const wrote = verdict.providerCode === 'good' && (plan.changed.includes(f) || plan.refresh);
+        this.record(name, f, {
+          status: wrote ? 'updated' : 'unchanged',
+          code: verdict.providerCode,
+          message: wrote ? `set to ${planned.sent[f]}` : `server already had ${planned.sent[f]}`,
+        });
+      }
+      return;
+    }
+    if (verdict.kind === 'block') {
+      host.blockedCode = verdict.providerCode;
+      host.blockedAt = now;
+    } else {
+      host.waitUntil = now + verdict.waitMs;
+      host.waitCode = verdict.providerCode;
+    }
+    const message = sentWithoutRequest ? `not sent after an account-wide answer; ${verdict.error.message}` : verdict.error.message;
+    this.fail(name, planned.families, verdict.error, message);
+  }
+
+  async send(planned: readonly PlannedRequest[], dispatcher: Dispatcher, headers: Record<string, string>, input: UpdateHostsInput): Promise<void> {
+    let halt: { verdict?: Verdict; error?: DdnsError } | undefined;
+    for (const request of planned) {
+      const names = this.stillSendable(request.hostnames);
+      for (const name of request.hostnames) {
+        if (names.includes(name)) continue;
+        // blocked or paused by an earlier answer of this run (separate mode sends a host twice)
+        const host = this.state.hosts[name]!;
+        const error = host.blockedCode ? blockedError(name, host.blockedCode, host.blockedAt ?? 0) : waitingError(name, host.waitCode, host.waitUntil ?? 0);
+        for (const f of request.families) {
+          if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message });
+        }
+      }
+      if (names.length === 0) continue;
+      if (halt) {
+        for (const name of names) {
+          if (halt.verdict) this.applyVerdict(name, request, verdictForHost(halt.verdict, name), true);
+          else if (halt.error) this.fail(name, request.families, halt.error, `${name}: not sent; an earlier request of this run failed: ${halt.error.message}`);
+        }
+        continue;
+      }
+      const url = names.length === request.hostnames.length ? request.url : buildUpdateUrl(this.cfg.base, names, this.cfg.mode, request.sent, this.cfg.params);
+      try {
+        const verdicts = await withRetries(
+          async () => {
+            this.requests++;
+            const res = await httpRequest({
+              url,
+              headers,
+              dispatcher,
+              signal: input.signal,
+              timeoutMs: this.cfg.timeoutMs,
+              maxBytes: this.cfg.maxBytes,
+            });
+            return interpretResponse(res, names, this.cfg.now());
+          },
+          {
+            retries: this.cfg.retries,
+            policy: this.cfg.backoff,
+            signal: input.signal,
+            onRetry: input.onRetry,
+            delayFor: (err) => {
+              const asked = retryAfterOf(err);
+              return asked === undefined ? undefined : Math.min(asked, this.cfg.backoff.capMs);
+            },
+          },
+        );
+        names.forEach((name, i) => this.applyVerdict(name, request, verdicts[i]));
+        const accountWide = verdicts.find((v) => v.kind !== 'success' && isAccountWide(v.providerCode));
+        if (accountWide) halt = { verdict: accountWide };
+      } catch (thrown) {
+        const error = toDdnsError(thrown);
+        for (const name of names) this.fail(name, request.families, error, `${name}: ${error.message}`);
+        // a failed request (server down, timeout, garbled answer) would fail the same way for the next batch
+        halt = { error };
+      }
+    }
+  }
+
+  outcome(): UpdateHostsOutcome {
+    const results: RecordResult[] = [];
+    for (const name of this.cfg.hostnames) {
+      const entry = this.results.get(name);
+      if (!entry) continue;
+      for (const f of FAMILIES) {
+        const result = entry[f];
+        if (result) results.push(result);
+      }
+    }
+    const error = this.firstFailure ?? this.firstBlocked;
+    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests };
+    if (error) out.error = error;
+    return out;
+  }
+}
+
+/**
+ * Runs one update. Throws (before any request) only for ECONFIG settings and
+ * EBADINPUT payloads; everything that happens on the wire is reported per host
+ * in the results, with the state of every host that succeeded kept.
+ */
+export async function updateHosts(input: UpdateHostsInput): Promise<UpdateHostsOutcome> {
+  const cfg = resolveSettings(input.settings);
+  const addresses = parsePayloadAddresses(input.payload);
+  if (!input.dispatcher) throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
+  const state = normaliseState(input.state);
+  const run = new UpdateRun(cfg, addresses, state);
+  const writes = run.plan();
+  if (cfg.dryRun) {
+    run.dryRun(writes);
+    // nothing was sent, so nothing the server holds has changed: hand back the state as it was
+    const outcome = run.outcome();
+    return { ...outcome, state: normaliseState(input.state) };
+  }
+  const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params);
+  const headers = buildHeaders(cfg.username, cfg.password, input.version);
+  await run.send(planned, input.dispatcher, headers, input);
+  return run.outcome();
+}

@@ -1,0 +1,215 @@
+/**
+ * From origins to one trustworthy address: ask each origin in turn (or all at
+ * once when several must agree), pick candidates with the pattern, and keep only
+ * addresses of the wanted family and scope.
+ */
+import type { Dispatcher } from 'undici';
+import { DdnsError, toDdnsError } from '../core/errors';
+import {
+  describeRange,
+  isPublicRange,
+  matchesFamily,
+  parseAddress,
+  type FamilyOption,
+  type IpFamily,
+  type ScopeOption,
+} from '../core/address';
+import { candidatesFrom, type AddressPattern } from '../core/pattern';
+import type { Origin } from './origin';
+import type { LookupContext, SourceAnswer } from './types';
+import { lookupHttp } from './http';
+import { lookupInterface, bindAddressOf } from './interface';
+import { lookupDns } from './dns';
+import { lookupSocket } from './socket';
+
+export interface LookupSettings {
+  origins: Origin[];
+  family: FamilyOption;
+  pattern: AddressPattern;
+  scope: ScopeOption;
+  timeoutMs: number;
+  /** how many origins must report the same address (1 = first answer wins) */
+  agree: number;
+  /** bind: local address or interface name lookups leave from */
+  bind?: string;
+  maxBytes?: number;
+}
+
+export interface FoundAddress {
+  address: string;
+  family: IpFamily;
+  /** every usable candidate the winning origin(s) gave, best first */
+  addresses: string[];
+  origin: string;
+}
+
+export interface DualAddress {
+  ipv4?: FoundAddress;
+  ipv6?: FoundAddress;
+  /** why a family is missing */
+  errors: { ipv4?: DdnsError; ipv6?: DdnsError };
+}
+
+async function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnswer> {
+  switch (origin.kind) {
+    case 'iface':
+      return lookupInterface(origin.name, ctx);
+    case 'http':
+      return lookupHttp(origin.url, ctx);
+    case 'dns':
+      return lookupDns(origin.query, ctx);
+    case 'sock':
+      return lookupSocket(origin.target, ctx);
+  }
+}
+
+async function localAddressFor(bind: string | undefined, family: FamilyOption): Promise<string | undefined> {
+  if (!bind) return undefined;
+  return bindAddressOf(bind, family === 'ipv6' ? 6 : 4);
+}
+
+/** Asks one origin and returns its usable addresses, or throws why there are none. */
+export async function addressesFromOrigin(
+  origin: Origin,
+  settings: LookupSettings,
+  family: Exclude<FamilyOption, 'dual'>,
+  signal: AbortSignal,
+  dispatcher?: Dispatcher,
+): Promise<FoundAddress> {
+  const deadline = AbortSignal.timeout(settings.timeoutMs);
+  const ctx: LookupContext = {
+    signal: AbortSignal.any([signal, deadline]),
+    timeoutMs: settings.timeoutMs,
+    family,
+    localAddress: await localAddressFor(settings.bind, family),
+    dispatcher,
+    maxBytes: settings.maxBytes,
+  };
+  let answer: SourceAnswer;
+  try {
+    answer = await askOrigin(origin, ctx);
+  } catch (err) {
+    const e = toDdnsError(err, origin.text);
+    if (e.code === 'EABORTED' && deadline.aborted && !signal.aborted) {
+      throw new DdnsError('ETIMEDOUT', `${origin.text}: no answer within ${settings.timeoutMs / 1000} s`, { retryable: true });
+    }
+    throw e.message.startsWith(origin.text) ? e : new DdnsError(e.code, `${origin.text}: ${e.message}`, { retryable: e.retryable, statusCode: e.statusCode });
+  }
+  if (answer.markup && !settings.pattern.regex) {
+    throw new DdnsError('EBADRESPONSE', `${origin.text}: answered with an HTML page; set a pattern to pick the address out of it`);
+  }
+  const usable: string[] = [];
+  const rejected: string[] = [];
+  let sawFamily = false;
+  for (const candidate of candidatesFrom(answer.texts, answer.kind, settings.pattern)) {
+    const parsed = parseAddress(candidate);
+    if (!parsed || !matchesFamily(parsed.family, family)) continue;
+    sawFamily = true;
+    if (settings.scope === 'public' && !isPublicRange(parsed.range)) {
+      rejected.push(`${parsed.address} (${describeRange(parsed.range)})`);
+      continue;
+    }
+    if (!usable.includes(parsed.address)) usable.push(parsed.address);
+  }
+  if (usable.length === 0) {
+    if (sawFamily && rejected.length > 0) {
+      throw new DdnsError('ENOTPUBLIC', `${origin.text}: only non-public addresses: ${rejected.slice(0, 3).join(', ')}`);
+    }
+    const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
+    throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
+  }
+  return { address: usable[0], family: parseAddress(usable[0])!.family, addresses: usable, origin: origin.text };
+}
+
+function combineFailures(failures: DdnsError[]): DdnsError {
+  if (failures.length === 1) return failures[0];
+  const codes = new Set(failures.map((f) => f.code));
+  const code = codes.size === 1 ? failures[0].code : 'ENOADDR';
+  return new DdnsError(code, `no origin yielded an address: ${failures.map((f) => f.message).join('; ')}`, {
+    retryable: failures.some((f) => f.retryable),
+  });
+}
+
+/** One family (or any): origins in order, first usable answer wins; or `agree` of them in parallel. */
+export async function findAddress(
+  settings: LookupSettings,
+  family: Exclude<FamilyOption, 'dual'>,
+  signal: AbortSignal,
+  dispatcher?: Dispatcher,
+): Promise<FoundAddress> {
+  if (settings.agree > 1) return findAgreedAddress(settings, family, signal, dispatcher);
+  const failures: DdnsError[] = [];
+  for (const origin of settings.origins) {
+    if (signal.aborted) throw new DdnsError('EABORTED', 'aborted');
+    try {
+      return await addressesFromOrigin(origin, settings, family, signal, dispatcher);
+    } catch (err) {
+      const e = toDdnsError(err);
+      if (e.code === 'EABORTED' || e.code === 'ECONFIG') throw e;
+      failures.push(e);
+    }
+  }
+  throw combineFailures(failures);
+}
+
+async function findAgreedAddress(
+  settings: LookupSettings,
+  family: Exclude<FamilyOption, 'dual'>,
+  signal: AbortSignal,
+  dispatcher?: Dispatcher,
+): Promise<FoundAddress> {
+  if (settings.origins.length < settings.agree) {
+    throw new DdnsError('ECONFIG', `agree is ${settings.agree} but only ${settings.origins.length} origin(s) are configured`);
+  }
+  const answers = await Promise.allSettled(
+    settings.origins.map((origin) => addressesFromOrigin(origin, settings, family, signal, dispatcher)),
+  );
+  if (signal.aborted) throw new DdnsError('EABORTED', 'aborted');
+  const votes = new Map<string, FoundAddress[]>();
+  const failures: DdnsError[] = [];
+  for (const answer of answers) {
+    if (answer.status === 'rejected') {
+      failures.push(toDdnsError(answer.reason));
+      continue;
+    }
+    const list = votes.get(answer.value.address) ?? [];
+    list.push(answer.value);
+    votes.set(answer.value.address, list);
+  }
+  const ranked = [...votes.entries()].sort((a, b) => b[1].length - a[1].length);
+  const best = ranked[0];
+  if (best && best[1].length >= settings.agree) {
+    return {
+      address: best[0],
+      family: best[1][0].family,
+      addresses: ranked.map(([address]) => address),
+      origin: best[1].map((f) => f.origin).join(', '),
+    };
+  }
+  const reports = ranked.map(([address, found]) => `${found.map((f) => f.origin).join(', ')} said ${address}`);
+  const failed = failures.map((f) => f.message);
+  throw new DdnsError(
+    'EDISAGREE',
+    `fewer than ${settings.agree} origins agree: ${[...reports, ...failed].join('; ') || 'no answers'}`,
+    { retryable: true },
+  );
+}
+
+/** `family: dual`: an IPv4 and an IPv6 lookup side by side; either may be missing. */
+export async function findDualAddress(settings: LookupSettings, signal: AbortSignal, dispatcher?: Dispatcher): Promise<DualAddress> {
+  const [v4, v6] = await Promise.allSettled([
+    findAddress(settings, 'ipv4', signal, dispatcher),
+    findAddress(settings, 'ipv6', signal, dispatcher),
+  ]);
+  if (signal.aborted) throw new DdnsError('EABORTED', 'aborted');
+  const result: DualAddress = { errors: {} };
+  if (v4.status === 'fulfilled') result.ipv4 = v4.value;
+  else result.errors.ipv4 = toDdnsError(v4.reason);
+  if (v6.status === 'fulfilled') result.ipv6 = v6.value;
+  else result.errors.ipv6 = toDdnsError(v6.reason);
+  if (!result.ipv4 && !result.ipv6) {
+    throw new DdnsError(result.errors.ipv4!.code === result.errors.ipv6!.code ? result.errors.ipv4!.code : 'ENOADDR',
+      `no IPv4 (${result.errors.ipv4!.message}) and no IPv6 (${result.errors.ipv6!.message})`, { retryable: true });
+  }
+  return result;
+}

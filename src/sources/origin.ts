@@ -1,0 +1,62 @@
+/**
+ * The `origin` property: one origin per line, parsed once at deploy so a typo
+ * is a configuration error shown at once, not a failure at the next check.
+ */
+import { DdnsError } from '../core/errors';
+import { parseDnsOrigin, type DnsOrigin } from './dns';
+import { parseSocketOrigin, type SocketOrigin } from './socket';
+
+export type Origin =
+  | { kind: 'iface'; text: string; name: string }
+  | { kind: 'http'; text: string; url: URL }
+  | { kind: 'sock'; text: string; target: SocketOrigin }
+  | { kind: 'dns'; text: string; query: DnsOrigin };
+
+const IFACE = /^iface:\/\/([A-Za-z0-9_.:@-]{1,64})\/?$/;
+
+export function parseOrigin(line: string): Origin {
+  const text = line.trim();
+  const iface = IFACE.exec(text);
+  if (iface) return { kind: 'iface', text, name: iface[1] };
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new DdnsError('ECONFIG', `origin "${text}" is not a URL (iface://NAME, https://..., sock://HOST:PORT, dns://RESOLVER/NAME)`);
+  }
+  switch (url.protocol) {
+    case 'http:':
+    case 'https:':
+      return { kind: 'http', text: displayUrl(url), url };
+    case 'sock:':
+      return { kind: 'sock', text, target: parseSocketOrigin(url) };
+    case 'dns:':
+      return { kind: 'dns', text, query: parseDnsOrigin(url) };
+    case 'iface:':
+      throw new DdnsError('ECONFIG', `origin "${text}" needs an interface name, as in iface://eth0`);
+    case 'upnp:':
+    case 'neigh:':
+      throw new DdnsError('ECONFIG', `origin "${text}": ${url.protocol}// origins are not available in this version`);
+    default:
+      throw new DdnsError('ECONFIG', `origin "${text}" has an unknown scheme ${url.protocol}`);
+  }
+}
+
+/** Every non-empty, non-comment line of the `origin` property. */
+export function parseOrigins(property: string | undefined): Origin[] {
+  const lines = String(property ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
+  if (lines.length === 0) throw new DdnsError('ECONFIG', 'no origin configured');
+  return lines.map(parseOrigin);
+}
+
+/** An origin as shown in messages and status: never with a user:password part. */
+function displayUrl(url: URL): string {
+  if (!url.username && !url.password) return url.href;
+  const copy = new URL(url.href);
+  copy.username = '';
+  copy.password = '';
+  return copy.href;
+}
