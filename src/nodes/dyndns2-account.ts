@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Dyndns2Credentials, Dyndns2AccountNode } from './shared/account-types';
 import { fingerprint } from '../core/state';
 import { accountResources } from './shared/account';
+import { DYNDNS2_PRESETS } from '../providers/dyndns2';
 
 interface Dyndns2AccountDef extends NodeDef {
   server?: string;
@@ -28,6 +29,11 @@ export = function register(RED: NodeAPI): void {
       void node.resources.close().then(done, done);
     });
   }
+
+  // the editor's provider menu reads the presets from the one list the runtime uses
+  RED.httpAdmin.get('/ddns/dyndns2/presets', RED.auth.needsPermission('dyndns2-account.read'), (_req, res) => {
+    res.json(DYNDNS2_PRESETS);
+  });
 
   RED.nodes.registerType<Node<Dyndns2Credentials>, Dyndns2AccountDef, object, Dyndns2Credentials>('dyndns2-account', Dyndns2AccountNode, {
     credentials: {

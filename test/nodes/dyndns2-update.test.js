@@ -1,0 +1,130 @@
+'use strict';
+const assert = require('node:assert/strict');
+const { helper, nodeFile, nextMessage, statusWhere, settle } = require('../support/node-red');
+const fake = require('../servers/fake-dyndns2');
+
+const nodes = [nodeFile('dyndns2-account'), nodeFile('dyndns2-update')];
+const PASSWORD = 's3cret-pa55word';
+
+function flow(server, update = {}, account = {}) {
+  return [
+    { id: 'acct', type: 'dyndns2-account', server: server.url, dualStack: 'combined', ...account },
+    { id: 'upd', type: 'dyndns2-update', account: 'acct', hostnames: 'a.example.com,b.example.com', retries: 1, refresh: 25, wires: [['out']], ...update },
+    { id: 'out', type: 'helper' },
+    { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
+}
+const credentials = (password = PASSWORD) => ({ acct: { username: 'user', password } });
+
+describe('dyndns2-update node', function () {
+  let server;
+  before(async () => {
+    server = await fake.start({ users: { user: { password: PASSWORD, hosts: ['a.example.com', 'b.example.com'] } } });
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    for (const host of server.hosts.values()) {
+      host.ipv4 = undefined;
+      host.ipv6 = undefined;
+    }
+  });
+  afterEach(() => helper.unload());
+
+  it('updates both hosts in one request, then sends nothing for the same address', async () => {
+    await helper.load(nodes, flow(server), credentials());
+    const upd = helper.getNode('upd');
+    const out = helper.getNode('out');
+    let received = nextMessage(out);
+    upd.receive({ payload: '8.8.8.8' });
+    let msg = await received;
+    assert.equal(server.requests.length, 1);
+    assert.match(server.requests[0].userAgent, /^node-red-contrib-ddns - dyndns2-update - \d+\.\d+\.\d+/);
+    assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.type, r.status, r.value, r.code]), [
+      ['a.example.com', 'A', 'updated', '8.8.8.8', 'good'],
+      ['b.example.com', 'A', 'updated', '8.8.8.8', 'good'],
+    ]);
+    assert.equal(msg.payload, '2 updated');
+
+    received = nextMessage(out);
+    const green = statusWhere(upd, (s) => s.fill === 'green');
+    upd.receive({ payload: '8.8.8.8' });
+    msg = await received;
+    assert.equal(server.requests.length, 1, 'no request for an address the server has');
+    assert.deepEqual(msg.ddns.results.map((r) => r.status), ['unchanged', 'unchanged']);
+    assert.match((await green).text, /8\.8\.8\.8 · in sync/);
+  });
+
+  it('badauth blocks the hosts: a Catch node sees EAUTH once, later inputs make no request', async () => {
+    await helper.load(nodes, flow(server), credentials('wrong'));
+    const upd = helper.getNode('upd');
+    const caught = nextMessage(helper.getNode('caught'));
+    upd.receive({ payload: '8.8.8.8' });
+    const err = await caught;
+    assert.equal(err.error.code, 'EAUTH');
+    assert.ok(!JSON.stringify(err).includes('wrong'), 'the password never leaves the node');
+    assert.equal(server.requests.length, 1);
+    const out = nextMessage(helper.getNode('out'));
+    const yellow = statusWhere(upd, (s) => s.fill === 'yellow');
+    upd.receive({ payload: '8.8.4.4' });
+    const msg = await out;
+    assert.deepEqual(msg.ddns.results.map((r) => r.status), ['skipped', 'skipped']);
+    assert.equal(server.requests.length, 1, 'a blocked host is never sent again');
+    assert.match((await yellow).text, /EAUTH|EBLOCKED/);
+  });
+
+  it('bad input is refused before anything is sent', async () => {
+    await helper.load(nodes, flow(server), credentials());
+    const upd = helper.getNode('upd');
+    for (const payload of ['8.8.8.8\r\nX: y', { ipv4: 'nope' }, 'x'.repeat(100000), 42, null]) {
+      const caught = nextMessage(helper.getNode('caught'));
+      upd.receive({ payload });
+      assert.equal((await caught).error.code, 'EBADINPUT');
+    }
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('no account or no password is a configuration error', async () => {
+    await helper.load(nodes, flow(server), { acct: { username: 'user' } });
+    const caught = nextMessage(helper.getNode('caught'));
+    helper.getNode('upd').receive({ payload: '8.8.8.8' });
+    const msg = await caught;
+    assert.equal(msg.error.code, 'ECONFIG');
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('the newest input wins while a request is in flight', async () => {
+    server.inject({ slowMs: 300, count: 1 });
+    await helper.load(nodes, flow(server, { hostnames: 'a.example.com' }), credentials());
+    const upd = helper.getNode('upd');
+    const outputs = [];
+    helper.getNode('out').on('input', (m) => outputs.push(m));
+    upd.receive({ payload: '8.8.8.1' });
+    await statusWhere(upd, (s) => s.fill === 'blue');
+    for (let i = 2; i <= 5; i++) upd.receive({ payload: `8.8.8.${i}` });
+    while (outputs.length < 5) await settle(50);
+    assert.equal(server.requests.length, 2);
+    assert.deepEqual(server.requests.map((r) => r.query.myip), ['8.8.8.1', '8.8.8.5']);
+    assert.equal(outputs.filter((m) => m.ddns.superseded).length, 3);
+  });
+
+  it('close aborts a request in flight', async () => {
+    server.inject({ hang: true, count: 1 });
+    await helper.load(nodes, flow(server, { hostnames: 'a.example.com', retries: 0 }), credentials());
+    const upd = helper.getNode('upd');
+    const errors = [];
+    helper.getNode('caught').on('input', (m) => errors.push(m));
+    upd.receive({ payload: '8.8.8.8' });
+    await statusWhere(upd, (s) => s.fill === 'blue');
+    await settle(100);
+    await helper.unload();
+    assert.equal(errors.length, 0);
+  });
+
+  it('serves the provider presets to the editor', async () => {
+    await helper.load(nodes, flow(server), credentials());
+    const res = await helper.request().get('/ddns/dyndns2/presets').expect(200);
+    assert.ok(res.body.some((p) => p.id === 'noip' && /no-ip\.com/.test(p.server)));
+  });
+});
