@@ -126,7 +126,8 @@ async function waitUntilUp(instance, after = '') {
     try {
       const res = await fetch(`${instance.url}/settings`);
       const log = instance.log();
-      if (res.ok && /Server now running/.test(log.slice(log.lastIndexOf(after)))) return;
+      const since = after ? log.slice(log.lastIndexOf(after)) : log;
+      if (res.ok && /Server now running/.test(since)) return;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -1,0 +1,121 @@
+'use strict';
+// The package as a user gets it: packed, installed into a fresh user directory the
+// way the palette manager does, run in a started Node-RED, flows deployed over the
+// admin HTTP API, against fake providers on loopback.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { startNodeRed, packTarball } = require('../support/node-red-process');
+const echo = require('../servers/echo-http');
+const fakeDyndns2 = require('../servers/fake-dyndns2');
+
+const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
+const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
+
+/** Presses an inject node's button; right after a deploy the node may not exist for a moment. */
+async function press(red, id) {
+  await waitFor(async () => (await red.request('POST', `/inject/${id}`)).status === 200, `inject node ${id}`);
+}
+
+async function waitFor(predicate, what, ms = 15000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await predicate();
+    if (value) return value;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+describe('installed from the packed tarball, in a started Node-RED', function () {
+  this.timeout(180000);
+  let red;
+  let echoServer;
+  let dyndns;
+
+  before(async () => {
+    echoServer = await echo.start();
+    echoServer.route('/ip', { body: '8.8.8.8' });
+    dyndns = await fakeDyndns2.start({
+      users: {
+        user: { password: DYNDNS_PASSWORD, hosts: ['home.example.com'] },
+        other: { password: 'right-one', hosts: ['blocked.example.com'] },
+      },
+    });
+    red = await startNodeRed();
+  });
+  after(async () => {
+    if (red) await red.stop();
+    await echoServer?.close();
+    await dyndns?.close();
+  });
+
+  it('ships only runtime files', () => {
+    const { files } = packTarball();
+    assert.ok(files.includes('dist/nodes/ip-source.js'));
+    assert.ok(files.includes('dist/nodes/locales/zh-CN/ip-source.json'));
+    assert.ok(files.includes('dist/nodes/icons/ddns.svg'));
+    assert.ok(files.some((f) => f.startsWith('examples/')));
+    assert.deepEqual(files.filter((f) => /^(src|test|scripts|bench)\/|\.ts$/.test(f)), []);
+  });
+
+  it('loads every node type of the package without error', async () => {
+    const res = await red.request('GET', '/nodes', undefined, { accept: 'application/json' });
+    assert.equal(res.status, 200);
+    const sets = res.json.filter((s) => s.module === 'node-red-contrib-ddns');
+    const declared = Object.keys(require('../../package.json')['node-red'].nodes);
+    assert.deepEqual(sets.map((s) => s.name).sort(), declared.sort());
+    for (const set of sets) {
+      assert.equal(set.err, undefined, `${set.name}: ${set.err}`);
+      assert.equal(set.enabled, true);
+    }
+  });
+
+  it('offers its example flows in the import dialog', async () => {
+    const list = await red.request('GET', '/library/examples/flows/node-red-contrib-ddns');
+    assert.equal(list.status, 200);
+    const names = fs.readdirSync(path.join(__dirname, '..', '..', 'examples')).map((f) => f.replace(/\.json$/, ''));
+    assert.deepEqual(list.json.map((e) => e.fn).sort(), names.sort());
+  });
+
+  it('runs ip-source -> dyndns2-update; credentials encrypted, no secret anywhere', async () => {
+    const flows = [
+      { id: 'e2etab', type: 'tab', label: 'e2e' },
+      { id: 'trigger', type: 'inject', z: 'e2etab', props: [], repeat: '', once: false, wires: [['src']] },
+      { id: 'src', type: 'ip-source', z: 'e2etab', origin: echoServer.url('/ip'), family: 'ipv4', scope: 'public', interval: 0, emit: 'always', wires: [['upd', 'upd2']] },
+      { id: 'acct', type: 'dyndns2-account', server: dyndns.url, dualStack: 'combined', credentials: { username: 'user', password: DYNDNS_PASSWORD } },
+      { id: 'acct2', type: 'dyndns2-account', server: dyndns.url, dualStack: 'combined', credentials: { username: 'other', password: WRONG_PASSWORD } },
+      { id: 'upd', type: 'dyndns2-update', z: 'e2etab', account: 'acct', hostnames: 'home.example.com', retries: 0, refresh: 25, wires: [['report']] },
+      { id: 'upd2', type: 'dyndns2-update', z: 'e2etab', account: 'acct2', hostnames: 'blocked.example.com', retries: 0, refresh: 25, wires: [['report']] },
+      // every updater output is posted back to the test, so it can wait for "this input is done"
+      { id: 'report', type: 'http request', z: 'e2etab', method: 'POST', ret: 'txt', url: echoServer.url('/report'), wires: [[]] },
+    ];
+    await red.deploy(flows);
+    await press(red, 'trigger');
+    await waitFor(() => dyndns.hosts.get('home.example.com').ipv4 === '8.8.8.8', 'the DynDNS2 update');
+    await waitFor(() => dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length === 1, 'the badauth answer');
+
+    const creds = JSON.parse(fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8'));
+    assert.deepEqual(Object.keys(creds), ['$'], 'credentials file is encrypted');
+    const flowsText = fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8');
+    for (const secret of [DYNDNS_PASSWORD, WRONG_PASSWORD]) {
+      assert.ok(!flowsText.includes(secret), 'no secret in flows.json');
+      assert.ok(!fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8').includes(secret));
+      assert.ok(!red.log().includes(secret), 'no secret in the log');
+    }
+    const exported = await red.request('GET', '/flows');
+    assert.ok(!exported.text.includes(DYNDNS_PASSWORD), 'no secret in what the editor receives');
+  });
+
+  it('a blocked host stays blocked across a restart; a known address is not resent', async () => {
+    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === 2, 'the first run to finish');
+    const before = { other: dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length, user: dyndns.requests.filter((r) => r.hostnames.includes('home.example.com')).length };
+    await red.restart();
+    const reportsBefore = echoServer.requests.filter((r) => r.path === '/report').length;
+    await press(red, 'trigger');
+    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === reportsBefore + 2, 'both updaters to answer');
+    assert.equal(dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length, before.other, 'no request for the blocked host');
+    assert.equal(dyndns.requests.filter((r) => r.hostnames.includes('home.example.com')).length, before.user, 'no resend of an address the server has');
+    assert.ok(echoServer.requests.length >= 2, 'the address was looked up again');
+  });
+});
