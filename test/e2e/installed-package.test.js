@@ -59,6 +59,12 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     assert.deepEqual(files.filter((f) => /^(src|test|scripts|bench)\/|\.ts$/.test(f)), []);
   });
 
+  it('runs on the runtime under test', async () => {
+    const settings = await red.request('GET', '/settings');
+    const expected = require(require.resolve('node-red/package.json', { paths: [process.env.NODE_RED_RUNTIME || path.join(__dirname, '..', '..')] })).version;
+    assert.equal(settings.json.version, expected);
+  });
+
   it('loads every node type of the package without error', async () => {
     const res = await red.request('GET', '/nodes', undefined, { accept: 'application/json' });
     assert.equal(res.status, 200);
