@@ -10,7 +10,7 @@ import { createHttpAgent } from '../core/http';
 import { DdnsError, toDdnsError } from '../core/errors';
 import { Coalescer } from '../core/coalesce';
 import { fingerprint, loadState, saveState } from '../core/state';
-import { findAddress, findDualAddress, type DualAddress, type FoundAddress } from '../sources/lookup';
+import { addressesFromOrigin, findAddress, findDualAddress, type DualAddress, type FoundAddress } from '../sources/lookup';
 import { parseIpSourceConfig, type IpSourceConfig, type IpSourceSettings } from '../sources/settings';
 import { watchAddresses, type AddressWatch } from '../sources/watch';
 import { StatusReporter } from './shared/status';
@@ -209,4 +209,40 @@ export = function register(RED: NodeAPI): void {
   }
 
   RED.nodes.registerType('ip-source', IpSourceNode);
+
+  // "Check now" in the edit dialog: what each origin yields right now for the
+  // settings in the form, before anything is deployed. It makes outbound
+  // lookups, so it needs write permission.
+  RED.httpAdmin.post('/ddns/ip-source/check', RED.auth.needsPermission('ip-source.write'), (req, res) => {
+    void checkOrigins(req.body as IpSourceConfig).then(
+      (report) => res.json(report),
+      (err) => res.status(400).json({ error: { code: toDdnsError(err).code, message: toDdnsError(err).message } }),
+    );
+  });
 };
+
+interface OriginReport {
+  origin: string;
+  family: 'ipv4' | 'ipv6' | 'any';
+  address?: string;
+  addresses?: string[];
+  error?: { code: string; message: string };
+}
+
+async function checkOrigins(config: IpSourceConfig): Promise<OriginReport[]> {
+  const settings = parseIpSourceConfig(config ?? {});
+  const families = settings.family === 'dual' ? (['ipv4', 'ipv6'] as const) : [settings.family];
+  const signal = AbortSignal.timeout(settings.lookup.timeoutMs + 1000);
+  const jobs = settings.lookup.origins.flatMap((origin) =>
+    families.map(async (family): Promise<OriginReport> => {
+      try {
+        const found = await addressesFromOrigin(origin, settings.lookup, family, signal);
+        return { origin: origin.text, family, address: found.address, addresses: found.addresses };
+      } catch (err) {
+        const e = toDdnsError(err);
+        return { origin: origin.text, family, error: { code: e.code, message: e.message } };
+      }
+    }),
+  );
+  return Promise.all(jobs);
+}

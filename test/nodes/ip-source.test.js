@@ -142,3 +142,33 @@ describe('ip-source node', function () {
     }
   });
 });
+
+describe('ip-source "check now" endpoint', function () {
+  let server;
+  before(async () => {
+    server = await echo.start();
+    server.route('/v4', { body: '8.8.8.8' });
+    server.route('/500', { status: 500, body: 'x' });
+  });
+  after(() => server.close());
+  afterEach(() => helper.unload());
+
+  it('reports what each origin yields for the settings in the form', async () => {
+    await helper.load(ipSource, []);
+    const res = await helper
+      .request()
+      .post('/ddns/ip-source/check')
+      .send({ origin: `${server.url('/v4')}\n${server.url('/500')}`, family: 'ipv4', scope: 'public' })
+      .expect(200);
+    assert.deepEqual(res.body.map((r) => [r.origin, r.address, r.error && r.error.code]), [
+      [server.url('/v4'), '8.8.8.8', undefined],
+      [server.url('/500'), undefined, 'EHTTPSTATUS'],
+    ]);
+  });
+
+  it('answers a bad configuration with 400 and the error code', async () => {
+    await helper.load(ipSource, []);
+    const res = await helper.request().post('/ddns/ip-source/check').send({ origin: 'ftp://x' }).expect(400);
+    assert.equal(res.body.error.code, 'ECONFIG');
+  });
+});
