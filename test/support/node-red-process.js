@@ -61,12 +61,14 @@ function launch(userDir, settingsFile, logFile) {
   };
 }
 
-async function startNodeRed({ settings = {} } = {}) {
+/** install: false starts a Node-RED without this package (a baseline for measurements). */
+async function startNodeRed({ settings = {}, install = true } = {}) {
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddns-e2e-'));
-  const tarball = packTarball();
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
-  // what the palette manager runs: production dependencies only
-  npm(['install', '--omit=dev', '--no-save', '--prefer-offline', tarball.file], userDir);
+  if (install) {
+    // what the palette manager runs: production dependencies only
+    npm(['install', '--omit=dev', '--no-save', '--prefer-offline', packTarball().file], userDir);
+  }
   const port = await freePort();
   const settingsFile = path.join(userDir, 'settings.js');
   const merged = {
