@@ -80,6 +80,8 @@ const NETWORK_CODES = new Set([
   'UND_ERR_SOCKET',
   'UND_ERR_CLOSED',
 ]);
+// OpenSSL's verification failures (UNABLE_TO_VERIFY_LEAF_SIGNATURE, CERT_HAS_EXPIRED, ...) and Node's ERR_TLS_*
+const TLS_CODE = /CERT|SSL|TLS|SELF_SIGNED|VERIFY|ISSUER|HOSTNAME/;
 const TIMEOUT_CODES = new Set([
   'ETIMEDOUT',
   'UND_ERR_CONNECT_TIMEOUT',
@@ -92,7 +94,7 @@ function errnoCode(err: unknown): string | undefined {
   // undici wraps the socket error in `cause`; the useful code is usually one level down
   for (let depth = 0; depth < 4 && current && typeof current === 'object'; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code) || /CERT|SSL|TLS|SELF_SIGNED/.test(code))) {
+    if (typeof code === 'string' && (NETWORK_CODES.has(code) || TIMEOUT_CODES.has(code) || TLS_CODE.test(code))) {
       return code;
     }
     current = (current as { cause?: unknown }).cause;
@@ -116,7 +118,7 @@ export function toDdnsError(err: unknown, context?: string): DdnsError {
   if (code && TIMEOUT_CODES.has(code)) {
     return new DdnsError('ETIMEDOUT', `${prefix}timed out (${code})`, { retryable: true, cause: err });
   }
-  if (code && /CERT|SSL|TLS|SELF_SIGNED/.test(code)) {
+  if (code && TLS_CODE.test(code)) {
     return new DdnsError('ETLS', `${prefix}TLS certificate refused (${code})`, { cause: err });
   }
   if (code) {

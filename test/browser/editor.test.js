@@ -1,0 +1,643 @@
+'use strict';
+// The Node-RED editor with this package installed, driven in a real browser:
+// Debian's headless Chromium through playwright-core. Every node type that
+// package.json declares is found in the palette (or, for config nodes, opened from
+// a node that uses it), dragged onto the workspace, its edit dialog opened by a
+// double click, its form and labels checked, its help shown in the sidebar; then a
+// small flow is built, configured and deployed through the editor and its node
+// status read from the workspace. Once more with the browser's locale set to
+// zh-CN. Console errors and page errors fail the test they happen in.
+//
+// Run after `npm run build`:
+//   npx mocha --no-config --exit --timeout 120000 test/browser/*.test.js
+// Chromium: /usr/bin/chromium (Debian package `chromium`), or CHROMIUM_PATH.
+// All traffic stays on loopback: the browser may only reach the Node-RED it is
+// testing (every other request is aborted and fails the test), host names do not
+// resolve inside the browser, and the servers the flow talks to are local fakes.
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+const { startNodeRed } = require('../support/node-red-process');
+const echo = require('../servers/echo-http');
+const fakeDyndns2 = require('../servers/fake-dyndns2');
+
+const root = path.join(__dirname, '..', '..');
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const MODULE = pkg.name;
+// node-set name -> file; this package registers one node type per set, named like the set
+const NODE_SETS = Object.entries(pkg['node-red'].nodes).map(([type, file]) => ({ type, file, js: path.join(root, file) }));
+const TYPES = NODE_SETS.map((s) => s.type);
+const SCREENSHOTS = path.join(root, 'test-output', 'screenshots');
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--no-sandbox', '--headless', '--disable-background-networking', '--disable-component-update',
+  '--no-first-run', '--disable-gpu', '--disable-quic', '--disable-sync',
+  // no name resolves inside the browser: even a request that slipped past the
+  // route filter could not leave the machine (the editor is reached by IP)
+  '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+];
+const DYNDNS_PASSWORD = 'browser-Dyn-Pa55word-5820';
+
+// ---------------------------------------------------------------- package files
+
+/** The package's files for a node set, as Node-RED loads them: beside the compiled .js. */
+function setFiles(set) {
+  const dir = path.dirname(set.js);
+  const base = path.basename(set.js, '.js');
+  const read = (file) => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined);
+  return {
+    editorHtml: read(path.join(dir, `${base}.html`)),
+    catalog: (lang) => {
+      const text = read(path.join(dir, 'locales', lang, `${base}.json`));
+      return text === undefined ? undefined : JSON.parse(text);
+    },
+    catalogFile: (lang) => path.relative(root, path.join(dir, 'locales', lang, `${base}.json`)),
+    /** The help Node-RED shows for a language: locales/<lang>, else en-US, else inline in the editor .html. */
+    help: (lang) => {
+      for (const l of [lang, 'en-US']) {
+        const text = read(path.join(dir, 'locales', l, `${base}.html`));
+        if (text !== undefined) return { html: text, from: `locales/${l}` };
+      }
+      const html = read(path.join(dir, `${base}.html`)) || '';
+      return /data-help-name=/.test(html) ? { html, from: 'inline' } : undefined;
+    },
+    hasOwnHelp: (lang) => fs.existsSync(path.join(dir, 'locales', lang, `${base}.html`)),
+  };
+}
+
+function lookupKey(catalog, key) {
+  return key.split('.').reduce((o, k) => (o && typeof o === 'object' ? o[k] : undefined), catalog);
+}
+
+/** i18n keys an editor .html uses: data-i18n attributes and this._("…") / node._("…") calls. */
+function keysUsedBy(editorHtml) {
+  const keys = new Set();
+  for (const m of editorHtml.matchAll(/data-i18n="([^"]+)"/g)) {
+    for (const spec of m[1].split(';')) keys.add(spec.replace(/^\[[^\]]*\]/, '').trim());
+  }
+  for (const m of editorHtml.matchAll(/\b_\(\s*["']([^"']+)["']/g)) keys.add(m[1]);
+  return [...keys].filter(Boolean);
+}
+
+// ------------------------------------------------------------------ the browser
+
+/** One browser page on the editor, with everything it logs or fails collected. */
+async function openEditor(browser, red, locale) {
+  const context = await browser.newContext({ locale, viewport: { width: 1400, height: 900 } });
+  const origin = new URL(red.url).origin;
+  const problems = [];
+  const blocked = [];
+  let inflight = 0;
+  await context.route('**/*', (route) => {
+    const url = route.request().url();
+    if (new URL(url).origin === origin) return route.continue();
+    blocked.push(url);
+    return route.abort('blockedbyclient');
+  });
+  const page = await context.newPage();
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const loc = msg.location();
+    problems.push(`console.error: ${msg.text()}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.stack || err.message}`));
+  page.on('request', () => { inflight++; });
+  page.on('requestfinished', () => { inflight--; });
+  page.on('requestfailed', (req) => {
+    inflight--;
+    if (!blocked.includes(req.url())) problems.push(`request failed: ${req.method()} ${req.url()} ${req.failure()?.errorText}`);
+  });
+  page.on('response', (res) => {
+    if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
+  });
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected browser dialog: ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+
+  const editor = {
+    context,
+    page,
+    locale,
+    /** Fails with everything the page reported since the last call (and forgets it). */
+    assertClean(what) {
+      const found = problems.splice(0);
+      const outside = blocked.splice(0);
+      assert.deepEqual(found, [], `${what}: the browser reported errors`);
+      assert.deepEqual(outside, [], `${what}: the editor tried to reach something other than the local Node-RED`);
+    },
+    /** Waits until no request has been in flight for a while (presets, catalogs, icons). */
+    async settle(quietMs = 300, maxMs = 10000) {
+      const deadline = Date.now() + maxMs;
+      let quietSince = Date.now();
+      while (Date.now() < deadline) {
+        if (inflight > 0) quietSince = Date.now();
+        else if (Date.now() - quietSince >= quietMs) return;
+        await page.waitForTimeout(50);
+      }
+    },
+    async close() { await context.close(); },
+  };
+
+  await page.goto(`${red.url}/`);
+  // the editor is up when the palette holds node types and the workspace has a tab
+  await page.waitForFunction(() => window.RED && RED.nodes && RED.nodes.getType && RED.workspaces
+    && RED.workspaces.active() && document.querySelector('.red-ui-palette-node[data-palette-type]'), null, { timeout: 60000 });
+  await editor.settle();
+  return editor;
+}
+
+async function screenshot(page, name) {
+  fs.mkdirSync(SCREENSHOTS, { recursive: true });
+  const file = path.join(SCREENSHOTS, `${name.replace(/[^\w.-]+/g, '_')}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+/** Node ids on the active workspace. */
+function nodeIds(page) {
+  return page.evaluate(() => {
+    const ids = [];
+    RED.nodes.eachNode((n) => { if (n.z === RED.workspaces.active()) ids.push(n.id); });
+    return ids;
+  });
+}
+
+/** Drags a type from the palette onto the workspace; returns the new node's id. */
+async function dragFromPalette(page, type, x, y) {
+  const before = new Set(await nodeIds(page));
+  const item = page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+  await item.scrollIntoViewIfNeeded();
+  await item.dragTo(page.locator('#red-ui-workspace-chart'), { targetPosition: { x, y } });
+  let added = [];
+  for (let i = 0; i < 50 && added.length === 0; i++) {
+    added = (await nodeIds(page)).filter((id) => !before.has(id));
+    if (added.length === 0) await page.waitForTimeout(100);
+  }
+  assert.equal(added.length, 1, `dragging ${type} from the palette added ${added.length} nodes`);
+  return added[0];
+}
+
+function nodeShape(page, id) {
+  return page.locator(`#red-ui-workspace-chart [id="${id}"] .red-ui-flow-node`);
+}
+
+async function deleteNode(page, id) {
+  await nodeShape(page, id).click();
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((nid) => !RED.nodes.node(nid), id);
+}
+
+/** The tray on top of the editor stack (a config dialog opened from a node's dialog sits above it). */
+function topTray(page) {
+  return page.locator('#red-ui-editor-stack .red-ui-tray').last();
+}
+
+async function waitForTray(editor, count) {
+  const { page } = editor;
+  await page.waitForFunction((n) => {
+    const trays = document.querySelectorAll('#red-ui-editor-stack .red-ui-tray');
+    if (trays.length !== n) return false;
+    const tray = trays[n - 1];
+    const form = tray.querySelector('.red-ui-tray-content form');
+    // slid in completely (the tray animates its `right` from minus its width to 0)
+    return form && form.querySelector('.form-row') && tray.style.right === '0px';
+  }, count, { timeout: 15000 });
+  await editor.settle();
+}
+
+async function closeTopTray(editor, button) {
+  const { page } = editor;
+  const count = await page.locator('#red-ui-editor-stack .red-ui-tray').count();
+  await topTray(page).locator(button).click();
+  await page.waitForFunction((n) => document.querySelectorAll('#red-ui-editor-stack .red-ui-tray').length === n - 1, count);
+}
+
+/** What the top tray shows: form rows, i18n'd elements, visible text, attributes, labels. */
+function inspectTopTray(page) {
+  return topTray(page).evaluate((tray) => {
+    const visible = (el) => !!(el.offsetWidth || el.offsetHeight || el.getClientRects().length);
+    const form = tray.querySelector('.red-ui-tray-content form');
+    const rows = [...form.querySelectorAll('.form-row')];
+    const i18n = [];
+    for (const el of tray.querySelectorAll('[data-i18n]')) {
+      for (const spec of el.getAttribute('data-i18n').split(';')) {
+        const m = /^\[([^\]]+)\](.*)$/.exec(spec.trim());
+        const target = m ? m[1] : 'text';
+        const key = (m ? m[2] : spec).trim();
+        const value = ['text', 'html', 'prepend', 'append'].includes(target) ? el.textContent : el.getAttribute(target);
+        i18n.push({ key, target, value: (value || '').replace(/\s+/g, ' ').trim(), visible: visible(el), where: el.tagName.toLowerCase() + (el.id ? `#${el.id}` : '') });
+      }
+    }
+    const attributes = [];
+    for (const el of tray.querySelectorAll('[placeholder],[title],[aria-label]')) {
+      for (const a of ['placeholder', 'title', 'aria-label']) if (el.hasAttribute(a)) attributes.push(`${a}="${el.getAttribute(a)}"`);
+    }
+    const labels = [...form.querySelectorAll('label[for]')].filter(visible)
+      .map((l) => ({ for: l.htmlFor, text: l.textContent.replace(/\s+/g, ' ').trim() }));
+    return {
+      title: tray.querySelector('.red-ui-tray-titlebar').innerText.trim(),
+      formId: form.id,
+      rows: rows.length,
+      visibleRows: rows.filter(visible).length,
+      emptyVisibleRows: rows.filter((r) => visible(r) && r.getBoundingClientRect().height < 10 && r.innerText.trim() === '').length,
+      i18n,
+      text: tray.innerText,
+      attributes,
+      labels,
+    };
+  });
+}
+
+/** Clicks the dialog's help button and returns what the help sidebar shows. */
+async function showHelp(page) {
+  await topTray(page).locator('.red-ui-tray-footer-left button:has(i.fa-book)').click();
+  await page.waitForFunction(() => {
+    const title = document.querySelector('.red-ui-sidebar-help-stack .red-ui-help-title, .red-ui-help-title');
+    return title && title.offsetParent !== null;
+  });
+  return page.evaluate(() => {
+    const title = document.querySelector('.red-ui-help-title');
+    const body = title.parentElement.querySelector('div.red-ui-help');
+    return {
+      title: title.textContent.trim(),
+      text: (body ? body.innerText : '').replace(/\s+/g, ' ').trim(),
+      none: !!title.parentElement.querySelector('.red-ui-help-info-none'),
+    };
+  });
+}
+
+/** The first paragraph of a help text as a browser renders it. */
+function firstParagraph(page, html) {
+  return page.evaluate((source) => {
+    const doc = new DOMParser().parseFromString(source, 'text/html');
+    const holder = doc.querySelector('script[data-help-name]');
+    const help = holder ? new DOMParser().parseFromString(holder.textContent, 'text/html') : doc;
+    const p = help.querySelector('p');
+    return p ? p.textContent.replace(/\s+/g, ' ').trim() : '';
+  }, html);
+}
+
+// ---------------------------------------------------------------------- checks
+
+const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// an unresolved message key of this package looks like `ip-source.label.origin`
+const RAW_KEY = new RegExp(`(^|[^\\w/.-])((${TYPES.map(escapeRe).join('|')})\\.[A-Za-z0-9_-]+(\\.[A-Za-z0-9_-]+)*)`);
+
+function assertNoRawKeys(texts, what) {
+  const raw = texts.map((t) => RAW_KEY.exec(t)).filter(Boolean).map((m) => m[2]);
+  assert.deepEqual(raw, [], `${what}: message keys shown instead of text`);
+}
+
+/**
+ * The dialog on top: rendered form rows, every label resolved, the help sidebar
+ * showing this node's help, a screenshot. `lang` selects the expected catalog.
+ */
+async function checkDialog(editor, set, lang) {
+  const { page } = editor;
+  const files = setFiles(set);
+  const shown = await inspectTopTray(page);
+  const what = `${lang} ${set.type} dialog`;
+
+  assert.ok(shown.visibleRows >= 1, `${what}: no form rows rendered (form #${shown.formId}, ${shown.rows} rows)`);
+  assert.equal(shown.emptyVisibleRows, 0, `${what}: empty form rows`);
+  const unresolved = shown.i18n.filter((e) => e.value === '' || e.value === e.key || e.value === e.key.replace(/^[^:]*:/, ''));
+  assert.deepEqual(unresolved.map((e) => `${e.where} [${e.target}] ${e.key} = "${e.value}"`), [], `${what}: labels not resolved`);
+  assertNoRawKeys([shown.title, shown.text, ...shown.attributes], what);
+  const blankLabels = shown.labels.filter((l) => l.text === '');
+  assert.deepEqual(blankLabels.map((l) => l.for), [], `${what}: labels without text`);
+
+  // every key the editor .html uses (data-i18n and this._()) resolves in this language
+  const keys = keysUsedBy(files.editorHtml || '').filter((k) => !k.includes(':') && TYPES.includes(k.split('.')[0]));
+  const resolved = await page.evaluate(({ type, keys: list }) => {
+    const def = RED.nodes.getType(type);
+    return list.map((k) => [k, def._(k)]);
+  }, { type: set.type, keys });
+  const missing = resolved.filter(([k, v]) => v === k).map(([k]) => k);
+  assert.deepEqual(missing, [], `${what}: keys used by ${path.relative(root, set.js).replace(/\.js$/, '.html')} missing from ${files.catalogFile('en-US')}`);
+
+  if (lang !== 'en-US') {
+    const catalog = files.catalog(lang);
+    const notTranslated = keys.filter((k) => typeof lookupKey(catalog, k) !== 'string');
+    assert.deepEqual(notTranslated, [], `${what}: keys missing from ${files.catalogFile(lang)}`);
+    const wrong = resolved.filter(([k, v]) => v !== lookupKey(catalog, k)).map(([k, v]) => `${k} = "${v}"`);
+    assert.deepEqual(wrong, [], `${what}: shown in another language`);
+    const ours = shown.i18n.filter((e) => TYPES.includes(e.key.replace(/^[^:]*:/, '').split('.')[0]));
+    const notShown = ours.filter((e) => e.target !== 'html' && e.value !== String(lookupKey(catalog, e.key.replace(/^[^:]*:/, ''))).trim())
+      .map((e) => `${e.where} [${e.target}] "${e.value}"`);
+    assert.deepEqual(notShown, [], `${what}: labels differ from ${files.catalogFile(lang)}`);
+  }
+
+  // the help sidebar shows this node's help, not "None"
+  const help = await showHelp(page);
+  const source = files.help(lang);
+  assert.ok(source, `${set.type}: no help text in the package (locales/${lang}/, locales/en-US/ or data-help-name in the editor .html)`);
+  assert.equal(help.none, false, `${what}: the help sidebar says there is no help`);
+  const expectedTitle = await page.evaluate((type) => {
+    const def = RED.nodes.getType(type);
+    const label = typeof def.paletteLabel === 'function' ? def.paletteLabel.call(def) : def.paletteLabel;
+    return label || type;
+  }, set.type);
+  assert.equal(help.title, expectedTitle, `${what}: help title`);
+  const intro = await firstParagraph(page, source.html);
+  assert.ok(intro.length > 20, `${set.type}: the help (${source.from}) has no introductory paragraph`);
+  assert.ok(help.text.includes(intro), `${what}: the help sidebar does not show the help from ${source.from}: "${help.text.slice(0, 200)}"`);
+  assertNoRawKeys([help.title, help.text], `${what} help`);
+
+  await screenshot(page, `${lang}-${set.type}`);
+  return { shown, help };
+}
+
+// ----------------------------------------------------------------------- tests
+
+describe('the editor in headless Chromium with this package installed', function () {
+  this.timeout(120000);
+  let red;
+  let browser;
+
+  before(async function () {
+    assert.ok(fs.existsSync(CHROMIUM), `no Chromium at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+    red = await startNodeRed({
+      settings: {
+        // the palette manager's catalogue lives on the internet: none here
+        editorTheme: { tours: false, palette: { catalogues: [] } },
+      },
+    });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  });
+  after(async function () {
+    if (browser) await browser.close();
+    if (red) await red.stop();
+  });
+
+  /** The node set is in the package and loaded by the runtime; skips sets not written yet. */
+  async function requireLoaded(test, set) {
+    if (!fs.existsSync(set.js)) {
+      // declared in package.json, but its runtime file is not built yet (work in
+      // progress): counted as skipped here; the installed-package e2e test fails on it
+      test.test.title += ` (skipped: ${set.file} is not built)`;
+      test.skip();
+    }
+    const res = await red.request('GET', `/nodes/${MODULE}/${set.type}`, undefined, { accept: 'application/json' });
+    assert.equal(res.status, 200, `${set.type}: node set not found in the runtime`);
+    assert.equal(res.json.err, undefined, `${set.type}: node set failed to load: ${JSON.stringify(res.json.err)}`);
+    assert.ok(res.json.types.includes(set.type), `${set.type}: the set registers ${res.json.types}`);
+  }
+
+  /** A loaded, non-config type that has a property referring to this config type. */
+  function userOf(editor, configType) {
+    return editor.page.evaluate(({ configType: ct, types }) => {
+      for (const t of types) {
+        const def = RED.nodes.getType(t);
+        if (!def || def.category === 'config') continue;
+        for (const [prop, spec] of Object.entries(def.defaults || {})) if (spec.type === ct) return { type: t, prop };
+      }
+      return undefined;
+    }, { configType, types: TYPES });
+  }
+
+  /** Opens the dialog of `set`'s type as a user would; returns a function that closes it and cleans up. */
+  async function openDialog(editor, set) {
+    const { page } = editor;
+    const category = await page.evaluate((t) => RED.nodes.getType(t).category, set.type);
+    if (category !== 'config') {
+      const id = await dragFromPalette(page, set.type, 300, 200);
+      await nodeShape(page, id).dblclick();
+      await waitForTray(editor, 1);
+      return async () => {
+        await closeTopTray(editor, '#node-dialog-cancel');
+        await deleteNode(page, id);
+      };
+    }
+    const user = await userOf(editor, set.type);
+    if (user) {
+      // the "+" beside the node's config select (Node-RED < 4: the pencil "lookup" button)
+      const id = await dragFromPalette(page, user.type, 300, 200);
+      await nodeShape(page, id).dblclick();
+      await waitForTray(editor, 1);
+      await topTray(page).locator(`#node-input-btn-${user.prop}-add, #node-input-lookup-${user.prop}`).first().click();
+      await waitForTray(editor, 2);
+      return async () => {
+        await closeTopTray(editor, '#node-config-dialog-cancel');
+        await closeTopTray(editor, '#node-dialog-cancel');
+        await deleteNode(page, id);
+      };
+    }
+    // no node of this package uses it (yet): open the "add" dialog directly
+    await page.evaluate((t) => RED.editor.editConfig('', t, '_ADD_'), set.type);
+    await waitForTray(editor, 1);
+    return () => closeTopTray(editor, '#node-config-dialog-cancel');
+  }
+
+  describe('en-US', function () {
+    let editor;
+    before(async function () {
+      editor = await openEditor(browser, red, 'en-US');
+    });
+    after(async function () {
+      if (editor) await editor.close();
+    });
+    afterEach(async function () {
+      if (this.currentTest.state === 'failed' && editor) {
+        await screenshot(editor.page, `FAILED-en-US-${this.currentTest.title}`).catch(() => {});
+      }
+    });
+
+    it('loads the editor in English with every node type of the package registered', async function () {
+      const state = await editor.page.evaluate((types) => ({
+        lang: RED.i18n.lang(),
+        registered: types.filter((t) => RED.nodes.getType(t)),
+      }), TYPES);
+      assert.equal(state.lang, 'en-US');
+      const built = NODE_SETS.filter((s) => fs.existsSync(s.js)).map((s) => s.type);
+      assert.deepEqual(state.registered, built);
+      editor.assertClean('loading the editor');
+    });
+
+    for (const set of NODE_SETS) {
+      it(`${set.type}: palette entry, edit dialog with resolved labels, help in the sidebar`, async function () {
+        await requireLoaded(this, set);
+        const { page } = editor;
+        const def = await page.evaluate((t) => {
+          const d = RED.nodes.getType(t);
+          return { category: d.category, defaults: Object.keys(d.defaults || {}), credentials: Object.keys(d.credentials || {}) };
+        }, set.type);
+
+        if (def.category !== 'config') {
+          const entry = page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${set.type}"]`);
+          assert.equal(await entry.count(), 1, `${set.type}: not in the palette`);
+          const palette = await entry.evaluate((el) => ({
+            label: el.querySelector('.red-ui-palette-label').textContent.replace(/\s+/g, ' ').trim(),
+            icon: el.querySelector('.red-ui-palette-icon-container').getAttribute('data-palette-icon'),
+          }));
+          assert.ok(palette.label.length > 0, `${set.type}: empty palette label`);
+          assertNoRawKeys([palette.label], `${set.type} palette label`);
+          // the icon is this package's own, served by the runtime
+          assert.match(palette.icon, new RegExp(`^icons/${escapeRe(MODULE)}/`), `${set.type}: palette icon ${palette.icon}`);
+          const icon = await page.evaluate(async (url) => {
+            const res = await fetch(url);
+            return { status: res.status, body: await res.text() };
+          }, palette.icon);
+          assert.equal(icon.status, 200, `${set.type}: icon ${palette.icon}`);
+          const iconFile = path.join(path.dirname(set.js), 'icons', palette.icon.split('/').pop());
+          assert.equal(icon.body, fs.readFileSync(iconFile, 'utf8'), `${set.type}: icon served is not ${path.relative(root, iconFile)}`);
+        }
+
+        const close = await openDialog(editor, set);
+        const { shown, help } = await checkDialog(editor, set, 'en-US');
+
+        // the help documents every property the dialog edits (by its label or its name)
+        const helpText = help.text.toLowerCase();
+        const prefix = def.category === 'config' ? 'node-config-input-' : 'node-input-';
+        const undocumented = [...def.defaults, ...def.credentials].filter((p) => p !== 'name').filter((p) => {
+          const label = shown.labels.find((l) => l.for === prefix + p);
+          return label && !helpText.includes(label.text.toLowerCase()) && !helpText.includes(p.toLowerCase());
+        });
+        assert.deepEqual(undocumented, [], `${set.type}: properties the help does not mention`);
+
+        await close();
+        editor.assertClean(`${set.type} dialog`);
+      });
+    }
+
+    it('builds, configures and deploys ip-source -> dyndns2-update in the editor; statuses show', async function () {
+      for (const type of ['ip-source', 'dyndns2-update', 'dyndns2-account']) {
+        await requireLoaded(this, NODE_SETS.find((s) => s.type === type));
+      }
+      const { page } = editor;
+      const ipService = await echo.start();
+      const dyndns = await fakeDyndns2.start({ users: { user: { password: DYNDNS_PASSWORD, hosts: ['home.example.com'] } } });
+      try {
+        ipService.route('/ip', { body: '8.8.8.8' });
+
+        const src = await dragFromPalette(page, 'ip-source', 200, 150);
+        const upd = await dragFromPalette(page, 'dyndns2-update', 500, 150);
+
+        await nodeShape(page, src).dblclick();
+        await waitForTray(editor, 1);
+        await page.locator('#node-input-origin').fill(ipService.url('/ip'));
+        await closeTopTray(editor, '#node-dialog-ok');
+
+        await nodeShape(page, upd).dblclick();
+        await waitForTray(editor, 1);
+        await page.locator('#node-input-hostnames').fill('home.example.com');
+        await topTray(page).locator('#node-input-btn-account-add, #node-input-lookup-account').first().click();
+        await waitForTray(editor, 2);
+        await page.locator('#node-config-input-server').fill(dyndns.url);
+        await page.locator('#node-config-input-username').fill('user');
+        await page.locator('#node-config-input-password').fill(DYNDNS_PASSWORD);
+        await closeTopTray(editor, '#node-config-dialog-ok');
+        const account = await page.locator('#node-input-account').inputValue();
+        assert.ok(account && account !== '_ADD_', 'the new account is selected in the dialog');
+        await closeTopTray(editor, '#node-dialog-ok');
+
+        // wire ip-source's output to dyndns2-update's input with the mouse
+        const from = await page.locator(`[id="${src}"] .red-ui-flow-port-output`).boundingBox();
+        const to = await page.locator(`[id="${upd}"] .red-ui-flow-port-input`).boundingBox();
+        await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+        await page.mouse.down();
+        await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 10 });
+        await page.mouse.up();
+        const wired = await page.evaluate(({ a, b }) => RED.nodes.filterLinks({ source: RED.nodes.node(a), target: RED.nodes.node(b) }).length, { a: src, b: upd });
+        assert.equal(wired, 1, 'ip-source is wired to dyndns2-update');
+        const invalid = await page.evaluate(() => {
+          const bad = [];
+          RED.nodes.eachNode((n) => { if (!n.valid) bad.push(n.type); });
+          RED.nodes.eachConfig((n) => { if (n.valid === false) bad.push(n.type); });
+          return bad;
+        });
+        assert.deepEqual(invalid, [], 'nodes the editor marks invalid');
+
+        await page.locator('#red-ui-header-button-deploy').click();
+        await page.waitForFunction(() => !RED.nodes.dirty(), null, { timeout: 30000 });
+
+        const status = (id) => page.evaluate((nid) => {
+          const g = document.querySelector(`#red-ui-workspace-chart [id="${nid}"]`);
+          const label = g && g.querySelector('.red-ui-flow-node-status-label');
+          const dot = g && g.querySelector('.red-ui-flow-node-status');
+          return { text: label ? label.textContent : '', fill: dot ? dot.getAttribute('class') : '' };
+        }, id);
+        let s1;
+        let s2;
+        const deadline = Date.now() + 20000;
+        do {
+          await page.waitForTimeout(200);
+          [s1, s2] = [await status(src), await status(upd)];
+        } while (Date.now() < deadline && !(/8\.8\.8\.8/.test(s1.text) && /green/.test(s1.fill) && /green/.test(s2.fill)));
+        assert.match(s1.text, /8\.8\.8\.8/, `ip-source status: ${JSON.stringify(s1)}`);
+        assert.match(s1.fill, /green/, `ip-source status: ${JSON.stringify(s1)}`);
+        assert.match(s2.fill, /green/, `dyndns2-update status: ${JSON.stringify(s2)}`);
+        assert.ok(s2.text.length > 0, 'dyndns2-update shows a status text');
+        assertNoRawKeys([s1.text, s2.text], 'node status');
+        await screenshot(page, 'en-US-deployed-flow');
+
+        // the credentials typed into the config dialog reached the runtime
+        const sent = dyndns.requests.filter((r) => r.path === '/nic/update');
+        assert.equal(sent.length, 1, `requests to the fake DynDNS2 server: ${JSON.stringify(sent)}`);
+        assert.equal(sent[0].user, 'user');
+        assert.equal(sent[0].query.hostname, 'home.example.com');
+        assert.equal(sent[0].query.myip, '8.8.8.8');
+        editor.assertClean('building and deploying the flow');
+
+        // leave an empty workspace behind, deployed
+        await page.evaluate((ids) => {
+          RED.view.select({ nodes: ids.map((id) => RED.nodes.node(id)) });
+        }, [src, upd]);
+        await page.keyboard.press('Delete');
+        await page.locator('#red-ui-header-button-deploy').click();
+        await page.waitForFunction(() => !RED.nodes.dirty(), null, { timeout: 30000 });
+        editor.assertClean('removing the flow');
+      } finally {
+        await ipService.close();
+        await dyndns.close();
+      }
+    });
+  });
+
+  describe('zh-CN (browser locale)', function () {
+    let editor;
+    before(async function () {
+      editor = await openEditor(browser, red, 'zh-CN');
+    });
+    after(async function () {
+      if (editor) await editor.close();
+    });
+    afterEach(async function () {
+      if (this.currentTest.state === 'failed' && editor) {
+        await screenshot(editor.page, `FAILED-zh-CN-${this.currentTest.title}`).catch(() => {});
+      }
+    });
+
+    it('loads the editor in Chinese', async function () {
+      const state = await editor.page.evaluate(() => ({
+        lang: RED.i18n.lang(),
+        deploy: document.querySelector('#red-ui-header-button-deploy').innerText.trim(),
+      }));
+      assert.equal(state.lang, 'zh-CN');
+      assert.match(state.deploy, /[\u4e00-\u9fff]/, `the Deploy button reads "${state.deploy}"`);
+      editor.assertClean('loading the editor in zh-CN');
+    });
+
+    for (const set of NODE_SETS) {
+      it(`${set.type}: dialog labels and help in Chinese`, async function () {
+        await requireLoaded(this, set);
+        const files = setFiles(set);
+        if (!files.catalog('zh-CN')) {
+          // the translation is being written: reported as skipped until it lands
+          this.test.title += ` (skipped: no ${files.catalogFile('zh-CN')})`;
+          this.skip();
+        }
+        const close = await openDialog(editor, set);
+        const { shown, help } = await checkDialog(editor, set, 'zh-CN');
+        const labels = shown.labels.filter((l) => /[\u4e00-\u9fff]/.test(l.text));
+        assert.ok(labels.length >= Math.ceil(shown.labels.length / 2), `${set.type}: labels not in Chinese: ${JSON.stringify(shown.labels)}`);
+        if (files.hasOwnHelp('zh-CN')) {
+          assert.match(help.text, /[\u4e00-\u9fff]/, `${set.type}: help not in Chinese`);
+        }
+        await close();
+        editor.assertClean(`${set.type} dialog in zh-CN`);
+      });
+    }
+  });
+});
