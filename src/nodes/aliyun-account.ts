@@ -7,6 +7,9 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { AliyunCredentials, AliyunAccountNode } from './shared/account-types';
 import { fingerprint } from '../core/state';
 import { accountResources } from './shared/account';
+import { AlidnsClient } from '../providers/aliyun';
+import { DdnsError, toDdnsError } from '../core/errors';
+import { PACKAGE_VERSION } from './shared/package-info';
 
 interface AliyunAccountDef extends NodeDef {
   endpoint?: string;
@@ -24,6 +27,21 @@ export = function register(RED: NodeAPI): void {
     node.endpoint = (def.endpoint || DEFAULT_ALIDNS_ENDPOINT).trim();
     node.resources = accountResources(RED, def.tls, MAX_CONCURRENT_CALLS);
     node.identity = fingerprint(node.endpoint, node.credentials?.accessKeyId, node.credentials?.accessKeySecret);
+    if (!node.credentials?.accessKeyId || !node.credentials?.accessKeySecret) {
+      node.clientError = new DdnsError('ECONFIG', 'the aliyun-account has no AccessKey ID or secret');
+    } else {
+      try {
+        node.client = new AlidnsClient({
+          endpoint: node.endpoint,
+          accessKeyId: node.credentials.accessKeyId,
+          accessKeySecret: node.credentials.accessKeySecret,
+          dispatcher: node.resources.agent,
+          userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
+        });
+      } catch (err) {
+        node.clientError = toDdnsError(err);
+      }
+    }
     node.on('close', (_removed: boolean, done: () => void) => {
       void node.resources.close().then(done, done);
     });

@@ -1,0 +1,148 @@
+'use strict';
+const assert = require('node:assert/strict');
+const { helper, nodeFile, nextMessage, statusWhere, settle } = require('../support/node-red');
+const fakeAlidns = require('../servers/fake-alidns');
+
+const nodes = [nodeFile('aliyun-account'), nodeFile('aliyun-ddns')];
+const KEY_ID = 'LTAI-node-test';
+const SECRET = 'node-test-Secret-9f2c';
+
+function flow(server, ddns = {}, account = {}) {
+  return [
+    { id: 'acct', type: 'aliyun-account', endpoint: server.url, ...account },
+    { id: 'ddns', type: 'aliyun-ddns', account: 'acct', domain: 'example.com', rr: 'www', recordType: 'auto', ttl: 600, line: 'default', create: true, wires: [['out']], ...ddns },
+    { id: 'out', type: 'helper' },
+    { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+    { id: 'caught', type: 'helper' },
+  ];
+}
+const credentials = (secret = SECRET) => ({ acct: { accessKeyId: KEY_ID, accessKeySecret: secret } });
+const writes = (server) => server.count('UpdateDomainRecord') + server.count('AddDomainRecord');
+
+describe('aliyun-ddns node', function () {
+  let server;
+  before(async () => {
+    server = await fakeAlidns.start({ keys: { [KEY_ID]: SECRET }, domains: ['example.com'] });
+  });
+  after(() => server.close());
+  beforeEach(() => {
+    server.reset();
+    server.clearRecords();
+  });
+  afterEach(() => helper.unload());
+
+  it('creates a missing record, then makes no API call for the same value', async () => {
+    await helper.load(nodes, flow(server), credentials());
+    const ddns = helper.getNode('ddns');
+    const out = helper.getNode('out');
+    let received = nextMessage(out);
+    ddns.receive({ payload: '8.8.8.8' });
+    let msg = await received;
+    assert.equal(msg.ddns.results[0].status, 'created');
+    assert.equal(msg.ddns.results[0].name, 'www.example.com');
+    assert.ok(msg.ddns.results[0].recordId);
+    assert.deepEqual(server.list('example.com', 'www', 'A').map((r) => r.Value), ['8.8.8.8']);
+    const calls = server.requests.length;
+
+    received = nextMessage(out);
+    const green = statusWhere(ddns, (s) => s.fill === 'green');
+    ddns.receive({ payload: '8.8.8.8' });
+    msg = await received;
+    assert.equal(msg.ddns.results[0].status, 'unchanged');
+    assert.equal(server.requests.length, calls, 'no API call for an unchanged value');
+    assert.match((await green).text, /in sync/);
+
+    received = nextMessage(out);
+    ddns.receive({ payload: '8.8.4.4' });
+    msg = await received;
+    assert.deepEqual([msg.ddns.results[0].status, msg.ddns.results[0].previous], ['updated', '8.8.8.8']);
+    assert.equal(server.count('UpdateDomainRecord'), 1);
+  });
+
+  it('{ipv4, ipv6} with type auto keeps an A and an AAAA record', async () => {
+    await helper.load(nodes, flow(server, { rr: '@,*' }), credentials());
+    const out = nextMessage(helper.getNode('out'));
+    helper.getNode('ddns').receive({ payload: { ipv4: '8.8.8.8', ipv6: '2001:4860:4860::8888' } });
+    const msg = await out;
+    assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.type, r.status, r.value]), [
+      ['example.com', 'A', 'created', '8.8.8.8'],
+      ['*.example.com', 'A', 'created', '8.8.8.8'],
+      ['example.com', 'AAAA', 'created', '2001:4860:4860::8888'],
+      ['*.example.com', 'AAAA', 'created', '2001:4860:4860::8888'],
+    ]);
+  });
+
+  it('domain and rr come from the message when the node leaves them empty', async () => {
+    await helper.load(nodes, flow(server, { domain: '', rr: '' }), credentials());
+    const out = nextMessage(helper.getNode('out'));
+    helper.getNode('ddns').receive({ payload: '8.8.8.8', domain: 'example.com', rr: 'home' });
+    const msg = await out;
+    assert.equal(msg.ddns.results[0].name, 'home.example.com');
+    const caught = nextMessage(helper.getNode('caught'));
+    helper.getNode('ddns').receive({ payload: '8.8.8.8' });
+    assert.equal((await caught).error.code, 'ECONFIG');
+  });
+
+  it('wrong keys: EAUTH with the request id, no retry, no secret', async () => {
+    await helper.load(nodes, flow(server), credentials('not-the-secret'));
+    const caught = nextMessage(helper.getNode('caught'));
+    helper.getNode('ddns').receive({ payload: '8.8.8.8' });
+    const msg = await caught;
+    assert.equal(msg.error.code, 'EAUTH');
+    assert.match(msg.error.message, /SignatureDoesNotMatch/);
+    // the Catch node gets the whole message: per-record details ride along in msg.ddns
+    const [result] = msg.ddns.results;
+    assert.equal(result.providerCode, 'SignatureDoesNotMatch');
+    assert.ok(result.requestId);
+    assert.equal(server.requests.length, 1);
+    assert.ok(!JSON.stringify(msg).includes('not-the-secret'));
+  });
+
+  it('bad input is refused before any API call', async () => {
+    await helper.load(nodes, flow(server), credentials());
+    for (const payload of ['not an address', { ipv4: '2001:db8::1' }, 42, '', 'x'.repeat(5000)]) {
+      const caught = nextMessage(helper.getNode('caught'));
+      helper.getNode('ddns').receive({ payload });
+      assert.equal((await caught).error.code, 'EBADINPUT');
+    }
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('dry run looks up but never writes', async () => {
+    await helper.load(nodes, flow(server, { dryRun: true }), credentials());
+    const out = nextMessage(helper.getNode('out'));
+    helper.getNode('ddns').receive({ payload: '8.8.8.8' });
+    const msg = await out;
+    assert.equal(msg.ddns.dryRun, true);
+    assert.equal(writes(server), 0);
+    assert.ok(server.requests.length >= 1);
+  });
+
+  it('records of several nodes on one account share it without losing any', async () => {
+    const nodesFlow = flow(server);
+    for (let i = 0; i < 8; i++) {
+      nodesFlow.push({ id: `d${i}`, type: 'aliyun-ddns', account: 'acct', domain: 'example.com', rr: `h${i}`, recordType: 'A', create: true, wires: [['out']] });
+    }
+    await helper.load(nodes, nodesFlow, credentials());
+    const results = [];
+    helper.getNode('out').on('input', (m) => results.push(m));
+    for (let i = 0; i < 8; i++) helper.getNode(`d${i}`).receive({ payload: `8.8.8.${i + 1}` });
+    while (results.length < 8) await settle(20);
+    assert.equal(server.count('AddDomainRecord'), 8);
+    for (let i = 0; i < 8; i++) assert.deepEqual(server.list('example.com', `h${i}`, 'A').map((r) => r.Value), [`8.8.8.${i + 1}`]);
+  });
+
+  it('close aborts a request in flight', async () => {
+    server.inject({ type: 'hang', count: 1 });
+    await helper.load(nodes, flow(server), credentials());
+    const ddns = helper.getNode('ddns');
+    const errors = [];
+    helper.getNode('caught').on('input', (m) => errors.push(m));
+    const blue = statusWhere(ddns, (s) => s.fill === 'blue');
+    ddns.receive({ payload: '8.8.8.8' });
+    await blue;
+    await settle(100);
+    await helper.unload();
+    assert.equal(errors.length, 0);
+  });
+});
