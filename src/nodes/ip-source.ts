@@ -10,7 +10,7 @@ import { createHttpAgent } from '../core/http';
 import { DdnsError, toDdnsError } from '../core/errors';
 import { Coalescer } from '../core/coalesce';
 import { fingerprint, loadState, saveState } from '../core/state';
-import { addressesFromOrigin, findAddress, findDualAddress, type DualAddress, type FoundAddress } from '../sources/lookup';
+import { addressesFromOrigin, findAddress, findDualAddress, withSuffix, type DualAddress, type FoundAddress } from '../sources/lookup';
 import { parseIpSourceConfig, type IpSourceConfig, type IpSourceSettings } from '../sources/settings';
 import { watchAddresses, type AddressWatch } from '../sources/watch';
 import { StatusReporter } from './shared/status';
@@ -47,7 +47,9 @@ function sameEmitted(a: Emitted | undefined, b: Emitted): boolean {
 }
 
 function describeFound(found: FoundAddress, previous: string | undefined, changed: boolean) {
-  return { address: found.address, family: found.family, addresses: found.addresses, origin: found.origin, previous, changed };
+  const out: Record<string, unknown> = { address: found.address, family: found.family, addresses: found.addresses, origin: found.origin, previous, changed };
+  if (found.suffix) Object.assign(out, { prefix: found.prefix, suffix: found.suffix, detected: found.detected });
+  return out;
 }
 
 export = function register(RED: NodeAPI): void {
@@ -56,7 +58,7 @@ export = function register(RED: NodeAPI): void {
     const node = this;
     const status = new StatusReporter(node);
     const store = nodeContextStore(node);
-    const stateTag = fingerprint('ip-source', def.origin, def.family, def.pattern, def.group, def.scope, def.agree, def.bind);
+    const stateTag = fingerprint('ip-source', def.origin, def.family, def.pattern, def.group, def.scope, def.agree, def.bind, def.suffix, def.prefixLength);
     const closing = new AbortController();
     let settings: IpSourceSettings | undefined;
     let configError: DdnsError | undefined;
@@ -236,7 +238,7 @@ async function checkOrigins(config: IpSourceConfig): Promise<OriginReport[]> {
   const jobs = settings.lookup.origins.flatMap((origin) =>
     families.map(async (family): Promise<OriginReport> => {
       try {
-        const found = await addressesFromOrigin(origin, settings.lookup, family, signal);
+        const found = withSuffix(await addressesFromOrigin(origin, settings.lookup, family, signal), settings.lookup);
         return { origin: origin.text, family, address: found.address, addresses: found.addresses };
       } catch (err) {
         const e = toDdnsError(err);

@@ -21,6 +21,8 @@ import { lookupHttp } from './http';
 import { lookupInterface, bindAddressOf } from './interface';
 import { lookupDns } from './dns';
 import { lookupSocket } from './socket';
+import { lookupNeighbour } from './neighbour';
+import { applySuffix, prefixOf } from '../core/suffix';
 
 export interface LookupSettings {
   origins: Origin[];
@@ -33,6 +35,8 @@ export interface LookupSettings {
   /** bind: local address or interface name lookups leave from */
   bind?: string;
   maxBytes?: number;
+  /** another LAN host's interface identifier, put behind the detected IPv6 prefix */
+  suffix?: { text: string; value: bigint; prefixLength: number };
 }
 
 export interface FoundAddress {
@@ -41,6 +45,10 @@ export interface FoundAddress {
   /** every usable candidate the winning origin(s) gave, best first */
   addresses: string[];
   origin: string;
+  /** with a suffix: the detected prefix, the suffix and the address it was detected from */
+  prefix?: string;
+  suffix?: string;
+  detected?: string;
 }
 
 export interface DualAddress {
@@ -60,6 +68,8 @@ async function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnsw
       return lookupDns(origin.query, ctx);
     case 'sock':
       return lookupSocket(origin.target, ctx);
+    case 'neigh':
+      return lookupNeighbour(origin.target, ctx);
   }
 }
 
@@ -121,6 +131,20 @@ export async function addressesFromOrigin(
   return { address: usable[0], family: parseAddress(usable[0])!.family, addresses: usable, origin: origin.text };
 }
 
+/** The LAN host's address: the detected IPv6 prefix with the configured suffix behind it. */
+export function withSuffix(found: FoundAddress, settings: LookupSettings): FoundAddress {
+  if (!settings.suffix || found.family !== 6) return found;
+  const { value, text, prefixLength } = settings.suffix;
+  return {
+    ...found,
+    address: applySuffix(found.address, value, prefixLength),
+    addresses: [...new Set(found.addresses.map((a) => applySuffix(a, value, prefixLength)))],
+    prefix: prefixOf(found.address, prefixLength),
+    suffix: text,
+    detected: found.address,
+  };
+}
+
 function combineFailures(failures: DdnsError[]): DdnsError {
   if (failures.length === 1) return failures[0];
   const codes = new Set(failures.map((f) => f.code));
@@ -137,12 +161,12 @@ export async function findAddress(
   signal: AbortSignal,
   dispatcher?: Dispatcher,
 ): Promise<FoundAddress> {
-  if (settings.agree > 1) return findAgreedAddress(settings, family, signal, dispatcher);
+  if (settings.agree > 1) return withSuffix(await findAgreedAddress(settings, family, signal, dispatcher), settings);
   const failures: DdnsError[] = [];
   for (const origin of settings.origins) {
     if (signal.aborted) throw new DdnsError('EABORTED', 'aborted');
     try {
-      return await addressesFromOrigin(origin, settings, family, signal, dispatcher);
+      return withSuffix(await addressesFromOrigin(origin, settings, family, signal, dispatcher), settings);
     } catch (err) {
       const e = toDdnsError(err);
       if (e.code === 'EABORTED' || e.code === 'ECONFIG') throw e;

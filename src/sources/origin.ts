@@ -5,12 +5,14 @@
 import { DdnsError } from '../core/errors';
 import { parseDnsOrigin, type DnsOrigin } from './dns';
 import { parseSocketOrigin, type SocketOrigin } from './socket';
+import { parseNeighbourOriginText, type NeighbourOrigin } from './neighbour';
 
 export type Origin =
   | { kind: 'iface'; text: string; name: string }
   | { kind: 'http'; text: string; url: URL }
   | { kind: 'sock'; text: string; target: SocketOrigin }
-  | { kind: 'dns'; text: string; query: DnsOrigin };
+  | { kind: 'dns'; text: string; query: DnsOrigin }
+  | { kind: 'neigh'; text: string; target: NeighbourOrigin };
 
 const IFACE = /^iface:\/\/([A-Za-z0-9_.:@-]{1,64})\/?$/;
 
@@ -18,6 +20,8 @@ export function parseOrigin(line: string): Origin {
   const text = line.trim();
   const iface = IFACE.exec(text);
   if (iface) return { kind: 'iface', text, name: iface[1] };
+  // a MAC's colons are not a valid URL host, so neigh:// is read as text
+  if (/^neigh:/i.test(text)) return { kind: 'neigh', text, target: parseNeighbourOriginText(text) };
   let url: URL;
   try {
     url = new URL(text);
@@ -35,7 +39,6 @@ export function parseOrigin(line: string): Origin {
     case 'iface:':
       throw new DdnsError('ECONFIG', `origin "${text}" needs an interface name, as in iface://eth0`);
     case 'upnp:':
-    case 'neigh:':
       throw new DdnsError('ECONFIG', `origin "${text}": ${url.protocol}// origins are not available in this version`);
     default:
       throw new DdnsError('ECONFIG', `origin "${text}" has an unknown scheme ${url.protocol}`);

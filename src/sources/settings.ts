@@ -6,6 +6,7 @@ import { DdnsError } from '../core/errors';
 import { compilePattern } from '../core/pattern';
 import type { FamilyOption, ScopeOption } from '../core/address';
 import { parseOrigins } from './origin';
+import { parsePrefixLength, parseSuffix } from '../core/suffix';
 import type { LookupSettings } from './lookup';
 
 export interface IpSourceConfig {
@@ -20,6 +21,8 @@ export interface IpSourceConfig {
   watch?: boolean | string;
   emit?: string;
   timeout?: number | string;
+  suffix?: string;
+  prefixLength?: number | string;
 }
 
 export interface IpSourceSettings {
@@ -57,6 +60,9 @@ export function parseIpSourceConfig(config: IpSourceConfig): IpSourceSettings {
   const agree = Math.trunc(numberIn('agree', config.agree, 1, 1, 10));
   const bind = String(config.bind ?? '').trim();
   if (bind && !/^[A-Za-z0-9_.:@%-]{1,64}$/.test(bind)) throw new DdnsError('ECONFIG', `bind "${bind}" is neither an address nor an interface name`);
+  const suffixText = String(config.suffix ?? '').trim();
+  if (suffixText && family === 'ipv4') throw new DdnsError('ECONFIG', 'suffix applies to IPv6: set family to ipv6, any or dual');
+  const suffix = suffixText ? { text: suffixText, value: parseSuffix(suffixText), prefixLength: parsePrefixLength(config.prefixLength) } : undefined;
   return {
     family,
     intervalMs: intervalS * 1000,
@@ -70,6 +76,7 @@ export function parseIpSourceConfig(config: IpSourceConfig): IpSourceSettings {
       timeoutMs: timeoutS * 1000,
       agree,
       bind: bind || undefined,
+      suffix,
     },
   };
 }

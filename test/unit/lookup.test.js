@@ -184,3 +184,26 @@ describe('lookup: interface origins', () => {
     assert.ok((await interfaceAddresses('lo')).includes('127.0.0.1'));
   });
 });
+
+describe('lookup: another LAN host (suffix)', () => {
+  let server;
+  before(async () => {
+    server = await echo.start();
+    server.route('/v6', { body: '2001:4860:4860:12::8888' });
+  });
+  after(() => server.close());
+
+  it('puts an interface identifier behind the detected /64 prefix', async () => {
+    const found = await find({ origin: server.url('/v6'), family: 'ipv6', suffix: '::1234:5678:9abc:def0' });
+    assert.equal(found.address, '2001:4860:4860:12:1234:5678:9abc:def0');
+    assert.equal(found.prefix, '2001:4860:4860:12::/64');
+    assert.equal(found.detected, '2001:4860:4860:12::8888');
+  });
+  it('a MAC becomes the modified EUI-64 identifier, with a /56 prefix', async () => {
+    const found = await find({ origin: server.url('/v6'), family: 'ipv6', suffix: '00:1A:2B:3C:4D:5E', prefixLength: 56 });
+    assert.equal(found.address, '2001:4860:4860:0:21a:2bff:fe3c:4d5e');
+  });
+  it('suffix with family ipv4 is a configuration error', () => {
+    assert.throws(() => parseIpSourceConfig({ origin: server.url('/v6'), family: 'ipv4', suffix: '::1' }), { code: 'ECONFIG' });
+  });
+});

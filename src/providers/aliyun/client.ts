@@ -1,0 +1,239 @@
+/**
+ * A small Alidns (2015-01-09) API client: signs each call, sends it through the
+ * dispatcher it is given (the account node owns the connections), and turns
+ * Alibaba's error answers into DdnsErrors. Throttling, 5xx and timeouts are
+ * retried with backoff; a clock the server finds wrong is corrected from its
+ * `Date` header and a nonce it has seen is replaced, each once per call.
+ */
+import type { Dispatcher } from 'undici';
+import { DdnsError, toDdnsError } from '../../core/errors';
+import { httpRequest, type HttpResponse } from '../../core/http';
+import { withRetries, type BackoffPolicy } from '../../core/retry';
+import { CLOCK_SKEW_CODE, NONCE_USED_CODE, errorFromResponse, type AlidnsErrorBody } from './api-errors';
+import { newNonce, signRequest } from './sign';
+
+export const DEFAULT_ALIDNS_ENDPOINT = 'https://alidns.aliyuncs.com';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_RETRIES = 3;
+export const DEFAULT_CLIENT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, factor: 2 };
+/** a page of 500 records is about 150 KB; anything near this is not Alidns */
+export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+
+export type ParamValue = string | number | boolean | undefined;
+export type CallParams = Readonly<Record<string, ParamValue>>;
+
+/** Counts the HTTP requests one caller made (retries included), whoever else shares the client. */
+export interface CallStats {
+  requests: number;
+}
+
+/** What the record workflow needs from a client; tests may stand in for it. */
+export interface AlidnsApi {
+  call<T = unknown>(action: string, params: CallParams, signal?: AbortSignal, stats?: CallStats): Promise<T>;
+}
+
+export interface AlidnsClientOptions {
+  /** default https://alidns.aliyuncs.com; any http(s) URL (a proxy, a test server) */
+  endpoint?: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  /** the account's keep-alive agent; the client owns no connection */
+  dispatcher: Dispatcher;
+  /** deadline per HTTP request, body included; default 30 s */
+  timeoutMs?: number;
+  /** retries after the first attempt for throttling, 5xx, timeouts, network errors; -1 = unlimited; default 3 */
+  retries?: number;
+  backoff?: BackoffPolicy;
+  maxBytes?: number;
+  userAgent?: string;
+  /** told before each backoff wait, e.g. for a "retrying in 8 s" status */
+  onRetry?: (err: DdnsError, attempt: number, delayMs: number) => void;
+  /** clock and nonce source, injectable for tests */
+  now?: () => number;
+  nonce?: () => string;
+}
+
+function normaliseEndpoint(endpoint: string | undefined): URL {
+  const text = (endpoint ?? '').trim() || DEFAULT_ALIDNS_ENDPOINT;
+  if (text.length > 2048 || /[\x00-\x20\x7f]/.test(text)) throw new DdnsError('ECONFIG', 'endpoint contains spaces or control characters');
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new DdnsError('ECONFIG', 'endpoint is not a valid URL');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new DdnsError('ECONFIG', `endpoint must be http:// or https://, not ${url.protocol}`);
+  }
+  if (url.username || url.password) throw new DdnsError('ECONFIG', 'endpoint must not contain a user name or password');
+  if (url.search || url.hash) throw new DdnsError('ECONFIG', 'endpoint must not contain a query or fragment');
+  return url;
+}
+
+function checkCredential(name: string, value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new DdnsError('ECONFIG', `no ${name} configured`);
+  // a pasted key often carries a trailing newline; inner spaces mean it is not a key at all
+  const trimmed = value.trim();
+  if (/\s/.test(trimmed) || trimmed.length > 256) throw new DdnsError('ECONFIG', `${name} is not a valid AccessKey value`);
+  return trimmed;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new DdnsError('ECONFIG', `${name} must be a positive number`);
+  return value;
+}
+
+/** A RecordId is a 19-digit number in places; JSON.parse would round it, so quote any bare one first. */
+function parseJson(body: string): unknown {
+  return JSON.parse(body.replace(/("RecordId"\s*:\s*)(\d{16,})/g, '$1"$2"'));
+}
+
+type Attempt<T> = { ok: true; data: T } | { ok: false; error: DdnsError; serverDate?: number };
+
+export class AlidnsClient implements AlidnsApi {
+  readonly endpoint: string;
+  private readonly url: URL;
+  private readonly accessKeyId: string;
+  // kept off the enumerable surface so that logging or serialising the client cannot reveal it
+  readonly #secret: string;
+  private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly maxBytes: number;
+  private readonly userAgent: string;
+  private readonly onRetry?: (err: DdnsError, attempt: number, delayMs: number) => void;
+  private readonly now: () => number;
+  private readonly nonce: () => string;
+  private offsetMs = 0;
+  private sent = 0;
+
+  constructor(options: AlidnsClientOptions) {
+    if (!options || typeof options !== 'object') throw new DdnsError('ECONFIG', 'no Alibaba Cloud account settings given');
+    this.url = normaliseEndpoint(options.endpoint);
+    this.endpoint = this.url.toString();
+    this.accessKeyId = checkCredential('AccessKey ID', options.accessKeyId);
+    this.#secret = checkCredential('AccessKey secret', options.accessKeySecret);
+    if (!options.dispatcher) throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
+    this.dispatcher = options.dispatcher;
+    this.timeoutMs = positive('timeoutMs', options.timeoutMs, DEFAULT_TIMEOUT_MS);
+    this.maxBytes = positive('maxBytes', options.maxBytes, DEFAULT_MAX_BYTES);
+    const retries = options.retries ?? DEFAULT_RETRIES;
+    if (!Number.isInteger(retries) || retries < -1) throw new DdnsError('ECONFIG', 'retries must be -1 (unlimited) or a whole number >= 0');
+    this.retries = retries;
+    this.backoff = options.backoff ?? DEFAULT_CLIENT_BACKOFF;
+    this.userAgent = options.userAgent ?? 'node-red-contrib-ddns';
+    if (options.onRetry) this.onRetry = options.onRetry;
+    this.now = options.now ?? Date.now;
+    this.nonce = options.nonce ?? newNonce;
+  }
+
+  /** How far the server's clock is ahead of ours, learnt from an InvalidTimeStamp.Expired answer. */
+  get clockOffsetMs(): number {
+    return this.offsetMs;
+  }
+
+  /** HTTP requests sent by this client so far, retries included. */
+  get requestCount(): number {
+    return this.sent;
+  }
+
+  /**
+   * Calls one API action and returns its parsed JSON answer. Throws a DdnsError
+   * with the provider's code and request id; never one that holds the secret.
+   */
+  async call<T = unknown>(action: string, params: CallParams = {}, signal?: AbortSignal, stats?: CallStats): Promise<T> {
+    if (typeof action !== 'string' || !/^[A-Za-z]+$/.test(action)) throw new DdnsError('ECONFIG', 'invalid Alidns action name');
+    // each correction is made at most once per call, so a server that keeps refusing cannot loop us
+    let clockCorrected = false;
+    let nonceReplaced = false;
+    return withRetries(
+      async () => {
+        for (;;) {
+          const attempt = await this.attempt<T>(action, params, signal, stats);
+          if (attempt.ok) return attempt.data;
+          const code = attempt.error.providerCode;
+          if (code === CLOCK_SKEW_CODE && !clockCorrected && attempt.serverDate !== undefined) {
+            clockCorrected = true;
+            this.offsetMs = attempt.serverDate - this.now();
+            continue;
+          }
+          if (code === NONCE_USED_CODE && !nonceReplaced) {
+            nonceReplaced = true;
+            continue;
+          }
+          throw attempt.error;
+        }
+      },
+      {
+        retries: this.retries,
+        policy: this.backoff,
+        ...(signal ? { signal } : {}),
+        ...(this.onRetry ? { onRetry: this.onRetry } : {}),
+      },
+    );
+  }
+
+  private async attempt<T>(action: string, params: CallParams, signal: AbortSignal | undefined, stats: CallStats | undefined): Promise<Attempt<T>> {
+    const signed = signRequest({
+      action,
+      params,
+      accessKeyId: this.accessKeyId,
+      accessKeySecret: this.#secret,
+      nonce: this.nonce(),
+      timestamp: this.now() + this.offsetMs,
+    });
+    const url = new URL(this.url);
+    url.search = signed.query;
+    this.sent++;
+    if (stats) stats.requests++;
+    let res: HttpResponse;
+    try {
+      res = await httpRequest({
+        url,
+        headers: { 'user-agent': this.userAgent, accept: 'application/json' },
+        dispatcher: this.dispatcher,
+        ...(signal ? { signal } : {}),
+        timeoutMs: this.timeoutMs,
+        maxBytes: this.maxBytes,
+      });
+    } catch (err) {
+      throw this.scrub(toDdnsError(err, `Alibaba Cloud DNS ${action}`));
+    }
+    return this.interpret<T>(action, params, res);
+  }
+
+  private interpret<T>(action: string, params: CallParams, res: HttpResponse): Attempt<T> {
+    let body: unknown;
+    try {
+      body = parseJson(res.body);
+    } catch {
+      body = undefined;
+    }
+    const ok = res.status >= 200 && res.status < 300;
+    if (ok && body && typeof body === 'object' && !Array.isArray(body)) {
+      const code = (body as AlidnsErrorBody).Code;
+      // a 200 that carries an error code is still an error (some gateways answer so)
+      if (typeof code !== 'string' || code === '' || code === 'OK' || code === 'Success') return { ok: true, data: body as T };
+    }
+    if (ok) {
+      return { ok: false, error: new DdnsError('EBADRESPONSE', `Alibaba Cloud DNS ${action}: the answer is not JSON`, { statusCode: res.status }) };
+    }
+    const errorBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as AlidnsErrorBody) : {};
+    const error = errorFromResponse({ action, params, status: res.status, body: errorBody, redact: (text) => this.redact(text) });
+    const dateHeader = res.headers.date;
+    const serverDate = typeof dateHeader === 'string' ? Date.parse(dateHeader) : NaN;
+    return Number.isFinite(serverDate) ? { ok: false, error, serverDate } : { ok: false, error };
+  }
+
+  private redact(text: string): string {
+    return text.split(this.#secret).join('***');
+  }
+
+  /** Transport errors quote undici's message; make sure nothing of ours leaks through it. */
+  private scrub(err: DdnsError): DdnsError {
+    if (!err.message.includes(this.#secret)) return err;
+    return new DdnsError(err.code, this.redact(err.message), { retryable: err.retryable });
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Domain and host record (RR) names as Alidns spells them: the domain is the
+ * zone in the account (`example.com`), the RR the part in front of it (`www`,
+ * `@` for the domain itself, `*`, `*.sub`). Matching is exact and
+ * case-insensitive, never a keyword search: a search for `a` also finds `b.a`.
+ */
+import { domainToASCII } from 'node:url';
+import { DdnsError } from '../../core/errors';
+
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
+
+export function normaliseDomain(domain: unknown): string {
+  if (typeof domain !== 'string' || domain.trim() === '') throw new DdnsError('ECONFIG', 'no domain configured');
+  const text = domain.trim().replace(/\.$/, '').toLowerCase();
+  // an internationalised name (例子.中国) is checked in its ASCII form but sent as written, as the console shows it
+  const ascii = /^[\x00-\x7f]*$/.test(text) ? text : domainToASCII(text);
+  const labels = ascii.split('.');
+  if (ascii.length > 253 || labels.length < 2 || !labels.every((label) => LABEL.test(label) && !label.includes('_'))) {
+    throw new DdnsError('ECONFIG', `"${text.slice(0, 80)}" is not a domain name such as example.com`);
+  }
+  return text;
+}
+
+/**
+ * One RR as the server stores it (lower case). A full name under the domain
+ * (`www.example.com`, or the domain itself) is cut back to its RR, since that is
+ * what a user who typed it meant.
+ */
+export function normaliseRr(rr: string, domain: string): string {
+  let text = rr.trim().replace(/\.$/, '').toLowerCase();
+  if (text === domain) text = '@';
+  else if (text.endsWith(`.${domain}`)) text = text.slice(0, -(domain.length + 1));
+  if (text === '@' || text === '*') return text;
+  const labels = text.split('.');
+  // a wildcard may only be the leftmost label (`*.sub`), as in DNS itself
+  const valid =
+    text.length > 0 &&
+    text.length + domain.length < 254 &&
+    labels.every((label, i) => (label === '*' && i === 0) || LABEL.test(label));
+  if (!valid) throw new DdnsError('ECONFIG', `"${rr.trim().slice(0, 80)}" is not a host record (RR) such as www, @ or *`);
+  return text;
+}
+
+/** `www, @ ,*` or a list -> distinct RRs in the order given. */
+export function parseRrs(rrs: unknown, domain: string): string[] {
+  const parts = Array.isArray(rrs) ? rrs.map(String) : typeof rrs === 'string' ? rrs.split(',') : [];
+  const out: string[] = [];
+  for (const part of parts) {
+    if (part.trim() === '') continue;
+    const rr = normaliseRr(part, domain);
+    if (!out.includes(rr)) out.push(rr);
+  }
+  if (out.length === 0) throw new DdnsError('ECONFIG', 'no host record (RR) configured');
+  return out;
+}
+
+/** The record's full name for results: `www.example.com`, `@` -> `example.com`. */
+export function fqdn(rr: string, domain: string): string {
+  return rr === '@' ? domain : `${rr}.${domain}`;
+}
+
+export function sameRr(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}

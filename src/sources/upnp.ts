@@ -1,0 +1,485 @@
+/**
+ * `upnp://` origins: ask the home router itself, over UPnP IGD, for the address
+ * its WAN connection has; no third-party service sees the lookup.
+ *
+ * - `upnp://HOST[:PORT]/PATH`: the device description at http://HOST:PORT/PATH
+ *   (the LOCATION a discovery shows, e.g. `upnp://192.168.1.1:5000/rootDesc.xml`).
+ * - `upnp://`: find the router first by SSDP (`ssdp.ts`).
+ *
+ * Then: fetch the description, pick the WANIPConnection (v2 or v1) or
+ * WANPPPConnection service from any (nested) device, resolve its controlURL
+ * against URLBase or the description URL, and call the SOAP action
+ * GetExternalIPAddress. A service that reports no address (the line is down, or
+ * a DSL router's unused connection type) makes way for the next one.
+ *
+ * XML is read by a small scanner, not a parser with a DTD: a DOCTYPE and its
+ * internal subset are skipped whole, only the five predefined entities and
+ * character references are decoded, nothing external is ever fetched; the body
+ * cap in httpRequest bounds its input and it runs in linear time.
+ */
+import { isIP } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { createHttpAgent, httpRequest, type HttpResponse } from '../core/http';
+import { DdnsError, abortReason } from '../core/errors';
+import { parseAddress } from '../core/address';
+import { parseUdpHost, parseUdpPort, refuseCredentials } from './socket';
+import { discoverGateways, type DiscoverOptions } from './ssdp';
+import type { LookupContext, SourceAnswer } from './types';
+
+export interface UpnpOrigin {
+  /** the device description URL (http://HOST:PORT/PATH); absent: find the router by SSDP */
+  description?: string;
+}
+
+/** The WAN connection services that have GetExternalIPAddress, most preferred first. */
+export const WAN_SERVICE_TYPES = [
+  'urn:schemas-upnp-org:service:WANIPConnection:2',
+  'urn:schemas-upnp-org:service:WANIPConnection:1',
+  'urn:schemas-upnp-org:service:WANPPPConnection:1',
+] as const;
+
+/** A router's description is a few kilobytes; some list many services. */
+export const UPNP_MAX_BYTES = 256 * 1024;
+const USER_AGENT = 'Node.js UPnP/1.1 node-red-contrib-ddns';
+
+// ---------------------------------------------------------------- origin parsing
+
+/** `upnp://` (discover) or `upnp://HOST[:PORT]/PATH` (a known description URL; the port defaults to 80). */
+export function parseUpnpOrigin(url: URL): UpnpOrigin {
+  if (url.protocol !== 'upnp:') throw new DdnsError('ECONFIG', `"${url.href}" is not a upnp:// origin`);
+  if (!url.href.startsWith('upnp://')) {
+    throw new DdnsError('ECONFIG', `upnp origin "${url.href}": write upnp:// (discover the router) or upnp://HOST:PORT/PATH`);
+  }
+  refuseCredentials(url, 'upnp');
+  if (url.hostname === '') {
+    if ((url.pathname === '' || url.pathname === '/') && !url.search && url.port === '') return {};
+    throw new DdnsError('ECONFIG', `upnp:// origin "${url.href}" has a path but no host (upnp:// alone discovers the router)`);
+  }
+  const host = parseUdpHost(url, 'upnp');
+  const port = parseUdpPort(url, 'upnp', 80);
+  if (url.pathname === '' || url.pathname === '/') {
+    throw new DdnsError(
+      'ECONFIG',
+      `upnp:// origin "${url.href}" needs the path of the router's device description, as in upnp://192.168.1.1:5000/rootDesc.xml (or upnp:// alone to discover it)`,
+    );
+  }
+  const authority = isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+  let description: URL;
+  try {
+    description = new URL(`http://${authority}${url.pathname}${url.search}`);
+  } catch {
+    throw new DdnsError('ECONFIG', `upnp:// origin "${url.href}" does not make a valid description URL`);
+  }
+  return { description: description.href };
+}
+
+// ---------------------------------------------------------------- a small, safe XML reader
+
+export interface XmlElement {
+  /** local name, without namespace prefix */
+  name: string;
+  children: XmlElement[];
+  /** the element's own text (entities decoded, CDATA as is), not its descendants' */
+  text: string;
+}
+
+const MAX_DEPTH = 64;
+const ENTITY = /&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|lt|gt|amp|quot|apos);/g;
+const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text;
+  return text.replace(ENTITY, (whole, ref: string) => {
+    if (ref[0] !== '#') return PREDEFINED[ref];
+    const code = ref[1] === 'x' || ref[1] === 'X' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  });
+}
+
+function localName(qualified: string): string {
+  const colon = qualified.indexOf(':');
+  return colon < 0 ? qualified : qualified.slice(colon + 1);
+}
+
+/** Index of the `>` that ends a tag starting at `from`, skipping quoted attribute values; -1 if none. */
+function tagEnd(text: string, from: number): number {
+  let quote = '';
+  for (let i = from; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
+}
+
+/** End of a `<!DOCTYPE ...>` (with any `[internal subset]`) or other `<!...>` declaration. */
+function declarationEnd(text: string, from: number): number {
+  const bracket = text.indexOf('[', from);
+  const close = text.indexOf('>', from);
+  if (bracket >= 0 && (close < 0 || bracket < close)) {
+    const subsetEnd = text.indexOf(']', bracket);
+    if (subsetEnd < 0) return -1;
+    return text.indexOf('>', subsetEnd);
+  }
+  return close;
+}
+
+/**
+ * Reads XML into a tree of elements, leniently (a stray close tag is ignored,
+ * unclosed elements end with the text) and in one pass. Never throws.
+ */
+export function parseXml(text: string): XmlElement {
+  const root: XmlElement = { name: '#document', children: [], text: '' };
+  const stack: XmlElement[] = [root];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const top = stack[stack.length - 1];
+    const lt = text.indexOf('<', i);
+    const stop = lt < 0 ? n : lt;
+    if (stop > i) top.text += decodeEntities(text.slice(i, stop));
+    if (lt < 0) break;
+    let end: number;
+    if (text.startsWith('<!--', lt)) {
+      end = text.indexOf('-->', lt + 4);
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    if (text.startsWith('<![CDATA[', lt)) {
+      end = text.indexOf(']]>', lt + 9);
+      top.text += text.slice(lt + 9, end < 0 ? n : end);
+      i = end < 0 ? n : end + 3;
+      continue;
+    }
+    if (text.startsWith('<?', lt)) {
+      end = text.indexOf('?>', lt + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (text.startsWith('<!', lt)) {
+      // DOCTYPE, ENTITY and friends: skipped whole, never interpreted
+      end = declarationEnd(text, lt + 2);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    const closing = text[lt + 1] === '/';
+    const nameMatch = /^[A-Za-z_][\w.:-]*/.exec(text.slice(lt + (closing ? 2 : 1), lt + (closing ? 2 : 1) + 256));
+    if (!nameMatch) {
+      top.text += '<'; // not markup: a stray "<" in text
+      i = lt + 1;
+      continue;
+    }
+    end = tagEnd(text, lt + 1);
+    if (end < 0) break; // a tag cut off at the end of the text
+    i = end + 1;
+    const name = localName(nameMatch[0]);
+    if (closing) {
+      for (let depth = stack.length - 1; depth > 0; depth--) {
+        if (stack[depth].name === name) {
+          stack.length = depth;
+          break;
+        }
+      }
+      continue;
+    }
+    const element: XmlElement = { name, children: [], text: '' };
+    top.children.push(element);
+    if (text[end - 1] !== '/' && stack.length < MAX_DEPTH) stack.push(element);
+  }
+  return root;
+}
+
+/** Every element of that local name below `from`, in document order. */
+export function descendants(from: XmlElement, name: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  const pending: XmlElement[] = [...from.children].reverse();
+  while (pending.length > 0) {
+    const element = pending.pop()!;
+    if (element.name === name) out.push(element);
+    for (let k = element.children.length - 1; k >= 0; k--) pending.push(element.children[k]);
+  }
+  return out;
+}
+
+function childText(element: XmlElement, name: string): string | undefined {
+  return element.children.find((child) => child.name === name)?.text.trim();
+}
+
+// ---------------------------------------------------------------- device description
+
+export interface WanService {
+  serviceType: (typeof WAN_SERVICE_TYPES)[number];
+  /** absolute control URL */
+  controlUrl: string;
+}
+
+/**
+ * The WAN connection services a device description lists, in any embedded
+ * device (InternetGatewayDevice > WANDevice > WANConnectionDevice), most
+ * preferred type first and in document order within a type. Control URLs are
+ * resolved against URLBase when the description has one, else against the URL
+ * the description came from; one that is not http(s) is left out.
+ */
+export function findWanServices(xml: string, descriptionUrl: string): WanService[] {
+  const doc = parseXml(xml);
+  const root = descendants(doc, 'root')[0] ?? doc;
+  let base = descriptionUrl;
+  const urlBase = childText(root, 'URLBase');
+  if (urlBase) {
+    try {
+      const parsed = new URL(urlBase, descriptionUrl);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') base = parsed.href;
+    } catch {
+      // an unusable URLBase: relative URLs are relative to the description, as in UPnP 1.1
+    }
+  }
+  const found: Array<WanService & { rank: number; order: number }> = [];
+  for (const service of descendants(root, 'service')) {
+    const type = childText(service, 'serviceType') ?? '';
+    const rank = (WAN_SERVICE_TYPES as readonly string[]).indexOf(type);
+    const control = childText(service, 'controlURL');
+    if (rank < 0 || !control) continue;
+    let controlUrl: URL;
+    try {
+      controlUrl = new URL(control, base);
+    } catch {
+      continue;
+    }
+    if (controlUrl.protocol !== 'http:' && controlUrl.protocol !== 'https:') continue;
+    controlUrl.hash = '';
+    if (found.some((f) => f.serviceType === type && f.controlUrl === controlUrl.href)) continue;
+    found.push({ serviceType: WAN_SERVICE_TYPES[rank], controlUrl: controlUrl.href, rank, order: found.length });
+  }
+  return found.sort((a, b) => a.rank - b.rank || a.order - b.order).map(({ serviceType, controlUrl }) => ({ serviceType, controlUrl }));
+}
+
+// ---------------------------------------------------------------- SOAP
+
+export function buildSoapRequest(serviceType: string): string {
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>\r\n' +
+    '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" s:encodingStyle="http://schemas.xmlsoap.org/soap/encoding/">' +
+    `<s:Body><u:GetExternalIPAddress xmlns:u="${serviceType}"></u:GetExternalIPAddress></s:Body>` +
+    '</s:Envelope>\r\n'
+  );
+}
+
+/** UPnP error codes (UDA 1.1 section 3.2.2 and the IGD WAN*Connection specs) worth a word. */
+const UPNP_ERRORS: Record<string, string> = {
+  '401': 'Invalid Action',
+  '402': 'Invalid Args',
+  '501': 'Action Failed',
+  '606': 'Action not authorized',
+};
+
+function shortText(text: string | undefined, max = 120): string {
+  const clean = (text ?? '').replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return clean.length > max ? `${clean.slice(0, max)}...` : clean;
+}
+
+/**
+ * The external address out of a GetExternalIPAddress answer, or the reason
+ * there is none: a SOAP fault (EBADRESPONSE, with the UPnP error code as
+ * `providerCode`), another non-2xx status (EHTTPSTATUS), an answer without
+ * NewExternalIPAddress or with something that is not an address in it
+ * (EBADRESPONSE), an empty or 0.0.0.0 address: the router is not connected
+ * (ENOADDR).
+ */
+export function parseExternalAddressResponse(res: Pick<HttpResponse, 'status' | 'body'>): string {
+  const doc = parseXml(res.body);
+  const fault = descendants(doc, 'Fault')[0];
+  const success = res.status >= 200 && res.status <= 299;
+  if (fault) {
+    const upnpError = descendants(fault, 'UPnPError')[0];
+    const code = upnpError ? childText(upnpError, 'errorCode') : undefined;
+    const description = shortText((upnpError && childText(upnpError, 'errorDescription')) || UPNP_ERRORS[code ?? '']);
+    const faultString = shortText(childText(fault, 'faultstring'));
+    const what = code ? `UPnP error ${shortText(code, 12)}${description ? ` (${description})` : ''}` : faultString || 'a SOAP fault';
+    return fail(
+      new DdnsError('EBADRESPONSE', `the router refused GetExternalIPAddress: ${what}`, {
+        statusCode: res.status,
+        ...(code ? { providerCode: shortText(code, 12) } : {}),
+        // 501 Action Failed: the router could not answer now (its WAN link is coming up)
+        retryable: code === '501' || (!code && res.status >= 500),
+      }),
+    );
+  }
+  if (!success) {
+    return fail(
+      new DdnsError('EHTTPSTATUS', `the router answered GetExternalIPAddress with HTTP ${res.status}`, {
+        statusCode: res.status,
+        retryable: res.status >= 500 || res.status === 429,
+      }),
+    );
+  }
+  const element = descendants(doc, 'NewExternalIPAddress')[0];
+  if (!element) {
+    return fail(new DdnsError('EBADRESPONSE', 'the answer to GetExternalIPAddress holds no NewExternalIPAddress'));
+  }
+  const text = element.text.trim();
+  if (text === '' || text === '0.0.0.0') {
+    return fail(
+      new DdnsError('ENOADDR', 'the router reports no external address (its WAN connection is down)', { retryable: true }),
+    );
+  }
+  const parsed = parseAddress(text);
+  if (!parsed) return fail(new DdnsError('EBADRESPONSE', `NewExternalIPAddress "${shortText(text, 64)}" is not an IP address`));
+  return parsed.address;
+}
+
+function fail(err: DdnsError): never {
+  throw err;
+}
+
+function where(url: string): string {
+  const u = new URL(url);
+  return `${u.host}${u.pathname}`;
+}
+
+function shortType(serviceType: string): string {
+  return serviceType.slice(serviceType.lastIndexOf(':service:') + 9);
+}
+
+interface Exchange {
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  endsAt: number;
+  maxBytes: number;
+}
+
+function remaining(exchange: Exchange): number {
+  return Math.max(1, exchange.endsAt - Date.now());
+}
+
+function isFinal(err: DdnsError, exchange: Exchange): boolean {
+  return exchange.signal.aborted || err.code === 'EABORTED' || err.code === 'ETIMEDOUT';
+}
+
+async function askExternalAddress(service: WanService, exchange: Exchange): Promise<string> {
+  const res = await httpRequest({
+    url: service.controlUrl,
+    method: 'POST',
+    headers: {
+      'content-type': 'text/xml; charset="utf-8"',
+      soapaction: `"${service.serviceType}#GetExternalIPAddress"`,
+      'user-agent': USER_AGENT,
+    },
+    body: buildSoapRequest(service.serviceType),
+    dispatcher: exchange.dispatcher,
+    signal: exchange.signal,
+    timeoutMs: remaining(exchange),
+    maxBytes: exchange.maxBytes,
+  });
+  return parseExternalAddressResponse(res);
+}
+
+/** Description, then each WAN connection service in turn until one reports an address. */
+async function externalAddressAt(descriptionUrl: string, exchange: Exchange): Promise<string> {
+  const res = await httpRequest({
+    url: descriptionUrl,
+    headers: { accept: 'text/xml, application/xml;q=0.9, */*;q=0.5', 'user-agent': USER_AGENT },
+    dispatcher: exchange.dispatcher,
+    signal: exchange.signal,
+    timeoutMs: remaining(exchange),
+    maxBytes: exchange.maxBytes,
+  });
+  if (res.status < 200 || res.status > 299) {
+    throw new DdnsError('EHTTPSTATUS', `device description ${where(descriptionUrl)} answered HTTP ${res.status}`, {
+      statusCode: res.status,
+      retryable: res.status >= 500 || res.status === 429,
+    });
+  }
+  const services = findWanServices(res.body, descriptionUrl);
+  if (services.length === 0) {
+    throw new DdnsError(
+      'EBADRESPONSE',
+      `device description ${where(descriptionUrl)} lists no WANIPConnection or WANPPPConnection service: not an Internet gateway`,
+    );
+  }
+  const failures: Array<{ service: WanService; error: DdnsError }> = [];
+  for (const service of services) {
+    try {
+      return await askExternalAddress(service, exchange);
+    } catch (err) {
+      const error = err instanceof DdnsError ? err : new DdnsError('EBADRESPONSE', String(err));
+      if (isFinal(error, exchange)) throw error;
+      failures.push({ service, error });
+    }
+  }
+  // one connection not being up is the news when another only failed to say so
+  const lead = failures.find((f) => f.error.code === 'ENOADDR') ?? failures[0];
+  const message =
+    failures.length === 1
+      ? `${where(lead.service.controlUrl)}: ${lead.error.message}`
+      : failures.map((f) => `${shortType(f.service.serviceType)} at ${where(f.service.controlUrl)}: ${f.error.message}`).join('; ');
+  throw new DdnsError(lead.error.code, message, {
+    retryable: failures.some((f) => f.error.retryable),
+    ...(lead.error.providerCode !== undefined ? { providerCode: lead.error.providerCode } : {}),
+    ...(lead.error.statusCode !== undefined ? { statusCode: lead.error.statusCode } : {}),
+  });
+}
+
+// ---------------------------------------------------------------- lookup
+
+export interface UpnpLookupOptions {
+  /** discovery settings (tests point it at a unicast responder) */
+  discover?: DiscoverOptions;
+}
+
+/**
+ * The router's external address as `{texts: [address], kind: 'addresses'}`.
+ * GetExternalIPAddress is IPv4 only, so an IPv6 lookup ends at once in ENOADDR
+ * without asking. The whole exchange (discovery included) fits in
+ * ctx.timeoutMs; ctx.signal cancels it; ctx.localAddress (bind) is where
+ * the SSDP search and the HTTP connections leave from.
+ */
+export async function lookupUpnp(origin: UpnpOrigin, ctx: LookupContext, options: UpnpLookupOptions = {}): Promise<SourceAnswer> {
+  if (ctx.family === 'ipv6') {
+    throw new DdnsError('ENOADDR', 'a UPnP Internet gateway reports only its IPv4 address (GetExternalIPAddress)');
+  }
+  if (ctx.signal.aborted) throw abortReason(ctx.signal);
+  const endsAt = Date.now() + ctx.timeoutMs;
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(ctx.timeoutMs)]);
+
+  let description = origin.description;
+  if (description === undefined) {
+    const silence = () =>
+      new DdnsError(
+        'ETIMEDOUT',
+        `no UPnP Internet gateway answered the SSDP search${ctx.localAddress ? ` from ${ctx.localAddress}` : ''} (is UPnP enabled on the router?)`,
+        { retryable: true },
+      );
+    let gateways;
+    try {
+      gateways = await discoverGateways(
+        { signal, timeoutMs: Math.max(1, endsAt - Date.now()), localAddress: ctx.localAddress },
+        { ...options.discover, first: true },
+      );
+    } catch (err) {
+      // the deadline and the search window end together: either way, nobody answered
+      throw err instanceof DdnsError && err.code === 'ETIMEDOUT' ? silence() : err;
+    }
+    if (signal.aborted) throw abortReason(signal);
+    if (gateways.length === 0) throw silence();
+    description = gateways[0].location;
+  }
+
+  // a bound lookup needs its own connection from that address; others reuse the node's keep-alive agent
+  const ownAgent =
+    ctx.dispatcher && !ctx.localAddress
+      ? undefined
+      : createHttpAgent({ localAddress: ctx.localAddress, connectTimeoutMs: ctx.timeoutMs, keepAliveTimeoutMs: 1000 });
+  try {
+    const address = await externalAddressAt(description, {
+      dispatcher: ownAgent ?? ctx.dispatcher!,
+      signal,
+      endsAt,
+      maxBytes: ctx.maxBytes ?? UPNP_MAX_BYTES,
+    });
+    return { texts: [address], kind: 'addresses' };
+  } finally {
+    await ownAgent?.destroy();
+  }
+}
