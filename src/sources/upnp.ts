@@ -114,16 +114,16 @@ function tagEnd(text: string, from: number): number {
   return -1;
 }
 
-/** End of a `<!DOCTYPE ...>` (with any `[internal subset]`) or other `<!...>` declaration. */
+/** End of a `<!DOCTYPE ...>` (with any `[internal subset]`) or other `<!...>` declaration; -1 if none. */
 function declarationEnd(text: string, from: number): number {
-  const bracket = text.indexOf('[', from);
-  const close = text.indexOf('>', from);
-  if (bracket >= 0 && (close < 0 || bracket < close)) {
-    const subsetEnd = text.indexOf(']', bracket);
-    if (subsetEnd < 0) return -1;
-    return text.indexOf('>', subsetEnd);
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === '>') return i;
+    if (text[i] === '[') {
+      const subsetEnd = text.indexOf(']', i);
+      return subsetEnd < 0 ? -1 : text.indexOf('>', subsetEnd);
+    }
   }
-  return close;
+  return -1;
 }
 
 /**

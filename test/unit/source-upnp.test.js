@@ -164,6 +164,10 @@ describe('sources/upnp: the XML reader', () => {
     assert.equal(parseXml(deep).children.length, 1);
     const many = '<service>'.repeat(30000);
     assert.deepEqual(findWanServices(many, 'http://127.0.0.1/'), []);
+    const declarations = '<!x>'.repeat(65000) + '<a>1</a>';
+    assert.equal(descendants(parseXml(declarations), 'a')[0].text, '1');
+    const closes = '<a>' + '</b>'.repeat(60000);
+    assert.equal(parseXml(closes).children.length, 1);
   });
 });
 
