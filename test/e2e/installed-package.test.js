@@ -8,9 +8,13 @@ const path = require('node:path');
 const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
+const fakeAlidns = require('../servers/fake-alidns');
 
 const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
 const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
+const ALIYUN_KEY_ID = 'LTAI-e2e-key';
+const ALIYUN_SECRET = 'e2e-Aliyun-Secret-7731';
+const V6 = '2001:4860:4860:12::8888';
 
 /** Presses an inject node's button; right after a deploy the node may not exist for a moment. */
 async function press(red, id) {
@@ -32,6 +36,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
   let red;
   let echoServer;
   let dyndns;
+  let alidns;
 
   before(async () => {
     echoServer = await echo.start();
@@ -42,12 +47,15 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
         other: { password: 'right-one', hosts: ['blocked.example.com'] },
       },
     });
+    echoServer.route('/both', { body: `8.8.8.8 ${V6}` });
+    alidns = await fakeAlidns.start({ keys: { [ALIYUN_KEY_ID]: ALIYUN_SECRET }, domains: ['example.com'] });
     red = await startNodeRed();
   });
   after(async () => {
     if (red) await red.stop();
     await echoServer?.close();
     await dyndns?.close();
+    await alidns?.close();
   });
 
   it('ships only runtime files', () => {
@@ -89,7 +97,9 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     const flows = [
       { id: 'e2etab', type: 'tab', label: 'e2e' },
       { id: 'trigger', type: 'inject', z: 'e2etab', props: [], repeat: '', once: false, wires: [['src']] },
-      { id: 'src', type: 'ip-source', z: 'e2etab', origin: echoServer.url('/ip'), family: 'ipv4', scope: 'public', interval: 0, emit: 'always', wires: [['upd', 'upd2']] },
+      { id: 'src', type: 'ip-source', z: 'e2etab', origin: echoServer.url('/ip'), family: 'ipv4', scope: 'public', interval: 0, emit: 'always', wires: [['upd', 'upd2', 'ali']] },
+      { id: 'aliacct', type: 'aliyun-account', endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } },
+      { id: 'ali', type: 'aliyun-ddns', z: 'e2etab', account: 'aliacct', domain: 'example.com', rr: 'e2e', recordType: 'auto', ttl: 600, line: 'default', create: true, wires: [['report']] },
       { id: 'acct', type: 'dyndns2-account', server: dyndns.url, dualStack: 'combined', credentials: { username: 'user', password: DYNDNS_PASSWORD } },
       { id: 'acct2', type: 'dyndns2-account', server: dyndns.url, dualStack: 'combined', credentials: { username: 'other', password: WRONG_PASSWORD } },
       { id: 'upd', type: 'dyndns2-update', z: 'e2etab', account: 'acct', hostnames: 'home.example.com', retries: 0, refresh: 25, wires: [['report']] },
@@ -101,11 +111,12 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await press(red, 'trigger');
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv4 === '8.8.8.8', 'the DynDNS2 update');
     await waitFor(() => dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length === 1, 'the badauth answer');
+    await waitFor(() => alidns.list('example.com', 'e2e', 'A').map((r) => r.Value).join() === '8.8.8.8', 'the Alidns record');
 
     const creds = JSON.parse(fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8'));
     assert.deepEqual(Object.keys(creds), ['$'], 'credentials file is encrypted');
     const flowsText = fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8');
-    for (const secret of [DYNDNS_PASSWORD, WRONG_PASSWORD]) {
+    for (const secret of [DYNDNS_PASSWORD, WRONG_PASSWORD, ALIYUN_SECRET]) {
       assert.ok(!flowsText.includes(secret), 'no secret in flows.json');
       assert.ok(!fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8').includes(secret));
       assert.ok(!red.log().includes(secret), 'no secret in the log');
@@ -115,14 +126,51 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
   });
 
   it('a blocked host stays blocked across a restart; a known address is not resent', async () => {
-    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === 2, 'the first run to finish');
+    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === 3, 'the first run to finish');
+    const alidnsBefore = alidns.requests.length;
     const before = { other: dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length, user: dyndns.requests.filter((r) => r.hostnames.includes('home.example.com')).length };
     await red.restart();
     const reportsBefore = echoServer.requests.filter((r) => r.path === '/report').length;
     await press(red, 'trigger');
-    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === reportsBefore + 2, 'both updaters to answer');
+    await waitFor(() => echoServer.requests.filter((r) => r.path === '/report').length === reportsBefore + 3, 'the three updaters to answer');
     assert.equal(dyndns.requests.filter((r) => r.hostnames.includes('blocked.example.com')).length, before.other, 'no request for the blocked host');
     assert.equal(dyndns.requests.filter((r) => r.hostnames.includes('home.example.com')).length, before.user, 'no resend of an address the server has');
     assert.ok(echoServer.requests.length >= 2, 'the address was looked up again');
+    assert.equal(alidns.requests.length, alidnsBefore, 'the remembered record id and value survived the restart: no API call');
+  });
+
+  it('deploys every example flow, pointed at local servers, and runs it', async () => {
+    const dir = path.join(__dirname, '..', '..', 'examples');
+    const flows = [];
+    const triggers = [];
+    for (const file of fs.readdirSync(dir).sort()) {
+      const tab = `tab-${file}`;
+      flows.push({ id: tab, type: 'tab', label: file });
+      for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+        const copy = { ...node };
+        if (!['aliyun-account', 'dyndns2-account', 'tls-config'].includes(node.type)) copy.z = tab;
+        if (node.type === 'ip-source') {
+          copy.origin = echoServer.url('/both');
+          copy.interval = 0;
+          copy.watch = false;
+          triggers.push({ id: `go-${node.id}`, type: 'inject', z: tab, props: [], once: false, repeat: '', wires: [[node.id]] });
+        }
+        if (node.type === 'inject') copy.once = false;
+        if (node.type === 'aliyun-account') Object.assign(copy, { endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } });
+        if (node.type === 'dyndns2-account') Object.assign(copy, { server: dyndns.url, credentials: { username: 'user', password: DYNDNS_PASSWORD } });
+        flows.push(copy);
+      }
+    }
+    const logBefore = red.log().length;
+    await red.deploy([...flows, ...triggers]);
+    for (const trigger of triggers) await press(red, trigger.id);
+    const value = (rr, type) => alidns.list('example.com', rr, type).map((r) => r.Value).join();
+    await waitFor(() => value('www', 'A') === '8.8.8.8', '01: www A');
+    await waitFor(() => value('home', 'A') === '8.8.8.8' && value('home', 'AAAA') === V6, '03: home A + AAAA');
+    await waitFor(() => value('nas', 'AAAA') === '2001:4860:4860:12:211:32ff:feaa:bbcc', '05: NAS address from prefix + EUI-64');
+    await waitFor(() => value('cam', 'AAAA') === V6, '05: camera');
+    await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
+    const errors = red.log().slice(logBefore).split('\n').filter((line) => /\[error\]/.test(line));
+    assert.deepEqual(errors, [], 'no node reported an error');
   });
 });
