@@ -11,6 +11,7 @@ const root = path.join(__dirname, '..');
 const dist = (p) => require(path.join(root, 'dist', p));
 const echo = require('../test/servers/echo-http');
 const fakeDyndns2 = require('../test/servers/fake-dyndns2');
+const fakeAlidns = require('../test/servers/fake-alidns');
 const { helper, nodeFile } = require('../test/support/node-red');
 const { startNodeRed } = require('../test/support/node-red-process');
 
@@ -18,6 +19,7 @@ const { createHttpAgent } = dist('core/http');
 const { parseIpSourceConfig } = dist('sources/settings');
 const { findAddress } = dist('sources/lookup');
 const { updateHosts } = dist('providers/dyndns2');
+const { AlidnsClient, syncRecords } = dist('providers/aliyun');
 
 const rows = [];
 function row(measure, value, note = '') {
@@ -110,6 +112,35 @@ async function watchLatency() {
   await dyn.close();
 }
 
+async function alidnsThousand() {
+  const N = 1000;
+  const rrs = Array.from({ length: N }, (_, i) => `host${i}`);
+  const server = await fakeAlidns.start({ keys: { bench: 'bench-secret' }, domains: ['example.com'], latencyMs: 20 });
+  for (const [i, rr] of rrs.entries()) server.addRecord('example.com', { RR: rr, Value: i % 20 === 0 ? '8.8.4.4' : '8.8.8.8' });
+  const agent = createHttpAgent({ connections: 4 });
+  const client = new AlidnsClient({ endpoint: server.url, accessKeyId: 'bench', accessKeySecret: 'bench-secret', dispatcher: agent });
+  const run = async (bulkThreshold) => {
+    server.reset();
+    const t0 = performance.now();
+    const out = await syncRecords(client, { domain: 'example.com', rr: rrs, type: 'A', value: '8.8.8.8', bulkThreshold }, undefined);
+    const ms = performance.now() - t0;
+    const reads = server.count('DescribeDomainRecords') + server.count('DescribeSubDomainRecords');
+    // put the 50 changed records back for the next run
+    for (const rr of rrs.filter((_, i) => i % 20 === 0)) server.list('example.com', rr, 'A')[0].Value = '8.8.4.4';
+    return { ms, reads, writes: server.count('UpdateDomainRecord'), total: out.requests, state: out.state };
+  };
+  const bulk = await run(undefined);
+  const each = await run(1_000_000);
+  row(`Alidns: sync ${N} records (50 changed), 20 ms server latency: API calls`, `${bulk.total} (${bulk.reads} list + ${bulk.writes} update)`, `looking each record up: ${each.total} (${each.reads} + ${each.writes})`);
+  row(`Alidns: sync ${N} records, wall time`, `${(bulk.ms / 1000).toFixed(2)} s`, `looking each record up: ${(each.ms / 1000).toFixed(2)} s (${(each.ms / bulk.ms).toFixed(1)}x slower)`);
+  server.reset();
+  const t1 = performance.now();
+  await syncRecords(client, { domain: 'example.com', rr: rrs, type: 'A', value: '8.8.8.8' }, bulk.state);
+  row(`Alidns: the next check of ${N} unchanged records`, `${server.requests.length} API calls`, `${(performance.now() - t1).toFixed(0)} ms`);
+  await agent.close();
+  await server.close();
+}
+
 function procStats(pid) {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
@@ -154,7 +185,7 @@ async function footprint() {
 
 async function main() {
   const only = process.argv[2];
-  const sections = { requestsPerCheck, keepAliveConnections, watchLatency, footprint };
+  const sections = { requestsPerCheck, keepAliveConnections, watchLatency, alidnsThousand, footprint };
   for (const [name, fn] of Object.entries(sections)) {
     if (only && only !== name) continue;
     console.log(`\n# ${name}`);
