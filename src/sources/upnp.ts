@@ -23,7 +23,7 @@ import { createHttpAgent, httpRequest, type HttpResponse } from '../core/http';
 import { DdnsError, abortReason } from '../core/errors';
 import { parseAddress } from '../core/address';
 import { parseUdpHost, parseUdpPort, refuseCredentials } from './socket';
-import { discoverGateways, type DiscoverOptions } from './ssdp';
+import { discoverGateways, type DiscoverOptions, type Gateway } from './ssdp';
 import type { LookupContext, SourceAnswer } from './types';
 
 export interface UpnpOrigin {
@@ -451,7 +451,7 @@ export async function lookupUpnp(origin: UpnpOrigin, ctx: LookupContext, options
         `no UPnP Internet gateway answered the SSDP search${ctx.localAddress ? ` from ${ctx.localAddress}` : ''} (is UPnP enabled on the router?)`,
         { retryable: true },
       );
-    let gateways;
+    let gateways: Gateway[];
     try {
       gateways = await discoverGateways(
         { signal, timeoutMs: Math.max(1, endsAt - Date.now()), localAddress: ctx.localAddress },

@@ -25,8 +25,16 @@ const fakeDyndns2 = require('../servers/fake-dyndns2');
 const root = path.join(__dirname, '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
 const MODULE = pkg.name;
+// The package as Node-RED serves it: installed from the packed tarball into the
+// test's user directory (set in `before`). Expected help, catalogs and icons are
+// read from there, not from the working tree, which a build may be changing.
+let packageDir = root;
 // node-set name -> file; this package registers one node type per set, named like the set
-const NODE_SETS = Object.entries(pkg['node-red'].nodes).map(([type, file]) => ({ type, file, js: path.join(root, file) }));
+const NODE_SETS = Object.entries(pkg['node-red'].nodes).map(([type, file]) => ({
+  type,
+  file,
+  get js() { return path.join(packageDir, file); },
+}));
 const TYPES = NODE_SETS.map((s) => s.type);
 const SCREENSHOTS = path.join(root, 'test-output', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
@@ -52,7 +60,7 @@ function setFiles(set) {
       const text = read(path.join(dir, 'locales', lang, `${base}.json`));
       return text === undefined ? undefined : JSON.parse(text);
     },
-    catalogFile: (lang) => path.relative(root, path.join(dir, 'locales', lang, `${base}.json`)),
+    catalogFile: (lang) => path.relative(packageDir, path.join(dir, 'locales', lang, `${base}.json`)),
     /** The help Node-RED shows for a language: locales/<lang>, else en-US, else inline in the editor .html. */
     help: (lang) => {
       for (const l of [lang, 'en-US']) {
@@ -362,7 +370,7 @@ async function checkDialog(editor, set, lang) {
     return list.map((k) => [k, def._(k)]);
   }, { type: set.type, keys });
   const missing = resolved.filter(([k, v]) => v === k).map(([k]) => k);
-  assert.deepEqual(missing, [], `${what}: keys used by ${path.relative(root, set.js).replace(/\.js$/, '.html')} missing from ${files.catalogFile('en-US')}`);
+  assert.deepEqual(missing, [], `${what}: keys used by ${set.file.replace(/\.js$/, '.html')} missing from ${files.catalogFile('en-US')}`);
 
   if (lang !== 'en-US') {
     const catalog = files.catalog(lang);
@@ -413,6 +421,7 @@ describe('the editor in headless Chromium with this package installed', function
         editorTheme: { tours: false, palette: { catalogues: [] } },
       },
     });
+    packageDir = path.join(red.userDir, 'node_modules', MODULE);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   });
   after(async function () {
@@ -423,9 +432,9 @@ describe('the editor in headless Chromium with this package installed', function
   /** The node set is in the package and loaded by the runtime; skips sets not written yet. */
   async function requireLoaded(test, set) {
     if (!fs.existsSync(set.js)) {
-      // declared in package.json, but its runtime file is not built yet (work in
-      // progress): counted as skipped here; the installed-package e2e test fails on it
-      test.test.title += ` (skipped: ${set.file} is not built)`;
+      // declared in package.json, but its runtime file is not in the package yet
+      // (work in progress): counted as skipped here; the installed-package e2e test fails on it
+      test.test.title += ` (skipped: ${set.file} is not in the package)`;
       test.skip();
     }
     const res = await red.request('GET', `/nodes/${MODULE}/${set.type}`, undefined, { accept: 'application/json' });
@@ -531,7 +540,7 @@ describe('the editor in headless Chromium with this package installed', function
           }, palette.icon);
           assert.equal(icon.status, 200, `${set.type}: icon ${palette.icon}`);
           const iconFile = path.join(path.dirname(set.js), 'icons', palette.icon.split('/').pop());
-          assert.equal(icon.body, fs.readFileSync(iconFile, 'utf8'), `${set.type}: icon served is not ${path.relative(root, iconFile)}`);
+          assert.equal(icon.body, fs.readFileSync(iconFile, 'utf8'), `${set.type}: icon served is not ${path.relative(packageDir, iconFile)}`);
         }
 
         const close = await openDialog(editor, set);
