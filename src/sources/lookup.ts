@@ -22,6 +22,7 @@ import { lookupInterface, bindAddressOf } from './interface';
 import { lookupDns } from './dns';
 import { lookupSocket } from './socket';
 import { lookupNeighbour } from './neighbour';
+import { lookupUpnp } from './upnp';
 import { applySuffix, prefixOf } from '../core/suffix';
 
 export interface LookupSettings {
@@ -70,6 +71,8 @@ async function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnsw
       return lookupSocket(origin.target, ctx);
     case 'neigh':
       return lookupNeighbour(origin.target, ctx);
+    case 'upnp':
+      return lookupUpnp(origin.gateway, ctx);
   }
 }
 

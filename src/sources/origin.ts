@@ -6,13 +6,15 @@ import { DdnsError } from '../core/errors';
 import { parseDnsOrigin, type DnsOrigin } from './dns';
 import { parseSocketOrigin, type SocketOrigin } from './socket';
 import { parseNeighbourOriginText, type NeighbourOrigin } from './neighbour';
+import { parseUpnpOrigin, type UpnpOrigin } from './upnp';
 
 export type Origin =
   | { kind: 'iface'; text: string; name: string }
   | { kind: 'http'; text: string; url: URL }
   | { kind: 'sock'; text: string; target: SocketOrigin }
   | { kind: 'dns'; text: string; query: DnsOrigin }
-  | { kind: 'neigh'; text: string; target: NeighbourOrigin };
+  | { kind: 'neigh'; text: string; target: NeighbourOrigin }
+  | { kind: 'upnp'; text: string; gateway: UpnpOrigin };
 
 const IFACE = /^iface:\/\/([A-Za-z0-9_.:@-]{1,64})\/?$/;
 
@@ -26,7 +28,7 @@ export function parseOrigin(line: string): Origin {
   try {
     url = new URL(text);
   } catch {
-    throw new DdnsError('ECONFIG', `origin "${text}" is not a URL (iface://NAME, https://..., sock://HOST:PORT, dns://RESOLVER/NAME)`);
+    throw new DdnsError('ECONFIG', `origin "${text}" is not a URL (iface://NAME, https://..., sock://HOST:PORT, dns://RESOLVER/NAME, upnp://, neigh://MAC)`);
   }
   switch (url.protocol) {
     case 'http:':
@@ -39,7 +41,7 @@ export function parseOrigin(line: string): Origin {
     case 'iface:':
       throw new DdnsError('ECONFIG', `origin "${text}" needs an interface name, as in iface://eth0`);
     case 'upnp:':
-      throw new DdnsError('ECONFIG', `origin "${text}": ${url.protocol}// origins are not available in this version`);
+      return { kind: 'upnp', text, gateway: parseUpnpOrigin(url) };
     default:
       throw new DdnsError('ECONFIG', `origin "${text}" has an unknown scheme ${url.protocol}`);
   }

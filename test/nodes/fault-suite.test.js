@@ -125,6 +125,36 @@ describe('fault suite', function () {
     });
   });
 
+  describe('1,000 random inputs to aliyun-ddns', () => {
+    it('each gets one answer, only addresses are written, nothing crashes', async () => {
+      const fakeAlidns = require('../servers/fake-alidns');
+      const server = await fakeAlidns.start({ keys: { fuzz: 'fuzz-secret' }, domains: ['example.com'] });
+      await helper.load([nodeFile('aliyun-account'), nodeFile('aliyun-ddns')], [
+        { id: 'acct', type: 'aliyun-account', endpoint: server.url },
+        { id: 'ddns', type: 'aliyun-ddns', account: 'acct', domain: 'example.com', rr: 'fuzz', recordType: 'auto', create: true, wires: [['out']] },
+        { id: 'out', type: 'helper' },
+      ], { acct: { accessKeyId: 'fuzz', accessKeySecret: 'fuzz-secret' } });
+      const ddns = helper.getNode('ddns');
+      const rand = prng(7);
+      let answers = 0;
+      helper.getNode('out').on('input', () => answers++);
+      for (let i = 0; i < 1000; i++) {
+        const before = answers;
+        ddns.receive({ payload: randomInput(rand) });
+        while (answers === before) await settle(1);
+      }
+      assert.equal(answers, 1000);
+      const writes = server.requests.filter((r) => r.action === 'UpdateDomainRecord' || r.action === 'AddDomainRecord');
+      assert.ok(writes.length > 0, 'the valid inputs among them were written');
+      for (const write of writes) {
+        const parsed = parseAddress(write.params.Value);
+        assert.ok(parsed && parsed.address === write.params.Value, `wrote ${write.params.Value}`);
+        assert.equal(write.params.Type, parsed.family === 4 ? 'A' : 'AAAA');
+      }
+      await server.close();
+    });
+  });
+
   describe('random HTTP answers to ip-source', () => {
     it('emits only addresses that are valid, public and present in the answer', async () => {
       const server = await echo.start();

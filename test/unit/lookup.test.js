@@ -207,3 +207,38 @@ describe('lookup: another LAN host (suffix)', () => {
     assert.throws(() => parseIpSourceConfig({ origin: server.url('/v6'), family: 'ipv4', suffix: '::1' }), { code: 'ECONFIG' });
   });
 });
+
+describe('lookup: the router itself (upnp://) through the ip-source settings', () => {
+  const igd = require('../servers/fake-igd');
+  let router;
+  before(async () => {
+    router = await igd.start({ address: '8.8.4.4' });
+  });
+  after(() => router.close());
+
+  it('asks the gateway named by its description URL for the external address', async () => {
+    const found = await find({ origin: router.origin('ip') });
+    assert.equal(found.address, '8.8.4.4');
+    assert.equal(found.origin, router.origin('ip'));
+  });
+  it('falls through to the next origin when the router has no address', async () => {
+    const echoServer = await echo.start();
+    echoServer.route('/ip', { body: '8.8.8.8' });
+    router.configure({ address: '' });
+    try {
+      const found = await find({ origin: `${router.origin('ip')}\n${echoServer.url('/ip')}` });
+      assert.equal(found.address, '8.8.8.8');
+    } finally {
+      router.reset();
+      await echoServer.close();
+    }
+  });
+});
+
+describe('lookup: neigh:// through the ip-source settings', () => {
+  it('parses a MAC origin and reports a clear error for a MAC the table does not hold', async () => {
+    const settings = parseIpSourceConfig({ origin: 'neigh://02:00:00:aa:bb:cc', family: 'ipv6', timeout: 2 }).lookup;
+    assert.equal(settings.origins[0].kind, 'neigh');
+    await assert.rejects(findAddress(settings, 'ipv6', new AbortController().signal), { code: 'ENOADDR' });
+  });
+});
