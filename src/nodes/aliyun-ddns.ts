@@ -13,11 +13,14 @@ import type { AliyunAccountNode } from './shared/account-types';
 import { nodeContextStore } from './shared/context-store';
 import { attachUpdater } from './shared/updater';
 import { jobsFor } from './shared/record-jobs';
+import { evaluateText } from './shared/typed-property';
 
 interface AliyunDdnsDef extends NodeDef {
   account?: string;
   domain?: string;
+  domainType?: string;
   rr?: string;
+  rrType?: string;
   recordType?: string;
   ttl?: number | string;
   line?: string;
@@ -27,8 +30,8 @@ interface AliyunDdnsDef extends NodeDef {
   dryRun?: boolean;
 }
 
-function fromMsg(configured: string | undefined, msg: NodeMessageInFlow, key: 'domain' | 'rr'): string {
-  const own = (configured ?? '').trim();
+function fromMsg(configured: string, msg: NodeMessageInFlow, key: 'domain' | 'rr'): string {
+  const own = configured.trim();
   if (own) return own;
   const given = (msg as Record<string, unknown>)[key];
   if (typeof given === 'string' && given.trim()) return given.trim();
@@ -46,7 +49,7 @@ export = function register(RED: NodeAPI): void {
       store: nodeContextStore(node),
       stateKey: 'aliyun',
       stateTag: () =>
-        fingerprint('aliyun-ddns', account?.identity, def.domain, def.rr, def.recordType, def.ttl, def.line, def.recordId, def.create),
+        fingerprint('aliyun-ddns', account?.identity, def.domain, def.domainType, def.rr, def.rrType, def.recordType, def.ttl, def.line, def.recordId, def.create),
       emptyState: emptyAliyunState,
       dryRun: def.dryRun === true,
       unusable: () => {
@@ -55,8 +58,8 @@ export = function register(RED: NodeAPI): void {
       },
       secrets: () => [account?.credentials?.accessKeySecret],
       update: async (msg, state, signal) => {
-        const domain = fromMsg(def.domain, msg, 'domain');
-        const rr = fromMsg(def.rr, msg, 'rr');
+        const domain = fromMsg(await evaluateText(RED, node, msg, 'domain', def.domain, def.domainType), msg, 'domain');
+        const rr = fromMsg(await evaluateText(RED, node, msg, 'rr', def.rr, def.rrType), msg, 'rr');
         const jobs = jobsFor(def.recordType ?? 'auto', msg.payload);
         const results: RecordResult[] = [];
         let current: AliyunState = state;

@@ -12,10 +12,12 @@ import type { Dyndns2AccountNode } from './shared/account-types';
 import { nodeContextStore } from './shared/context-store';
 import { PACKAGE_VERSION } from './shared/package-info';
 import { attachUpdater } from './shared/updater';
+import { evaluateText } from './shared/typed-property';
 
 interface Dyndns2UpdateDef extends NodeDef {
   account?: string;
   hostnames?: string;
+  hostnamesType?: string;
   wildcard?: string;
   mx?: string;
   backmx?: string;
@@ -37,7 +39,7 @@ export = function register(RED: NodeAPI): void {
       store: nodeContextStore(node),
       stateKey: 'dyndns2',
       // blocks hold until the hosts, options, server or login change; a restart does not clear them
-      stateTag: () => fingerprint('dyndns2-update', account?.identity, def.hostnames, options),
+      stateTag: () => fingerprint('dyndns2-update', account?.identity, def.hostnames, def.hostnamesType, options),
       emptyState,
       dryRun: def.dryRun === true,
       unusable: () => {
@@ -49,6 +51,7 @@ export = function register(RED: NodeAPI): void {
       },
       secrets: () => [account?.credentials?.password],
       update: async (msg, state, signal, status) => {
+        const hostnames = await evaluateText(RED, node, msg, 'hostnames', def.hostnames, def.hostnamesType);
         const outcome = await account!.resources.limit.run(
           () =>
             updateHosts({
@@ -57,7 +60,7 @@ export = function register(RED: NodeAPI): void {
                 username: account!.credentials.username!,
                 password: account!.credentials.password!,
                 dualStack: account!.dualStack,
-                hostnames: def.hostnames ?? '',
+                hostnames,
                 options,
                 retries: def.retries,
                 refreshDays: def.refresh,

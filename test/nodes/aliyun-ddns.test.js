@@ -146,3 +146,26 @@ describe('aliyun-ddns node', function () {
     assert.equal(errors.length, 0);
   });
 });
+
+describe('aliyun-ddns typed properties', function () {
+  let server;
+  before(async () => {
+    server = await fakeAlidns.start({ keys: { [KEY_ID]: SECRET }, domains: ['example.com'] });
+  });
+  after(() => server.close());
+  afterEach(() => helper.unload());
+
+  it('domain from an environment variable and rr from a msg property', async () => {
+    process.env.DDNS_TEST_DOMAIN = 'example.com';
+    try {
+      await helper.load(nodes, flow(server, { domain: 'DDNS_TEST_DOMAIN', domainType: 'env', rr: 'target.host', rrType: 'msg' }), credentials());
+      const out = nextMessage(helper.getNode('out'));
+      helper.getNode('ddns').receive({ payload: '8.8.8.8', target: { host: 'typed' } });
+      const msg = await out;
+      assert.equal(msg.ddns.results[0].name, 'typed.example.com');
+      assert.equal(msg.ddns.results[0].status, 'created');
+    } finally {
+      delete process.env.DDNS_TEST_DOMAIN;
+    }
+  });
+});
