@@ -13,6 +13,8 @@ import type { AliyunAccountNode } from './shared/account-types';
 import { nodeContextStore } from './shared/context-store';
 import { attachUpdater } from './shared/updater';
 import { jobsFor } from './shared/record-jobs';
+import { installRecordRoutes } from './shared/record-board';
+import { describeAliyun } from './shared/record-views';
 import { evaluateText } from './shared/typed-property';
 
 interface AliyunDdnsDef extends NodeDef {
@@ -26,7 +28,6 @@ interface AliyunDdnsDef extends NodeDef {
   line?: string;
   create?: boolean;
   recordId?: string;
-  refresh?: number | string;
   dryRun?: boolean;
 }
 
@@ -57,6 +58,7 @@ export = function register(RED: NodeAPI): void {
         return account.clientError;
       },
       secrets: () => [account?.credentials?.accessKeySecret],
+      describe: (state) => describeAliyun(state, { domain: def.domain, rr: def.rr, recordType: def.recordType }),
       update: async (msg, state, signal) => {
         const domain = fromMsg(await evaluateText(RED, node, msg, 'domain', def.domain, def.domainType), msg, 'domain');
         const rr = fromMsg(await evaluateText(RED, node, msg, 'rr', def.rr, def.rrType), msg, 'rr');
@@ -96,5 +98,6 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
+  installRecordRoutes(RED);
   RED.nodes.registerType('aliyun-ddns', AliyunDdnsNode);
 };

@@ -12,6 +12,8 @@ import type { Dyndns2AccountNode } from './shared/account-types';
 import { nodeContextStore } from './shared/context-store';
 import { PACKAGE_VERSION } from './shared/package-info';
 import { attachUpdater } from './shared/updater';
+import { installRecordRoutes } from './shared/record-board';
+import { describeDyndns2, unblockDyndns2Host } from './shared/record-views';
 import { evaluateText } from './shared/typed-property';
 
 interface Dyndns2UpdateDef extends NodeDef {
@@ -50,7 +52,9 @@ export = function register(RED: NodeAPI): void {
         return undefined;
       },
       secrets: () => [account?.credentials?.password],
-      update: async (msg, state, signal, status) => {
+      describe: (state) => describeDyndns2(state, def.hostnames, def.refresh),
+      unblock: unblockDyndns2Host,
+      update: async (msg, state, signal, status, progress) => {
         const hostnames = await evaluateText(RED, node, msg, 'hostnames', def.hostnames, def.hostnamesType);
         const outcome = await account!.resources.limit.run(
           () =>
@@ -71,7 +75,10 @@ export = function register(RED: NodeAPI): void {
               dispatcher: account!.resources.agent,
               version: PACKAGE_VERSION,
               signal,
-              onRetry: (err, attempt, delayMs) => status.waiting(`${err.code}: retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`),
+              onRetry: (err, attempt, delayMs) => {
+                status.waiting(`${err.code}: retry ${attempt} in ${Math.ceil(delayMs / 1000)} s`);
+                progress.backingOff(err.code, delayMs);
+              },
             }),
           signal,
         );
@@ -84,5 +91,6 @@ export = function register(RED: NodeAPI): void {
     });
   }
 
+  installRecordRoutes(RED);
   RED.nodes.registerType('dyndns2-update', Dyndns2UpdateNode);
 };
