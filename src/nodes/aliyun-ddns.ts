@@ -28,7 +28,17 @@ interface AliyunDdnsDef extends NodeDef {
   line?: string;
   create?: boolean;
   recordId?: string;
+  /** keep-alive in days; 0 = off */
+  refresh?: number | string;
   dryRun?: boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+function refreshDays(value: number | string | undefined): number {
+  const days = value === undefined || value === '' ? 0 : Number(value);
+  if (!Number.isFinite(days) || days < 0 || days > 3650) throw new DdnsError('ECONFIG', 'refresh must be 0 (off) or a number of days up to 3650');
+  return days;
 }
 
 function fromMsg(configured: string, msg: NodeMessageInFlow, key: 'domain' | 'rr'): string {
@@ -79,6 +89,7 @@ export = function register(RED: NodeAPI): void {
                   line: def.line,
                   create: def.create !== false,
                   recordId: def.recordId,
+                  refreshAfterMs: refreshDays(def.refresh) * DAY_MS,
                   dryRun: def.dryRun === true,
                 },
                 current,

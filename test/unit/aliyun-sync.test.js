@@ -576,3 +576,49 @@ describe('aliyun sync (fake Alidns)', function () {
     });
   });
 });
+
+describe('aliyun sync: keep-alive refresh', () => {
+  const fake = require('../servers/fake-alidns');
+  const { AlidnsClient, syncRecords } = require('../../dist/providers/aliyun');
+  const { createHttpAgent } = require('../../dist/core/http');
+  const DAY = 24 * 60 * 60 * 1000;
+  let server;
+  let agent;
+  let client;
+  before(async () => {
+    server = await fake.start({ keys: { kid: 'ksecret' }, domains: ['example.com'] });
+    agent = createHttpAgent();
+    client = new AlidnsClient({ endpoint: server.url, accessKeyId: 'kid', accessKeySecret: 'ksecret', dispatcher: agent, backoff: { baseMs: 1, capMs: 2 } });
+  });
+  after(async () => {
+    await agent.close();
+    await server.close();
+  });
+
+  it('writes an unchanged value once after refresh days, then not again until they pass again', async () => {
+    server.addRecord('example.com', { RR: 'keep', Value: '8.8.8.8' });
+    const t0 = Date.UTC(2026, 0, 1);
+    const request = { domain: 'example.com', rr: 'keep', type: 'A', value: '8.8.8.8', refreshAfterMs: 25 * DAY };
+    // first run: never written by us, so the keep-alive is due at once
+    let out = await syncRecords(client, { ...request, now: () => t0 }, undefined);
+    assert.equal(server.count('UpdateDomainRecord'), 1);
+    assert.equal(out.results[0].status, 'unchanged');
+    assert.match(out.results[0].message, /keep-alive/);
+    // a day later (re-verified, not rewritten), then 24 days later: nothing written
+    server.reset();
+    out = await syncRecords(client, { ...request, now: () => t0 + DAY + 1 }, out.state);
+    out = await syncRecords(client, { ...request, now: () => t0 + 24 * DAY }, out.state);
+    assert.equal(server.count('UpdateDomainRecord'), 0);
+    // 25 days after the last write: one more
+    out = await syncRecords(client, { ...request, now: () => t0 + 25 * DAY }, out.state);
+    assert.equal(server.count('UpdateDomainRecord'), 1);
+  });
+
+  it('0 (the default) never writes an unchanged value', async () => {
+    server.reset();
+    server.addRecord('example.com', { RR: 'nokeep', Value: '8.8.8.8' });
+    const out = await syncRecords(client, { domain: 'example.com', rr: 'nokeep', type: 'A', value: '8.8.8.8' }, undefined);
+    assert.equal(out.results[0].status, 'unchanged');
+    assert.equal(server.count('UpdateDomainRecord'), 0);
+  });
+});

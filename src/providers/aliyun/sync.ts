@@ -55,6 +55,8 @@ export interface SyncRequest {
   dryRun?: boolean;
   /** a remembered value is trusted without asking for this long; default 24 h */
   verifyAfterMs?: number;
+  /** keep-alive: after this long without a write the value is written once anyway; 0 = never (default) */
+  refreshAfterMs?: number;
   /** more RRs than this to look up: list the domain instead of one query each; default 3 */
   bulkThreshold?: number;
   /** clock, injectable for tests */
@@ -89,6 +91,7 @@ interface Settings {
   pin?: string;
   dryRun: boolean;
   verifyAfterMs: number;
+  refreshAfterMs: number;
   bulkThreshold: number;
   now: () => number;
 }
@@ -120,6 +123,7 @@ function resolveSettings(request: SyncRequest): Settings {
     create: request.create !== false,
     dryRun: request.dryRun === true,
     verifyAfterMs: wholeNumber('verifyAfterMs', request.verifyAfterMs, DEFAULT_VERIFY_AFTER_MS, 0, Number.MAX_SAFE_INTEGER),
+    refreshAfterMs: wholeNumber('refreshAfterMs', request.refreshAfterMs, 0, 0, Number.MAX_SAFE_INTEGER),
     bulkThreshold: wholeNumber('bulkThreshold', request.bulkThreshold, DEFAULT_BULK_THRESHOLD, 0, 1_000_000),
     now: request.now ?? Date.now,
   };
@@ -193,10 +197,18 @@ class SyncRun {
     if (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && !isDomainGone(err))) delete this.state.records[this.key(rr)];
   }
 
+  /** The keep-alive write is due: `refresh` days have passed since the last write (or there never was one). */
+  private refreshDue(rr: string): boolean {
+    if (this.cfg.refreshAfterMs <= 0) return false;
+    const lastWrite = this.state.records[this.key(rr)]?.lastWriteAt ?? 0;
+    return this.cfg.now() - lastWrite >= this.cfg.refreshAfterMs;
+  }
+
   /** Remembered with this value, seen recently, and (when pinned) the pinned record: no request needed. */
   private settledFromMemory(rr: string): boolean {
     const known = this.state.records[this.key(rr)];
     if (!known || !sameValue(this.cfg.type, known.value, this.cfg.value)) return false;
+    if (this.refreshDue(rr)) return false;
     if (this.cfg.pin !== undefined && known.recordId !== this.cfg.pin) return false;
     const age = this.cfg.now() - known.verifiedAt;
     if (age < 0 || age >= this.cfg.verifyAfterMs) return false;
@@ -276,15 +288,19 @@ class SyncRun {
   private async apply(rr: string, found: ApiRecord[], mayLookAgain: boolean): Promise<void> {
     const record = this.choose(rr, found);
     if (!record) return this.create(rr, mayLookAgain);
-    if (this.upToDate(record)) {
+    const keepAlive = this.refreshDue(rr);
+    if (this.upToDate(record) && !keepAlive) {
       this.remember(rr, record.RecordId, this.cfg.value, false);
       const message = `already ${record.Value}${this.pausedNote(record)}`;
       this.report(rr, { status: 'unchanged', previous: record.Value, recordId: record.RecordId, message });
       return;
     }
-    const change = sameValue(this.cfg.type, record.Value, this.cfg.value)
-      ? `TTL ${record.TTL ?? '?'} -> ${this.cfg.ttl}`
-      : `${record.Value} -> ${this.cfg.value}`;
+    const sameAlready = this.upToDate(record);
+    const change = sameAlready
+      ? `keep-alive write of ${this.cfg.value}`
+      : sameValue(this.cfg.type, record.Value, this.cfg.value)
+        ? `TTL ${record.TTL ?? '?'} -> ${this.cfg.ttl}`
+        : `${record.Value} -> ${this.cfg.value}`;
     if (this.cfg.dryRun) {
       const message = `dry run: would update ${change}`;
       this.report(rr, { status: 'skipped', planned: 'update', previous: record.Value, recordId: record.RecordId, message });
@@ -307,15 +323,18 @@ class SyncRun {
             { providerCode: err.providerCode, ...(err.requestId ? { requestId: err.requestId } : {}) },
           );
         }
-        this.remember(rr, record.RecordId, this.cfg.value, false);
-        this.report(rr, { status: 'unchanged', previous: record.Value, recordId: record.RecordId, message: 'already set (DomainRecordDuplicate)' });
+        // a keep-alive write of the same value is answered this way: the record is confirmed, the clock restarts
+        this.remember(rr, record.RecordId, this.cfg.value, keepAlive);
+        const note = keepAlive ? 'keep-alive write: already set (DomainRecordDuplicate)' : 'already set (DomainRecordDuplicate)';
+        this.report(rr, { status: 'unchanged', previous: record.Value, recordId: record.RecordId, message: note });
         return;
       }
       if (isRecordGone(err) && mayLookAgain) return this.apply(rr, await this.lookup(rr), false);
       throw err;
     }
     this.remember(rr, record.RecordId, this.cfg.value, true);
-    this.report(rr, { status: 'updated', previous: record.Value, recordId: record.RecordId, message: `updated ${change}${this.pausedNote(record)}` });
+    const status = sameAlready ? 'unchanged' : 'updated';
+    this.report(rr, { status, previous: record.Value, recordId: record.RecordId, message: `${sameAlready ? '' : 'updated '}${change}${this.pausedNote(record)}` });
   }
 
   private async create(rr: string, mayLookAgain: boolean): Promise<void> {
