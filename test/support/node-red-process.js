@@ -10,6 +10,23 @@ const { spawn, execFileSync } = require('node:child_process');
 
 const root = path.join(__dirname, '..', '..');
 let packed; // one tarball per test run
+// temporary folders of this run, removed when the process ends (DDNS_KEEP_TMP=1 keeps them for a post-mortem)
+const temporary = [];
+process.on('exit', () => {
+  if (process.env.DDNS_KEEP_TMP) return;
+  for (const dir of temporary) {
+    try {
+      fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a Node-RED still writing there: nothing more to do at exit
+    }
+  }
+});
+function tempDir(prefix) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
 
 function npm(args, cwd) {
   return execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false' } });
@@ -18,7 +35,7 @@ function npm(args, cwd) {
 /** `npm pack` of the already built package (npm test builds first). */
 function packTarball() {
   if (packed) return packed;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddns-pack-'));
+  const dir = tempDir('ddns-pack-');
   const out = JSON.parse(npm(['pack', '--json', '--ignore-scripts', '--pack-destination', dir], root));
   packed = { file: path.join(dir, out[0].filename), files: out[0].files.map((f) => f.path) };
   return packed;
@@ -63,7 +80,7 @@ function launch(userDir, settingsFile, logFile) {
 
 /** install: false starts a Node-RED without this package (a baseline for measurements). */
 async function startNodeRed({ settings = {}, install = true } = {}) {
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddns-e2e-'));
+  const userDir = tempDir('ddns-e2e-');
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
   if (install) {
     // what the palette manager runs: production dependencies only
