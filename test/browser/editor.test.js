@@ -725,6 +725,51 @@ describe('the editor in headless Chromium with this package installed', function
         await dyndns.close();
       }
     });
+    it('DDNS sidebar: a host blocked after badauth shows as blocked, and "Clear block" lets it be tried again', async function () {
+      for (const type of ['dyndns2-update', 'dyndns2-account']) {
+        await requireLoaded(this, NODE_SETS.find((s) => s.type === type));
+      }
+      const { page } = editor;
+      const dyndns = await fakeDyndns2.start({ users: { user: { password: 'the-right-one', hosts: ['blocked.example.com'] } } });
+      const sent = () => dyndns.requests.filter((r) => r.path === '/nic/update').length;
+      try {
+        await red.deploy([
+          { id: 'sbtab', type: 'tab', label: 'sidebar' },
+          { id: 'sbgo', type: 'inject', z: 'sbtab', props: [{ p: 'payload' }], payload: '8.8.8.8', payloadType: 'str', repeat: '', once: false, wires: [['sbupd']] },
+          { id: 'sbacct', type: 'dyndns2-account', server: dyndns.url, dualStack: 'combined', credentials: { username: 'user', password: 'a-wrong-password' } },
+          { id: 'sbupd', type: 'dyndns2-update', z: 'sbtab', account: 'sbacct', hostnames: 'blocked.example.com', retries: 0, refresh: 25, wires: [[]] },
+        ]);
+        const press = async () => {
+          const deadline = Date.now() + 15000;
+          while ((await red.request('POST', '/inject/sbgo')).status !== 200) {
+            assert.ok(Date.now() < deadline, 'the inject node did not start');
+            await page.waitForTimeout(100);
+          }
+        };
+        await press();
+        const row = '.ddns-sb-record[data-name="blocked.example.com"]';
+        await showSidebarTab(page, 'ddns-records', '.ddns-sb');
+        await page.waitForSelector(`${row}[data-state="blocked"]`, { timeout: 20000 });
+        assert.match(await page.locator(`${row} .ddns-sb-state`).first().innerText(), /badauth/);
+        assert.equal(sent(), 1);
+        await screenshot(page, 'en-US-ddns-sidebar-blocked');
+
+        // blocked: another input sends nothing
+        await press();
+        await page.waitForTimeout(500);
+        assert.equal(sent(), 1, 'a blocked host is not sent again');
+
+        await page.locator(`${row} .ddns-sb-unblock`).first().click();
+        await page.waitForSelector(`${row}[data-state="pending"]`, { timeout: 15000 });
+        await press();
+        await page.waitForSelector(`${row}[data-state="blocked"]`, { timeout: 20000 });
+        assert.equal(sent(), 2, 'after "Clear block" the next input was sent once, and badauth blocked it again');
+        editor.assertClean('the DDNS sidebar with a blocked host');
+      } finally {
+        await red.deploy([]);
+        await dyndns.close();
+      }
+    });
   });
 
   describe('zh-CN (browser locale)', function () {

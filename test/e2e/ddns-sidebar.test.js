@@ -1,4 +1,5 @@
 'use strict';
+const { waitFor } = require('../support/wait');
 // The DDNS sidebar in a started Node-RED with the package installed from its
 // packed tarball: the plugin is loaded (editor script and catalogs served), the
 // admin routes enforce adminAuth permissions (ddns.read / ddns.write), live
@@ -24,15 +25,6 @@ const ADMIN_PASSWORD = 'admin-e2e-Pa55-2291';
 const VIEWER_PASSWORD = 'viewer-e2e-Pa55-6617';
 const SECRETS = [DYN_PASSWORD, WRONG_PASSWORD, DYN_USER, ADMIN_PASSWORD, VIEWER_PASSWORD];
 
-async function waitFor(predicate, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await predicate();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('DDNS sidebar in a started Node-RED with adminAuth', function () {
   this.timeout(180000);

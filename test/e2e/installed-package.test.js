@@ -1,4 +1,5 @@
 'use strict';
+const { waitFor } = require('../support/wait');
 // The package as a user gets it: packed, installed into a fresh user directory the
 // way the palette manager does, run in a started Node-RED, flows deployed over the
 // admin HTTP API, against fake providers on loopback.
@@ -21,15 +22,6 @@ async function press(red, id) {
   await waitFor(async () => (await red.request('POST', `/inject/${id}`)).status === 200, `inject node ${id}`);
 }
 
-async function waitFor(predicate, what, ms = 15000) {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const value = await predicate();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('installed from the packed tarball, in a started Node-RED', function () {
   this.timeout(180000);

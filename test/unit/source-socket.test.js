@@ -1,33 +1,11 @@
 'use strict';
 // sock:// origins against the fake dync UDP provider, on loopback only.
 const assert = require('node:assert/strict');
-const dgram = require('node:dgram');
+const { trackSockets } = require('../support/udp-sockets');
 const provider = require('../servers/fake-udp-provider');
 const { DdnsError } = require('../../dist/core/errors');
 const { parseSocketOrigin, lookupSocket, DEFAULT_SOCKET_PORT } = require('../../dist/sources/socket');
 
-/** Records every UDP socket the code under test opens, to check each one is closed. */
-function trackSockets() {
-  const original = dgram.createSocket;
-  const sockets = [];
-  dgram.createSocket = function (...args) {
-    const socket = original.apply(this, args);
-    const entry = { closed: false };
-    socket.once('close', () => (entry.closed = true));
-    sockets.push(entry);
-    return socket;
-  };
-  return {
-    sockets,
-    async allClosed() {
-      await new Promise((resolve) => setImmediate(resolve));
-      return sockets.every((s) => s.closed);
-    },
-    restore() {
-      dgram.createSocket = original;
-    },
-  };
-}
 
 function ctx(overrides = {}) {
   return { signal: new AbortController().signal, timeoutMs: 2000, family: 'ipv4', ...overrides };

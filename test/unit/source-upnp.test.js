@@ -4,7 +4,7 @@
 // discovery runs only inside a network namespace this file creates and removes.
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
-const dgram = require('node:dgram');
+const { trackSockets } = require('../support/udp-sockets');
 const path = require('node:path');
 const { execFileSync, spawn } = require('node:child_process');
 const { Agent } = require('undici');
@@ -51,28 +51,6 @@ function expectError(code, more = {}) {
   };
 }
 
-/** Records every UDP socket the code under test opens, to check each one is closed. */
-function trackSockets() {
-  const original = dgram.createSocket;
-  const sockets = [];
-  dgram.createSocket = function (...args) {
-    const socket = original.apply(this, args);
-    const entry = { closed: false };
-    socket.once('close', () => (entry.closed = true));
-    sockets.push(entry);
-    return socket;
-  };
-  return {
-    sockets,
-    async allClosed() {
-      await new Promise((resolve) => setImmediate(resolve));
-      return sockets.every((s) => s.closed);
-    },
-    restore() {
-      dgram.createSocket = original;
-    },
-  };
-}
 
 // ---------------------------------------------------------------- origin
 
