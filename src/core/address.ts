@@ -40,6 +40,13 @@ export function parseAddress(text: string): ParsedAddress | undefined {
   return { address: v6.toRFC5952String(), family: 6, range: v6.range() };
 }
 
+/** Ranges no DNS record should ever point at, whatever the scope: 0.0.0.0, ::, multicast, broadcast. */
+const NEVER_RECORDED = new Set(['unspecified', 'multicast', 'broadcast']);
+
+export function isRecordableRange(range: string): boolean {
+  return !NEVER_RECORDED.has(range);
+}
+
 /** Public means globally routable unicast: the only kind worth writing into public DNS. */
 export function isPublicRange(range: string): boolean {
   return range === 'unicast';

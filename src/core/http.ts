@@ -15,10 +15,13 @@ export interface HttpAgentOptions {
   /** extra trust and client certificates, from a tls-config node */
   tls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; passphrase?: string; servername?: string };
   connections?: number;
+  /** resolve host names to this family only: an IPv4 lookup must travel over IPv4 */
+  family?: 4 | 6;
 }
 
 export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
   const connect: Record<string, unknown> = { timeout: options.connectTimeoutMs ?? 10_000 };
+  if (options.family) connect.family = options.family;
   if (options.tls) {
     for (const [key, value] of Object.entries(options.tls)) if (value !== undefined && value !== '') connect[key] = value;
   }

@@ -4,7 +4,7 @@
  * tagged with a fingerprint of the configuration and credentials: a change to
  * either starts from a clean slate (a fixed password unblocks a host).
  */
-import { createHash } from 'node:crypto';
+import { createHash, scryptSync } from 'node:crypto';
 
 export interface StateStore {
   get<T>(key: string): Promise<T | undefined>;
@@ -19,6 +19,15 @@ interface Tagged<T> {
 /** One-way digest: secrets may go in, nothing readable comes out. */
 export function fingerprint(...parts: unknown[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 32);
+}
+
+/**
+ * The same for parts that hold a secret: the digest is stored in node context
+ * (a file, Redis), so it is made slow to guess a weak password from. Called
+ * once per account node start, never per message.
+ */
+export function secretFingerprint(...parts: unknown[]): string {
+  return scryptSync(JSON.stringify(parts), 'node-red-contrib-ddns/state-fingerprint', 16, { N: 1 << 14, r: 8, p: 1 }).toString('hex');
 }
 
 export async function loadState<T>(store: StateStore, key: string, tag: string, empty: () => T): Promise<T> {

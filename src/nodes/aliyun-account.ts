@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { AliyunCredentials, AliyunAccountNode } from './shared/account-types';
-import { fingerprint } from '../core/state';
+import { secretFingerprint } from '../core/state';
 import { accountResources } from './shared/account';
 import { AlidnsClient } from '../providers/aliyun';
 import { DdnsError, toDdnsError } from '../core/errors';
@@ -26,7 +26,7 @@ export = function register(RED: NodeAPI): void {
     const node = this as AliyunAccountNode;
     node.endpoint = (def.endpoint || DEFAULT_ALIDNS_ENDPOINT).trim();
     node.resources = accountResources(RED, def.tls, MAX_CONCURRENT_CALLS);
-    node.identity = fingerprint(node.endpoint, node.credentials?.accessKeyId, node.credentials?.accessKeySecret);
+    node.identity = secretFingerprint(node.endpoint, node.credentials?.accessKeyId, node.credentials?.accessKeySecret);
     if (!node.credentials?.accessKeyId || !node.credentials?.accessKeySecret) {
       node.clientError = new DdnsError('ECONFIG', 'the aliyun-account has no AccessKey ID or secret');
     } else {

@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { Dyndns2Credentials, Dyndns2AccountNode } from './shared/account-types';
-import { fingerprint } from '../core/state';
+import { secretFingerprint } from '../core/state';
 import { accountResources } from './shared/account';
 import { DYNDNS2_PRESETS } from '../providers/dyndns2';
 
@@ -24,7 +24,7 @@ export = function register(RED: NodeAPI): void {
     node.dualStack = def.dualStack || 'combined';
     // DynDNS2 servers expect one client at a time per account
     node.resources = accountResources(RED, def.tls, 1);
-    node.identity = fingerprint(node.server, node.dualStack, node.credentials?.username, node.credentials?.password);
+    node.identity = secretFingerprint(node.server, node.dualStack, node.credentials?.username, node.credentials?.password);
     node.on('close', (_removed: boolean, done: () => void) => {
       void node.resources.close().then(done, done);
     });

@@ -69,7 +69,10 @@ export = function register(RED: NodeAPI): void {
       status.failed(configError);
       node.error(flowError(configError));
     }
-    const agent: Agent | undefined = settings ? createHttpAgent() : undefined;
+    // keep-alive agents, one per family: an IPv4 lookup must reach a dual-stack service over IPv4
+    const agents: Record<'ipv4' | 'ipv6' | 'any', Agent> | undefined = settings
+      ? { ipv4: createHttpAgent({ family: 4 }), ipv6: createHttpAgent({ family: 6 }), any: createHttpAgent() }
+      : undefined;
     let intervalTimer: NodeJS.Timeout | undefined;
     let startTimer: NodeJS.Timeout | undefined;
     let debounceTimer: NodeJS.Timeout | undefined;
@@ -92,29 +95,33 @@ export = function register(RED: NodeAPI): void {
         let emitted: Emitted;
         let summary: string;
         if (settings.family === 'dual') {
-          const dual = await findDualAddress(settings.lookup, closing.signal, agent);
+          const dual = await findDualAddress(settings.lookup, closing.signal, agents);
           emitted = {};
           if (dual.ipv4) emitted.ipv4 = dual.ipv4.address;
           if (dual.ipv6) emitted.ipv6 = dual.ipv6.address;
-          const changed = !sameEmitted(state.last, emitted);
+          const before = typeof state.last === 'object' && state.last ? state.last : {};
+          // a family that failed this once keeps its last address: a blip is no change worth a message
+          const known = { ...before, ...emitted };
+          const changed = !sameEmitted(before, known);
           msg.payload = emitted;
-          (msg as Record<string, unknown>).ip = describeDual(dual, state.last, changed);
+          (msg as Record<string, unknown>).ip = describeDual(dual, before, changed);
           summary = [emitted.ipv4, emitted.ipv6].filter(Boolean).join(' / ');
           const missing = !dual.ipv4 ? 'IPv4' : !dual.ipv6 ? 'IPv6' : undefined;
           if (missing) summary += ` (${RED._('ip-source.status.no-family', { family: missing })})`;
-          finish(newest, msg, state, emitted, changed, summary);
+          await remember(known);
+          finish(newest, msg, changed, summary);
         } else {
-          const found = await findAddress(settings.lookup, settings.family, closing.signal, agent);
+          const found = await findAddress(settings.lookup, settings.family, closing.signal, agents);
           emitted = found.address;
           const previous = typeof state.last === 'string' ? state.last : undefined;
           const changed = !sameEmitted(state.last, emitted);
           msg.payload = found.address;
           (msg as Record<string, unknown>).ip = describeFound(found, previous, changed);
           summary = found.address;
-          finish(newest, msg, state, emitted, changed, summary);
+          await remember(emitted);
+          finish(newest, msg, changed, summary);
         }
         lastReported = '';
-        await saveState(store, STATE_KEY, stateTag, { last: emitted } satisfies IpSourceState);
       } catch (thrown) {
         const err = toDdnsError(thrown);
         if (closing.signal.aborted) {
@@ -147,19 +154,21 @@ export = function register(RED: NodeAPI): void {
       };
     }
 
-    function finish(
-      newest: Waiting | undefined,
-      msg: NodeMessage,
-      state: IpSourceState,
-      emitted: Emitted,
-      changed: boolean,
-      summary: string,
-    ): void {
+    /** Saved before the message leaves, so a restart never re-emits what was already sent. */
+    async function remember(last: Emitted): Promise<void> {
+      try {
+        await saveState(store, STATE_KEY, stateTag, { last } satisfies IpSourceState);
+      } catch (err) {
+        // the address is still good; only the memory of it is not (a context store outage)
+        node.warn(`ip-source: could not save the last address in the context store: ${(err as Error).message}`);
+      }
+    }
+
+    function finish(newest: Waiting | undefined, msg: NodeMessage, changed: boolean, summary: string): void {
       msg.topic = def.name || settings!.lookup.origins.map((o) => o.text).join(', ');
       const shouldEmit = changed || settings!.emit === 'always';
       if (changed) status.ok(summary);
       else status.ok(`${summary} · ${RED._('ip-source.status.unchanged')}`);
-      state.last = emitted;
       if (shouldEmit) {
         if (newest) newest.send(msg);
         else node.send(msg);
@@ -205,7 +214,7 @@ export = function register(RED: NodeAPI): void {
       for (const w of pending?.waiting ?? []) w.done();
       status.clear();
       // destroy, not close: a redeploy must not wait for a slow server
-      const closed = agent ? agent.destroy().catch(() => undefined) : Promise.resolve();
+      const closed = Promise.all(Object.values(agents ?? {}).map((agent) => agent.destroy().catch(() => undefined)));
       void Promise.all([closed, checks.whenIdle()]).then(() => done(), () => done());
     });
   }

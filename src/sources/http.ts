@@ -7,10 +7,16 @@ import { createHttpAgent, DEFAULT_MAX_BYTES, httpRequest } from '../core/http';
 import { DdnsError } from '../core/errors';
 import type { LookupContext, SourceAnswer } from './types';
 
+function familyNumber(family: LookupContext['family']): 4 | 6 | undefined {
+  return family === 'ipv4' ? 4 : family === 'ipv6' ? 6 : undefined;
+}
+
 export async function lookupHttp(url: URL, ctx: LookupContext): Promise<SourceAnswer> {
   // a bound lookup needs its own connection from that address; others reuse the node's keep-alive agent
   const ownAgent =
-    ctx.dispatcher && !ctx.localAddress ? undefined : createHttpAgent({ localAddress: ctx.localAddress, connectTimeoutMs: ctx.timeoutMs });
+    ctx.dispatcher && !ctx.localAddress
+      ? undefined
+      : createHttpAgent({ localAddress: ctx.localAddress, connectTimeoutMs: ctx.timeoutMs, family: familyNumber(ctx.family) });
   try {
     const res = await httpRequest({
       url,

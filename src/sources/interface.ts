@@ -83,11 +83,24 @@ export async function lookupInterface(name: string, ctx: LookupContext): Promise
   return { texts: await interfaceAddresses(name), kind: 'addresses' };
 }
 
-/** For `bind` given as an interface name: its first address of the wanted family. */
+/**
+ * The local address a lookup of `family` leaves from: `bind` itself when it is an
+ * address (of that family), else the interface's best address of that family that
+ * can be bound without a zone (not link-local).
+ */
 export async function bindAddressOf(nameOrAddress: string, family: 4 | 6): Promise<string> {
-  if (parseAddress(nameOrAddress)) return nameOrAddress;
+  const literal = parseAddress(nameOrAddress);
+  if (literal) {
+    if (literal.family !== family) {
+      throw new DdnsError('ECONFIG', `bind ${nameOrAddress} is an IPv${literal.family} address, but this lookup is IPv${family}: bind an interface name instead`);
+    }
+    return nameOrAddress;
+  }
   const addresses = await interfaceAddresses(nameOrAddress);
-  const match = addresses.find((a) => parseAddress(a)?.family === family);
+  const match = addresses.find((a) => {
+    const parsed = parseAddress(a);
+    return parsed?.family === family && parsed.range !== 'linkLocal';
+  });
   if (!match) throw new DdnsError('ECONFIG', `bind: interface "${nameOrAddress}" has no IPv${family} address`);
   return match;
 }

@@ -52,6 +52,18 @@ export interface FoundAddress {
   detected?: string;
 }
 
+/**
+ * HTTP agents for the lookups: one per address family, because a service that
+ * reports the caller's address must be reached over the family asked for.
+ */
+export type Dispatchers = Partial<Record<'ipv4' | 'ipv6' | 'any', Dispatcher>>;
+
+function dispatcherFor(dispatcher: Dispatcher | Dispatchers | undefined, family: Exclude<FamilyOption, 'dual'>): Dispatcher | undefined {
+  if (!dispatcher) return undefined;
+  if (typeof (dispatcher as Dispatcher).dispatch === 'function') return dispatcher as Dispatcher;
+  return (dispatcher as Dispatchers)[family];
+}
+
 export interface DualAddress {
   ipv4?: FoundAddress;
   ipv6?: FoundAddress;
@@ -78,6 +90,9 @@ async function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnsw
 
 async function localAddressFor(bind: string | undefined, family: FamilyOption): Promise<string | undefined> {
   if (!bind) return undefined;
+  // family any: an address bind decides the family; an interface name leaves from its IPv4 address
+  const literal = parseAddress(bind);
+  if (family === 'any' && literal) return bind;
   return bindAddressOf(bind, family === 'ipv6' ? 6 : 4);
 }
 
@@ -87,7 +102,7 @@ export async function addressesFromOrigin(
   settings: LookupSettings,
   family: Exclude<FamilyOption, 'dual'>,
   signal: AbortSignal,
-  dispatcher?: Dispatcher,
+  dispatcher?: Dispatcher | Dispatchers,
 ): Promise<FoundAddress> {
   const deadline = AbortSignal.timeout(settings.timeoutMs);
   const ctx: LookupContext = {
@@ -95,7 +110,7 @@ export async function addressesFromOrigin(
     timeoutMs: settings.timeoutMs,
     family,
     localAddress: await localAddressFor(settings.bind, family),
-    dispatcher,
+    dispatcher: dispatcherFor(dispatcher, family),
     maxBytes: settings.maxBytes,
   };
   let answer: SourceAnswer;
@@ -138,9 +153,15 @@ export async function addressesFromOrigin(
 export function withSuffix(found: FoundAddress, settings: LookupSettings): FoundAddress {
   if (!settings.suffix || found.family !== 6) return found;
   const { value, text, prefixLength } = settings.suffix;
+  const address = applySuffix(found.address, value, prefixLength);
+  // a short prefix and an unlucky suffix can land outside the public range the prefix was in
+  const range = parseAddress(address)!.range;
+  if (settings.scope === 'public' && !isPublicRange(range)) {
+    throw new DdnsError('ENOTPUBLIC', `${found.origin}: ${address} (prefix /${prefixLength} of ${found.address} + suffix ${text}) is ${describeRange(range)}`);
+  }
   return {
     ...found,
-    address: applySuffix(found.address, value, prefixLength),
+    address,
     addresses: [...new Set(found.addresses.map((a) => applySuffix(a, value, prefixLength)))],
     prefix: prefixOf(found.address, prefixLength),
     suffix: text,
@@ -162,7 +183,7 @@ export async function findAddress(
   settings: LookupSettings,
   family: Exclude<FamilyOption, 'dual'>,
   signal: AbortSignal,
-  dispatcher?: Dispatcher,
+  dispatcher?: Dispatcher | Dispatchers,
 ): Promise<FoundAddress> {
   if (settings.agree > 1) return withSuffix(await findAgreedAddress(settings, family, signal, dispatcher), settings);
   const failures: DdnsError[] = [];
@@ -183,7 +204,7 @@ async function findAgreedAddress(
   settings: LookupSettings,
   family: Exclude<FamilyOption, 'dual'>,
   signal: AbortSignal,
-  dispatcher?: Dispatcher,
+  dispatcher?: Dispatcher | Dispatchers,
 ): Promise<FoundAddress> {
   if (settings.origins.length < settings.agree) {
     throw new DdnsError('ECONFIG', `agree is ${settings.agree} but only ${settings.origins.length} origin(s) are configured`);
@@ -223,7 +244,7 @@ async function findAgreedAddress(
 }
 
 /** `family: dual`: an IPv4 and an IPv6 lookup side by side; either may be missing. */
-export async function findDualAddress(settings: LookupSettings, signal: AbortSignal, dispatcher?: Dispatcher): Promise<DualAddress> {
+export async function findDualAddress(settings: LookupSettings, signal: AbortSignal, dispatcher?: Dispatcher | Dispatchers): Promise<DualAddress> {
   const [v4, v6] = await Promise.allSettled([
     findAddress(settings, 'ipv4', signal, dispatcher),
     findAddress(settings, 'ipv6', signal, dispatcher),

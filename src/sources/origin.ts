@@ -33,7 +33,11 @@ export function parseOrigin(line: string): Origin {
   switch (url.protocol) {
     case 'http:':
     case 'https:':
-      return { kind: 'http', text: displayUrl(url), url };
+      if (url.username || url.password) {
+        // it would sit in the flow in plain text, outside the credential store
+        throw new DdnsError('ECONFIG', `origin ${url.protocol}//${url.host}${url.pathname}: a user name or password in an origin URL is not supported`);
+      }
+      return { kind: 'http', text: url.href, url };
     case 'sock:':
       return { kind: 'sock', text, target: parseSocketOrigin(url) };
     case 'dns:':
@@ -55,13 +59,4 @@ export function parseOrigins(property: string | undefined): Origin[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
   if (lines.length === 0) throw new DdnsError('ECONFIG', 'no origin configured');
   return lines.map(parseOrigin);
-}
-
-/** An origin as shown in messages and status: never with a user:password part. */
-function displayUrl(url: URL): string {
-  if (!url.username && !url.password) return url.href;
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  return copy.href;
 }

@@ -100,7 +100,7 @@ describe('aliyun-ddns node', function () {
 
   it('bad input is refused before any API call', async () => {
     await helper.load(nodes, flow(server), credentials());
-    for (const payload of ['not an address', { ipv4: '2001:db8::1' }, 42, '', 'x'.repeat(5000)]) {
+    for (const payload of ['not an address', { ipv4: '2001:db8::1' }, 42, '', 'x'.repeat(5000), '0.0.0.0', '224.0.0.1', '255.255.255.255']) {
       const caught = nextMessage(helper.getNode('caught'));
       helper.getNode('ddns').receive({ payload });
       assert.equal((await caught).error.code, 'EBADINPUT');

@@ -66,12 +66,12 @@ describe('dyndns2-update node', function () {
     assert.ok(!JSON.stringify(err).includes('wrong'), 'the password never leaves the node');
     assert.equal(server.requests.length, 1);
     const out = nextMessage(helper.getNode('out'));
-    const yellow = statusWhere(upd, (s) => s.fill === 'yellow');
+    const blockedStatus = statusWhere(upd, (s) => s.fill === 'red');
     upd.receive({ payload: '8.8.4.4' });
     const msg = await out;
     assert.deepEqual(msg.ddns.results.map((r) => r.status), ['skipped', 'skipped']);
     assert.equal(server.requests.length, 1, 'a blocked host is never sent again');
-    assert.match((await yellow).text, /EAUTH|EBLOCKED/);
+    assert.match((await blockedStatus).text, /EAUTH|EBLOCKED/);
   });
 
   it('bad input is refused before anything is sent', async () => {
@@ -120,6 +120,22 @@ describe('dyndns2-update node', function () {
     await settle(100);
     await helper.unload();
     assert.equal(errors.length, 0);
+  });
+
+  it('a redeploy during retry backoff sends no message and raises no error', async () => {
+    server.inject({ status: 503, body: 'busy', count: Infinity });
+    await helper.load(nodes, flow(server, { hostnames: 'a.example.com', retries: -1 }), credentials());
+    const upd = helper.getNode('upd');
+    const seen = [];
+    helper.getNode('out').on('input', (m) => seen.push(m));
+    helper.getNode('caught').on('input', (m) => seen.push(m));
+    const waiting = statusWhere(upd, (s) => s.fill === 'yellow');
+    upd.receive({ payload: '8.8.8.8' });
+    await waiting;
+    await helper.unload();
+    await settle(100);
+    server.clearFaults();
+    assert.deepEqual(seen, []);
   });
 
   it('serves the provider presets to the editor', async () => {

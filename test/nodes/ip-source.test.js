@@ -90,6 +90,28 @@ describe('ip-source node', function () {
     assert.match(msg.error.message, /regular expression/);
   });
 
+  it('dual: a family that fails once is no change, and is not forgotten', async () => {
+    server.route('/dual', { body: '8.8.8.8 2001:4860:4860::8888' });
+    await helper.load(ipSource, flow({ origin: server.url('/dual'), family: 'dual', interval: 0, emit: 'change' }));
+    const src = helper.getNode('src');
+    const outputs = [];
+    helper.getNode('out').on('input', (m) => outputs.push(m));
+    let green = statusWhere(src, (s) => s.fill === 'green');
+    src.receive({});
+    await green;
+    server.route('/dual', { body: '8.8.8.8' });
+    green = statusWhere(src, (s) => s.fill === 'green');
+    src.receive({});
+    assert.match((await green).text, /no IPv6|no-family/); // the test runtime has no message catalogs
+    server.route('/dual', { body: '8.8.8.8 2001:4860:4860::8888' });
+    green = statusWhere(src, (s) => s.fill === 'green');
+    src.receive({});
+    await green;
+    await settle();
+    assert.equal(outputs.length, 1, 'only the first check was a change');
+    assert.deepEqual(outputs[0].payload, { ipv4: '8.8.8.8', ipv6: '2001:4860:4860::8888' });
+  });
+
   it('checks once right after deploy when an interval is set', async () => {
     await helper.load(ipSource, flow({ origin: server.url('/v4'), interval: 3600 }));
     const msg = await nextMessage(helper.getNode('out'));

@@ -242,3 +242,36 @@ describe('lookup: neigh:// through the ip-source settings', () => {
     await assert.rejects(findAddress(settings, 'ipv6', new AbortController().signal), { code: 'ENOADDR' });
   });
 });
+
+describe('lookup: review fixes', () => {
+  let server;
+  before(async () => {
+    server = await echo.start();
+    server.route('/both', { body: '8.8.8.8 2001:4860:4860::8888' });
+  });
+  after(() => server.close());
+
+  it('an IPv6 lookup through the node agents is made over IPv6, never falling back to IPv4', async () => {
+    const { createHttpAgent } = require('../../dist/core/http');
+    const agents = { ipv4: createHttpAgent({ family: 4 }), ipv6: createHttpAgent({ family: 6 }), any: createHttpAgent() };
+    const origin = `http://localhost:${server.port}/both`;
+    try {
+      const v4 = await findAddress(settings({ origin, family: 'ipv4' }), 'ipv4', new AbortController().signal, agents);
+      assert.equal(v4.address, '8.8.8.8');
+      // over IPv4 the service would have answered (and an IPv6 address is in the body): a connection error
+      // proves the IPv6 lookup did not quietly travel over IPv4
+      await assert.rejects(findAddress(settings({ origin, family: 'ipv6' }), 'ipv6', new AbortController().signal, agents), { code: 'ENETWORK' });
+    } finally {
+      await Promise.all(Object.values(agents).map((a) => a.close()));
+    }
+  });
+  it('a suffix that leaves the public range is refused under scope public', async () => {
+    await assert.rejects(find({ origin: server.url('/both'), family: 'ipv6', suffix: '::1', prefixLength: 1 }), { code: 'ENOTPUBLIC', message: /loopback/ });
+  });
+  it('an origin URL with a user name or password is a configuration error', () => {
+    assert.throws(() => parseIpSourceConfig({ origin: 'https://user:pw@example.com/ip' }), { code: 'ECONFIG', message: /user name or password/ });
+  });
+  it('a bind address of the other family is a configuration error', async () => {
+    await assert.rejects(find({ origin: server.url('/both'), family: 'ipv6', bind: '127.0.0.2' }), { code: 'ECONFIG', message: /IPv4 address, but this lookup is IPv6/ });
+  });
+});

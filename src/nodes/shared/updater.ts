@@ -83,6 +83,10 @@ function statusFor(status: StatusReporter, results: RecordResult[], dryRun: bool
   const values = [...new Set(results.map((r) => r.value).filter(Boolean))].join(' ');
   if (failed.length > 0) {
     status.failed(`${failed[0].code ?? 'failed'}: ${failed[0].name}${failed.length > 1 ? ` (+${failed.length - 1})` : ''}`);
+  } else if (skipped.some((r) => r.code === 'EBLOCKED' || r.code === 'EAUTH')) {
+    // blocked until the user changes something: a failure to see, not a wait
+    const blocked = skipped.find((r) => r.code === 'EBLOCKED' || r.code === 'EAUTH')!;
+    status.failed(`${blocked.code}: ${blocked.providerCode ?? ''} ${blocked.name}`.replace(/\s+/g, ' '));
   } else if (skipped.length > 0 && skipped.length === results.length) {
     status.waiting(`${skipped[0].code ?? 'skipped'}: ${skipped[0].name}`);
   } else if (dryRun) {
@@ -104,56 +108,65 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     return results.map((r) => (r.message ? { ...r, message: redact(r.message, secrets) } : r));
   }
 
+  function failWhole(msg: NodeMessageInFlow, send: Send, done: Done, err: DdnsError, results: RecordResult[] = []): void {
+    const report = flowError(err, options.secrets());
+    board.failed(report);
+    status.failed(report.message === err.message ? err : `${err.code}: ${report.message}`);
+    msg.payload = report.message;
+    (msg as Record<string, unknown>).ddns = { results, error: { code: report.code, message: report.message } };
+    send(msg);
+    done(report);
+  }
+
   async function run(job: Job): Promise<void> {
     const { msg, send, done } = job;
     const problem = options.unusable();
     if (problem) {
-      board.failed(flowError(problem, options.secrets()));
-      status.failed(problem);
-      (msg as Record<string, unknown>).ddns = { results: [], error: flowError(problem, options.secrets()) };
-      send(msg);
-      done(flowError(problem, options.secrets()));
+      failWhole(msg, send, done, problem);
       return;
     }
     const tag = options.stateTag();
     status.working('updating…');
     let results: RecordResult[] = [];
     await board.runStarts();
+    let outcome: UpdateOutcome<S>;
     try {
       const state = await loadState<S>(options.store, options.stateKey, tag, options.emptyState);
-      const outcome = await options.update(msg, state, closing.signal, status, board.progress);
+      outcome = await options.update(msg, state, closing.signal, status, board.progress);
       results = scrub(outcome.results);
+    } catch (thrown) {
+      await board.runEnds();
+      if (closing.signal.aborted) return done();
+      failWhole(msg, send, done, toDdnsError(thrown));
+      return;
+    }
+    try {
       // blocks the sidebar cleared while this run was under way
       const next = board.withUnblocks(outcome.state);
-      // saved before anything else so a crash after a write cannot lose what was written
+      // saved even when the node is closing: what was written must not be written again
       await saveState(options.store, options.stateKey, tag, next);
       await board.ran(next, results);
     } catch (thrown) {
-      const err = toDdnsError(thrown);
+      // the writes happened; only remembering them failed: report both, keep the results
       await board.runEnds();
-      if (closing.signal.aborted) {
-        done();
-        return;
-      }
-      const report = flowError(err, options.secrets());
-      board.failed(report);
-      status.failed(report.message === err.message ? err : `${err.code}: ${report.message}`);
-      msg.payload = report.message;
-      (msg as Record<string, unknown>).ddns = { results: [], error: { code: report.code, message: report.message } };
-      send(msg);
-      done(report);
+      if (closing.signal.aborted) return done();
+      const err = toDdnsError(thrown);
+      failWhole(msg, send, done, new DdnsError('EPROVIDER', `the node's state could not be saved (context store): ${err.message}`), results);
       return;
     }
     await board.runEnds();
+    // a redeploy aborted the run: the providers report that per record, but it is no failure to tell anyone about
+    if (closing.signal.aborted) return done();
     msg.payload = summarize(results, options.dryRun);
     (msg as Record<string, unknown>).ddns = { results, dryRun: options.dryRun || undefined };
     statusFor(status, results, options.dryRun);
     send(msg);
     const firstFailure = results.find((r) => r.status === 'failed');
     if (firstFailure) {
+      const message = firstFailure.message ?? 'failed';
       done(
         flowError(
-          new DdnsError((firstFailure.code as DdnsError['code']) ?? 'EPROVIDER', `${firstFailure.name}: ${firstFailure.message ?? 'failed'}`, {
+          new DdnsError((firstFailure.code as DdnsError['code']) ?? 'EPROVIDER', message.includes(firstFailure.name) ? message : `${firstFailure.name}: ${message}`, {
             providerCode: firstFailure.providerCode,
             requestId: firstFailure.requestId,
           }),

@@ -4,7 +4,7 @@
  * form is the same address, a host name ignores case and a trailing dot, TXT
  * is compared exactly.
  */
-import { parseAddress, sameAddress } from '../../core/address';
+import { parseAddress, sameAddress, isRecordableRange } from '../../core/address';
 import { DdnsError } from '../../core/errors';
 
 export const RECORD_TYPES = ['A', 'AAAA', 'CNAME', 'TXT', 'MX'] as const;
@@ -28,6 +28,7 @@ export function normaliseValue(type: RecordType, value: unknown): string {
     if (!parsed || parsed.family !== family) {
       throw new DdnsError('EBADINPUT', `"${text.slice(0, 64)}" is not an IPv${family} address, as an ${type} record needs`);
     }
+    if (!isRecordableRange(parsed.range)) throw new DdnsError('EBADINPUT', `${parsed.address} is a ${parsed.range} address, which no record should hold`);
     return parsed.address;
   }
   if (type === 'CNAME' || type === 'MX') {

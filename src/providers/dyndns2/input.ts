@@ -4,7 +4,7 @@
  * wire passes through here first, so a CR/LF, a stray character or a huge
  * string is refused before any request is built.
  */
-import { parseAddress } from '../../core/address';
+import { parseAddress, isRecordableRange } from '../../core/address';
 import { DdnsError } from '../../core/errors';
 import type { Addresses } from './types';
 
@@ -47,15 +47,13 @@ export function parseHostnames(input: string | readonly string[] | undefined): s
 // An address in text form is at most 45 characters; anything far longer is refused unread.
 const MAX_ADDRESS_TEXT = 100;
 // Ranges no DNS record should ever be pointed at, whatever the user's scope.
-const NEVER_PUBLISHED = new Set(['unspecified', 'multicast', 'broadcast']);
-
 function parseOne(value: unknown, where: string): { address: string; family: 4 | 6 } {
   if (typeof value !== 'string') throw new DdnsError('EBADINPUT', `${where} must be an address string`);
   if (value.length > MAX_ADDRESS_TEXT) throw new DdnsError('EBADINPUT', `${where} is too long to be an address`);
   if (/[\r\n\0]/.test(value)) throw new DdnsError('EBADINPUT', `${where} contains a line break or NUL`);
   const parsed = parseAddress(value);
   if (!parsed) throw new DdnsError('EBADINPUT', `${where} is not an IPv4 or IPv6 address`);
-  if (NEVER_PUBLISHED.has(parsed.range)) throw new DdnsError('EBADINPUT', `${where} is a ${parsed.range} address`);
+  if (!isRecordableRange(parsed.range)) throw new DdnsError('EBADINPUT', `${where} is a ${parsed.range} address`);
   return parsed;
 }
 
