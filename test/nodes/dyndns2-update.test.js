@@ -138,6 +138,25 @@ describe('dyndns2-update node', function () {
     assert.deepEqual(seen, []);
   });
 
+  it('newer input displaces a run that keeps retrying an older value', async () => {
+    server.inject({ status: 503, body: 'busy', count: 2 });
+    await helper.load(nodes, flow(server, { hostnames: 'a.example.com', retries: -1 }), credentials());
+    const upd = helper.getNode('upd');
+    const outputs = [];
+    helper.getNode('out').on('input', (m) => outputs.push(m));
+    const waiting = statusWhere(upd, (s) => s.fill === 'yellow');
+    upd.receive({ payload: '8.8.8.1' });
+    await waiting;
+    upd.receive({ payload: '8.8.8.2' });
+    while (outputs.length < 2) await settle(20);
+    assert.equal(outputs[0].ddns.superseded, true, 'the retrying run answers as superseded');
+    assert.deepEqual(outputs[1].ddns.results.map((r) => [r.status, r.value]), [['updated', '8.8.8.2']]);
+    // the old value was tried until the newer input came, then never again
+    const sentValues = server.requests.map((r) => r.query.myip);
+    assert.equal(sentValues.at(-1), '8.8.8.2');
+    assert.ok(sentValues.filter((v) => v === '8.8.8.1').length <= 2, `sent ${sentValues}`);
+  });
+
   it('serves the provider presets to the editor', async () => {
     await helper.load(nodes, flow(server), credentials());
     const res = await helper.request().get('/ddns/dyndns2/presets').expect(200);

@@ -108,6 +108,13 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     return results.map((r) => (r.message ? { ...r, message: redact(r.message, secrets) } : r));
   }
 
+  function answerSuperseded(msg: NodeMessageInFlow, send: Send, done: Done, results: RecordResult[]): void {
+    msg.payload = 'superseded by a newer input';
+    (msg as Record<string, unknown>).ddns = { results, superseded: true };
+    send(msg);
+    done();
+  }
+
   function failWhole(msg: NodeMessageInFlow, send: Send, done: Done, err: DdnsError, results: RecordResult[] = []): void {
     const report = flowError(err, options.secrets());
     board.failed(report);
@@ -118,8 +125,27 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     done(report);
   }
 
+  /** The run under way: aborted when newer input arrives while it only waits to retry. */
+  let current: { abort: AbortController; retrying: boolean } | undefined;
+  const retryAware: RunProgress = {
+    backingOff(code, delayMs) {
+      if (current) current.retrying = true;
+      board.progress.backingOff(code, delayMs);
+    },
+  };
+
   async function run(job: Job): Promise<void> {
     const { msg, send, done } = job;
+    const runAbort = new AbortController();
+    current = { abort: runAbort, retrying: false };
+    try {
+      await runJob(msg, send, done, AbortSignal.any([closing.signal, runAbort.signal]), runAbort.signal);
+    } finally {
+      current = undefined;
+    }
+  }
+
+  async function runJob(msg: NodeMessageInFlow, send: Send, done: Done, signal: AbortSignal, superseded: AbortSignal): Promise<void> {
     const problem = options.unusable();
     if (problem) {
       failWhole(msg, send, done, problem);
@@ -132,11 +158,12 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     let outcome: UpdateOutcome<S>;
     try {
       const state = await loadState<S>(options.store, options.stateKey, tag, options.emptyState);
-      outcome = await options.update(msg, state, closing.signal, status, board.progress);
+      outcome = await options.update(msg, state, signal, status, retryAware);
       results = scrub(outcome.results);
     } catch (thrown) {
       await board.runEnds();
       if (closing.signal.aborted) return done();
+      if (superseded.aborted) return answerSuperseded(msg, send, done, []);
       failWhole(msg, send, done, toDdnsError(thrown));
       return;
     }
@@ -157,6 +184,8 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     await board.runEnds();
     // a redeploy aborted the run: the providers report that per record, but it is no failure to tell anyone about
     if (closing.signal.aborted) return done();
+    // it was only waiting to retry an older value; the newer input runs next
+    if (superseded.aborted) return answerSuperseded(msg, send, done, results);
     msg.payload = summarize(results, options.dryRun);
     (msg as Record<string, unknown>).ddns = { results, dryRun: options.dryRun || undefined };
     statusFor(status, results, options.dryRun);
@@ -178,15 +207,12 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
     }
   }
 
-  const jobs = new Coalescer<Job>(run, (older) => {
-    // a newer value arrived before this one was sent: it is answered, not queued
-    (older.msg as Record<string, unknown>).ddns = { results: [], superseded: true };
-    older.msg.payload = 'superseded by a newer input';
-    older.send(older.msg);
-    older.done();
-  });
+  // a newer value arrived before this one was sent: it is answered, not queued
+  const jobs = new Coalescer<Job>(run, (older) => answerSuperseded(older.msg, older.send, older.done, []));
 
   node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => {
+    // newest value wins: a run that keeps retrying an older value gives way
+    if (current?.retrying) current.abort.abort(new DdnsError('EABORTED', 'superseded by a newer input'));
     jobs.push({ msg, send, done });
   });
 
