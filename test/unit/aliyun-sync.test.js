@@ -622,3 +622,13 @@ describe('aliyun sync: keep-alive refresh', () => {
     assert.equal(server.count('UpdateDomainRecord'), 0);
   });
 });
+
+describe('aliyun state: bounded', () => {
+  const { pruneAliyunState } = require('../../dist/providers/aliyun/state');
+  it('keeps the records seen most recently when there are too many', () => {
+    const state = { version: 1, records: {} };
+    for (let i = 0; i < 10; i++) state.records[`example.com/h${i}/A/default`] = { recordId: String(i), value: '8.8.8.8', verifiedAt: i };
+    pruneAliyunState(state, 4);
+    assert.deepEqual(Object.keys(state.records).sort(), ['example.com/h6/A/default', 'example.com/h7/A/default', 'example.com/h8/A/default', 'example.com/h9/A/default']);
+  });
+});

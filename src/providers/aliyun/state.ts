@@ -46,6 +46,21 @@ function cleanRecord(raw: unknown): AliyunRecordState | undefined {
   return out;
 }
 
+/**
+ * More records than one node plausibly manages: when the domain or RR comes from
+ * msg, the state would otherwise grow with every name ever sent. The records
+ * seen longest ago go first; they are only looked up again if they come back.
+ */
+export const MAX_REMEMBERED_RECORDS = 5000;
+
+export function pruneAliyunState(state: AliyunState, max = MAX_REMEMBERED_RECORDS): AliyunState {
+  const keys = Object.keys(state.records);
+  if (keys.length <= max) return state;
+  keys.sort((a, b) => state.records[a].verifiedAt - state.records[b].verifiedAt);
+  for (const key of keys.slice(0, keys.length - max)) delete state.records[key];
+  return state;
+}
+
 /** A fresh, valid copy of whatever was stored; the caller's object is never changed. */
 export function normaliseAliyunState(raw: unknown): AliyunState {
   const state = emptyAliyunState();

@@ -23,7 +23,7 @@ import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone } from './api-errors'
 import type { AlidnsApi, CallStats } from './client';
 import { fqdn, normaliseDomain, parseRrs } from './names';
 import { findSubdomainRecords, listDomainRecords, type ApiRecord, type RecordFilter } from './records';
-import { normaliseAliyunState, recordKey, type AliyunRecordState, type AliyunState } from './state';
+import { normaliseAliyunState, pruneAliyunState, recordKey, type AliyunRecordState, type AliyunState } from './state';
 import { normaliseRecordType, normaliseValue, sameValue, type RecordType } from './values';
 
 export const DEFAULT_TTL = 600;
@@ -386,5 +386,5 @@ export async function syncRecords(api: AlidnsApi, request: SyncRequest, knownSta
   const run = new SyncRun(api, cfg, state, signal);
   await run.run();
   // a dry run wrote nothing, so nothing it learnt is stored: hand back the state as it came
-  return run.outcome(cfg.dryRun ? normaliseAliyunState(knownState) : state);
+  return run.outcome(cfg.dryRun ? normaliseAliyunState(knownState) : pruneAliyunState(state));
 }
