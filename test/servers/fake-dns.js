@@ -6,7 +6,7 @@
 // first. It records who asked (address and port), so a bind test can see the
 // source address. Its encoder is written here, independently of src/sources/dns-wire,
 // so the tests do not check the decoder against itself.
-const dgram = require('node:dgram');
+const { bindUdp } = require('../support/udp-sockets');
 
 const TYPES = { A: 1, CNAME: 5, TXT: 16, AAAA: 28 };
 const CLASSES = { IN: 1, CH: 3 };
@@ -112,16 +112,6 @@ function buildResponse(query, answers, { rcode = 0, truncated = false, id = quer
   return Buffer.concat([header, questionBytes, ...records]);
 }
 
-function bindSocket(address, port) {
-  const socket = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, address, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
 
 /**
  * options.records: [{name, type: 'A'|'AAAA'|'TXT'|'CNAME', class?: 'IN'|'CH', value}]
@@ -142,11 +132,11 @@ async function start(options = {}) {
   const seenIds = new Set();
   const timers = new Set();
 
-  const socket = await bindSocket(host, 0);
+  const socket = await bindUdp(host, 0);
   const { port } = socket.address();
-  const spoofPort = await bindSocket(host, 0);
+  const spoofPort = await bindUdp(host, 0);
   // the same port on another loopback address: only the source address gives it away
-  const spoofAddress = host === '127.0.0.1' ? await bindSocket('127.0.0.3', port).catch(() => undefined) : undefined;
+  const spoofAddress = host === '127.0.0.1' ? await bindUdp('127.0.0.3', port).catch(() => undefined) : undefined;
 
   function lookup(name, type, klass) {
     const key = name.toLowerCase();

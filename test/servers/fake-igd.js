@@ -17,7 +17,7 @@
 // Description modes (settings.descriptionMode): normal, hang, http404, garbage
 // Every request is recorded: method, path, soapAction, contentType, address (peer), body.
 const http = require('node:http');
-const dgram = require('node:dgram');
+const { bindUdp } = require('../support/udp-sockets');
 
 const UPNP = 'urn:schemas-upnp-org';
 const IGD1 = `${UPNP}:device:InternetGatewayDevice:1`;
@@ -254,16 +254,6 @@ async function start(options = {}) {
 
 // ---------------------------------------------------------------- SSDP responder
 
-function bindUdp(address, port, reuseAddr = false) {
-  const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr });
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, address, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
 
 function parseRequest(text) {
   const [first, ...lines] = text.split('\r\n');

@@ -4,22 +4,12 @@
 // silent, send an empty or oversized reply, or forge a reply from another socket
 // (another port, or another loopback address on the same port) before, or instead
 // of, the real one. It records every request with the peer's address and port.
-const dgram = require('node:dgram');
+const { bindUdp } = require('../support/udp-sockets');
 
 const REQUEST = 'ip-request\n';
 // what a forger would like the client to believe
 const DECOY = '192.0.2.66';
 
-function bindSocket(address, port) {
-  const socket = dgram.createSocket(address.includes(':') ? 'udp6' : 'udp4');
-  return new Promise((resolve, reject) => {
-    socket.once('error', reject);
-    socket.bind(port, address, () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-  });
-}
 
 /**
  * options.reply: text, or (peer) => text; default: the peer's address
@@ -33,10 +23,10 @@ async function start(options = {}) {
   const requests = [];
   const timers = new Set();
 
-  const socket = await bindSocket(host, 0);
+  const socket = await bindUdp(host, 0);
   const { port } = socket.address();
-  const spoofPort = await bindSocket(host, 0);
-  const spoofAddress = host === '127.0.0.1' ? await bindSocket('127.0.0.3', port).catch(() => undefined) : undefined;
+  const spoofPort = await bindUdp(host, 0);
+  const spoofAddress = host === '127.0.0.1' ? await bindUdp('127.0.0.3', port).catch(() => undefined) : undefined;
 
   function later(fn) {
     // the forged datagram goes first; the real one a moment after, so the order is certain

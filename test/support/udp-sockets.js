@@ -24,4 +24,16 @@ function trackSockets() {
   };
 }
 
-module.exports = { trackSockets };
+/** A UDP socket bound to address:port (0 = any free port), for the fake servers. */
+function bindUdp(address, port, reuseAddr = false) {
+  const socket = dgram.createSocket({ type: address.includes(':') ? 'udp6' : 'udp4', reuseAddr });
+  return new Promise((resolve, reject) => {
+    socket.once('error', reject);
+    socket.bind(port, address, () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+  });
+}
+
+module.exports = { trackSockets, bindUdp };

@@ -2,17 +2,10 @@
 // DynDNS2 request building: server URL, query parameters, dual stack styles,
 // batching and headers. Pure functions, no network.
 const assert = require('node:assert/strict');
+const { codeOf } = require('../support/errors');
 const request = require('../../dist/providers/dyndns2/request');
 const input = require('../../dist/providers/dyndns2/input');
 
-function codeOf(fn) {
-  try {
-    fn();
-  } catch (err) {
-    return err.code;
-  }
-  return 'no error';
-}
 
 describe('dyndns2 request: server URL', () => {
   const cases = [

@@ -2,16 +2,9 @@
 // DynDNS2 answers: one return code per host and line; anything else is
 // EBADRESPONSE and never success.
 const assert = require('node:assert/strict');
+const { codeOf } = require('../support/errors');
 const { parseResponseBody, parseLine } = require('../../dist/providers/dyndns2/response');
 
-function codeOf(fn) {
-  try {
-    fn();
-  } catch (err) {
-    return err.code;
-  }
-  return 'no error';
-}
 
 describe('dyndns2 response: good answers', () => {
   const cases = [
