@@ -27,7 +27,9 @@ export type ErrorCode =
   | 'EWAIT' // provider asked us to wait before trying again
   | 'EPROVIDER' // provider rejected the request for another reason
   | 'ECONFLICT' // several records match and none is pinned
-  | 'ENOTFOUND'; // record or domain missing and not created
+  | 'ENOTFOUND' // record or domain missing and not created
+  // the node itself
+  | 'ESTATE'; // the context store failed or did not answer in time
 
 export interface DdnsErrorOptions {
   /** true when trying again later may succeed (timeouts, 5xx, throttling) */
@@ -38,6 +40,8 @@ export interface DdnsErrorOptions {
   requestId?: string;
   /** HTTP status when the failure came from an HTTP answer */
   statusCode?: number;
+  /** how long the server asked us to wait before trying again (Retry-After), in ms */
+  retryAfterMs?: number;
   cause?: unknown;
 }
 
@@ -47,6 +51,7 @@ export class DdnsError extends Error {
   readonly providerCode?: string;
   readonly requestId?: string;
   readonly statusCode?: number;
+  readonly retryAfterMs?: number;
 
   constructor(code: ErrorCode, message: string, options: DdnsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -56,6 +61,7 @@ export class DdnsError extends Error {
     if (options.providerCode !== undefined) this.providerCode = options.providerCode;
     if (options.requestId !== undefined) this.requestId = options.requestId;
     if (options.statusCode !== undefined) this.statusCode = options.statusCode;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 
   /** The plain object put on `msg.error` details; never carries the cause chain. */
@@ -64,6 +70,7 @@ export class DdnsError extends Error {
     if (this.providerCode !== undefined) out.providerCode = this.providerCode;
     if (this.requestId !== undefined) out.requestId = this.requestId;
     if (this.statusCode !== undefined) out.statusCode = this.statusCode;
+    if (this.retryAfterMs !== undefined) out.retryAfterMs = this.retryAfterMs;
     return out;
   }
 }

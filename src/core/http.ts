@@ -112,6 +112,18 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
   return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
 }
 
+/**
+ * A `Retry-After` header (RFC 9110 10.2.3: seconds, or an HTTP date) as a delay
+ * in ms from `now`; undefined when absent or unreadable.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
+  const text = (Array.isArray(value) ? value[0] : value)?.trim();
+  if (!text || text.length > 64) return undefined;
+  if (/^\d{1,10}$/.test(text)) return Number(text) * 1000;
+  const date = Date.parse(text);
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
 function withContext(err: DdnsError, where: string): DdnsError {
   return new DdnsError(err.code, `${where}: ${err.message}`, { retryable: err.retryable, cause: err });
 }

@@ -1,4 +1,6 @@
 /** One record's outcome, as every updater reports it in `msg.ddns.results`. */
+import type { ErrorCode } from './errors';
+
 export type RecordStatus = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
 
 export interface RecordResult {
@@ -9,8 +11,9 @@ export interface RecordResult {
   status: RecordStatus;
   value?: string;
   previous?: string;
-  /** error code (ECONFIG, EAUTH, ...) or the provider's return code (good, nochg, badauth) */
-  code?: string;
+  /** why the record failed or was skipped, for a Switch node: the package's own codes only */
+  code?: ErrorCode;
+  /** what the provider answered in its own words (good, nochg, nohost, Throttling.User) */
   providerCode?: string;
   requestId?: string;
   recordId?: string;

@@ -41,7 +41,7 @@ describe('dyndns2-update node', function () {
     let msg = await received;
     assert.equal(server.requests.length, 1);
     assert.match(server.requests[0].userAgent, /^node-red-contrib-ddns - dyndns2-update - \d+\.\d+\.\d+/);
-    assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.type, r.status, r.value, r.code]), [
+    assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.type, r.status, r.value, r.providerCode]), [
       ['a.example.com', 'A', 'updated', '8.8.8.8', 'good'],
       ['b.example.com', 'A', 'updated', '8.8.8.8', 'good'],
     ]);

@@ -100,7 +100,7 @@ describe('dyndns2 policy: HTTP answers', () => {
       policy.interpretResponse(res(503, '', { 'retry-after': '7' }), hosts);
       assert.fail('no error');
     } catch (err) {
-      assert.equal(policy.retryAfterOf(err), 7000);
+      assert.equal(err.retryAfterMs, 7000);
     }
   });
 });

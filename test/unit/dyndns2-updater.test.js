@@ -63,7 +63,7 @@ describe('dyndns2 updater (fake server)', function () {
       const out = await run();
       assert.equal(server.requests.length, 1);
       assert.deepEqual(statuses(out), ['updated']);
-      assert.equal(out.results[0].code, 'good');
+      assert.equal(out.results[0].providerCode, 'good');
       assert.equal(out.results[0].type, 'A');
       assert.equal(out.state.hosts['a.example.com'].ipv4, '192.0.2.1');
       assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0);
@@ -112,7 +112,7 @@ describe('dyndns2 updater (fake server)', function () {
       const first = await run();
       assert.equal(server.requests.length, 1);
       assert.deepEqual(statuses(first), ['unchanged']);
-      assert.equal(first.results[0].code, 'nochg');
+      assert.equal(first.results[0].providerCode, 'nochg');
       assert.equal(first.state.hosts['a.example.com'].ipv4, '192.0.2.1');
       server.reset();
       await run({ state: first.state });
@@ -161,7 +161,7 @@ describe('dyndns2 updater (fake server)', function () {
         assert.equal(server.requests.length, c.requests);
         if (c.requests === 1) {
           // the keep-alive write happened once; the next run is quiet again
-          assert.equal(out.results[0].code, 'nochg');
+          assert.equal(out.results[0].providerCode, 'nochg');
           assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0 + c.age * DAY);
           server.reset();
           await run({ ...settings, state: out.state });
@@ -182,16 +182,17 @@ describe('dyndns2 updater (fake server)', function () {
       { body: 'badagent', status: 'failed', code: 'EBLOCKED', blocked: true },
       { body: '911', status: 'failed', code: 'EWAIT', waits: true },
       { body: 'dnserr', status: 'failed', code: 'EWAIT', waits: true },
-      { body: 'good 192.0.2.1', status: 'updated', code: 'good' },
-      { body: 'nochg 192.0.2.1', status: 'unchanged', code: 'nochg' },
+      { body: 'good 192.0.2.1', status: 'updated', providerCode: 'good' },
+      { body: 'nochg 192.0.2.1', status: 'unchanged', providerCode: 'nochg' },
     ];
     for (const c of table) {
-      it(`"${c.body}" -> ${c.status} (${c.code}) with one request, retries or not`, async () => {
+      it(`"${c.body}" -> ${c.status} (${c.code ?? c.providerCode}) with one request, retries or not`, async () => {
         server.inject({ body: c.body });
         const out = await run({ retries: 3 });
         assert.equal(server.requests.length, 1);
         assert.equal(out.results[0].status, c.status);
         assert.equal(out.results[0].code, c.code);
+        if (c.providerCode) assert.equal(out.results[0].providerCode, c.providerCode);
         const host = out.state.hosts['a.example.com'];
         if (c.blocked) {
           assert.equal(out.results[0].providerCode, c.body);
@@ -282,14 +283,14 @@ describe('dyndns2 updater (fake server)', function () {
   describe('HTTP trouble and retries', () => {
     const table = [
       { name: 'HTTP 500, retries 2: 3 requests, then failed', fault: { status: 500, body: 'oops', count: Infinity }, retries: 2, requests: 3, status: 'failed', code: 'EHTTPSTATUS' },
-      { name: 'HTTP 503 twice, retries 3: 3 requests, then updated', fault: { status: 503, body: '', count: 2 }, retries: 3, requests: 3, status: 'updated', code: 'good' },
-      { name: 'connection reset once, retries 1: 2 requests, then updated', fault: { reset: true }, retries: 1, requests: 2, status: 'updated', code: 'good' },
+      { name: 'HTTP 503 twice, retries 3: 3 requests, then updated', fault: { status: 503, body: '', count: 2 }, retries: 3, requests: 3, status: 'updated', providerCode: 'good' },
+      { name: 'connection reset once, retries 1: 2 requests, then updated', fault: { reset: true }, retries: 1, requests: 2, status: 'updated', providerCode: 'good' },
       { name: 'connection reset, retries 0: 1 request, failed', fault: { reset: true, count: Infinity }, retries: 0, requests: 1, status: 'failed', code: 'ENETWORK' },
       { name: 'HTTP 404: not retried', fault: { status: 404, body: 'not here', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EHTTPSTATUS' },
       { name: 'garbage body: not retried, never success', fault: { body: 'all is fine', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
       { name: 'HTML body: not retried, never success', fault: { body: '<html><body>good 192.0.2.1</body></html>', type: 'text/html', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
       { name: 'good for one of two hosts (short answer): failed', fault: { body: 'good 192.0.2.1' }, hostnames: 'a.example.com,b.example.com', retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
-      { name: 'answer with CRLF and trailing blanks: updated', fault: { body: 'good 192.0.2.1\r\ngood 192.0.2.1\r\n\r\n  ' }, hostnames: 'a.example.com,b.example.com', retries: 0, requests: 1, status: 'updated', code: 'good' },
+      { name: 'answer with CRLF and trailing blanks: updated', fault: { body: 'good 192.0.2.1\r\ngood 192.0.2.1\r\n\r\n  ' }, hostnames: 'a.example.com,b.example.com', retries: 0, requests: 1, status: 'updated', providerCode: 'good' },
     ];
     for (const c of table) {
       it(c.name, async () => {
@@ -297,7 +298,7 @@ describe('dyndns2 updater (fake server)', function () {
         const out = await run({ retries: c.retries, hostnames: c.hostnames || 'a.example.com' });
         assert.equal(server.requests.length, c.requests);
         assert.equal(out.requests, c.requests);
-        assert.ok(out.results.every((r) => r.status === c.status && r.code === c.code), JSON.stringify(out.results));
+        assert.ok(out.results.every((r) => r.status === c.status && r.code === c.code && r.providerCode === (c.providerCode ?? r.providerCode)), JSON.stringify(out.results));
         if (c.status === 'failed') {
           assert.equal(out.state.hosts['a.example.com'], undefined);
           assert.equal(out.error.code, c.code);

@@ -195,7 +195,7 @@ export function attachUpdater<S>(options: UpdaterOptions<S>): Updater {
       const message = firstFailure.message ?? 'failed';
       done(
         flowError(
-          new DdnsError((firstFailure.code as DdnsError['code']) ?? 'EPROVIDER', message.includes(firstFailure.name) ? message : `${firstFailure.name}: ${message}`, {
+          new DdnsError(firstFailure.code ?? 'EPROVIDER', message.includes(firstFailure.name) ? message : `${firstFailure.name}: ${message}`, {
             providerCode: firstFailure.providerCode,
             requestId: firstFailure.requestId,
           }),

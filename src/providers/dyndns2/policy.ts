@@ -6,7 +6,7 @@
  * worth retrying with backoff.
  */
 import { DdnsError, type ErrorCode } from '../../core/errors';
-import type { HttpResponse } from '../../core/http';
+import { parseRetryAfter, type HttpResponse } from '../../core/http';
 import { excerpt, parseLine, parseResponseBody, type ReturnCode } from './response';
 
 /** `911` and `dnserr`: no request for the host for at least this long. */
@@ -97,21 +97,6 @@ export function waitingError(host: string, providerCode: string | undefined, unt
   });
 }
 
-const retryAfter = new WeakMap<DdnsError, number>();
-
-/** The delay a server asked for with Retry-After on a retryable answer, in ms. */
-export function retryAfterOf(err: DdnsError): number | undefined {
-  return retryAfter.get(err);
-}
-
-function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  if (!text) return undefined;
-  if (/^\d+$/.test(text.trim())) return Number(text.trim()) * 1000;
-  const date = Date.parse(text);
-  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
-}
-
 /**
  * One verdict per host from an HTTP answer, or a thrown DdnsError for the
  * whole request: retryable for 5xx/429, EBADRESPONSE for a garbled 2xx body
@@ -133,11 +118,10 @@ export function interpretResponse(res: HttpResponse, hostnames: readonly string[
   const detail = res.body.trim() === '' ? '' : `: "${excerpt(res.body)}"`;
   const throttled = res.status === 429;
   const retryable = throttled || res.status >= 500;
-  const error = new DdnsError(throttled ? 'ETHROTTLED' : 'EHTTPSTATUS', `server answered HTTP ${res.status}${detail}`, {
+  const asked = retryable ? parseRetryAfter(res.headers['retry-after'], now) : undefined;
+  throw new DdnsError(throttled ? 'ETHROTTLED' : 'EHTTPSTATUS', `server answered HTTP ${res.status}${detail}`, {
     statusCode: res.status,
     retryable,
+    ...(asked === undefined ? {} : { retryAfterMs: asked }),
   });
-  const asked = retryable ? parseRetryAfter(res.headers['retry-after'], now) : undefined;
-  if (asked !== undefined) retryAfter.set(error, asked);
-  throw error;
 }

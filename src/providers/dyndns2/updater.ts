@@ -21,7 +21,7 @@ import type { RecordResult } from '../../core/result';
 import { withRetries } from '../../core/retry';
 import { normaliseState, type Dyndns2State, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
-import { blockedError, interpretResponse, isAccountWide, retryAfterOf, verdictForHost, waitingError, type Verdict } from './policy';
+import { blockedError, interpretResponse, isAccountWide, verdictForHost, waitingError, type Verdict } from './policy';
 import { buildHeaders, buildUpdateUrl, planRequests, type HostWrite, type PlannedRequest } from './request';
 import { resolveSettings, type Dyndns2Settings, type ResolvedSettings } from './settings';
 import { FAMILIES, RECORD_TYPE, type Addresses, type Family } from './types';
@@ -205,7 +205,7 @@ class UpdateRun {
         const wrote = verdict.providerCode === 'good' && (plan.changed.includes(f) || plan.refresh);
         this.record(name, f, {
           status: wrote ? 'updated' : 'unchanged',
-          code: verdict.providerCode,
+          providerCode: verdict.providerCode,
           message: wrote ? `set to ${planned.sent[f]}` : `server already had ${planned.sent[f]}`,
         });
       }
@@ -264,7 +264,7 @@ class UpdateRun {
             signal: input.signal,
             onRetry: input.onRetry,
             delayFor: (err) => {
-              const asked = retryAfterOf(err);
+              const asked = err.retryAfterMs;
               return asked === undefined ? undefined : Math.min(asked, this.cfg.backoff.capMs);
             },
           },
