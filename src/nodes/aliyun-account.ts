@@ -1,14 +1,14 @@
 /**
  * `aliyun-account`: an Alibaba Cloud AccessKey pair (in Node-RED's encrypted
  * credential store) and the DNS endpoint, shared by every `aliyun-ddns` node that
- * uses it. It owns the one keep-alive HTTP agent and the per-account request limit.
+ * uses it. It owns the one keep-alive HTTP agent, the per-account request limit
+ * and the one API client (a clock correction learnt by one node serves all).
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { AliyunCredentials, AliyunAccountNode } from './shared/account-types';
-import { secretFingerprint } from '../core/state';
-import { accountResources } from './shared/account';
-import { AlidnsClient } from '../providers/aliyun';
 import { DdnsError, toDdnsError } from '../core/errors';
+import { AlidnsClient, DEFAULT_ALIDNS_ENDPOINT } from '../providers/aliyun';
+import type { AliyunAccountNode, AliyunCredentials } from './shared/account-types';
+import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
 
 interface AliyunAccountDef extends NodeDef {
@@ -16,41 +16,44 @@ interface AliyunAccountDef extends NodeDef {
   tls?: string;
 }
 
-const DEFAULT_ALIDNS_ENDPOINT = 'https://alidns.aliyuncs.com';
 // Alidns allows a handful of concurrent calls per account; more only earns Throttling.User
 const MAX_CONCURRENT_CALLS = 4;
 
 export = function register(RED: NodeAPI): void {
   function AliyunAccountNode(this: Node<AliyunCredentials>, def: AliyunAccountDef) {
     RED.nodes.createNode(this, def);
-    const node = this as AliyunAccountNode;
+    const node = this as unknown as AliyunAccountNode & { client?: AlidnsClient };
     node.endpoint = (def.endpoint || DEFAULT_ALIDNS_ENDPOINT).trim();
-    node.resources = accountResources(RED, def.tls, MAX_CONCURRENT_CALLS);
-    node.identity = secretFingerprint(node.endpoint, node.credentials?.accessKeyId, node.credentials?.accessKeySecret);
-    if (!node.credentials?.accessKeyId || !node.credentials?.accessKeySecret) {
-      node.clientError = new DdnsError('ECONFIG', 'the aliyun-account has no AccessKey ID or secret');
-    } else {
-      try {
-        node.client = new AlidnsClient({
-          endpoint: node.endpoint,
-          accessKeyId: node.credentials.accessKeyId,
-          accessKeySecret: node.credentials.accessKeySecret,
-          dispatcher: node.resources.agent,
-          userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
-        });
-      } catch (err) {
-        node.clientError = toDdnsError(err);
-      }
-    }
-    node.on('close', (_removed: boolean, done: () => void) => {
-      void node.resources.close().then(done, done);
+    const { accessKeyId, accessKeySecret } = node.credentials ?? {};
+    let problem: DdnsError | undefined;
+    if (!accessKeyId || !accessKeySecret) problem = new DdnsError('ECONFIG', 'the aliyun-account has no AccessKey ID or secret');
+    const account = attachAccount(RED, node, {
+      tls: def.tls,
+      maxConcurrent: MAX_CONCURRENT_CALLS,
+      login: [node.endpoint, accessKeyId, accessKeySecret],
+      // the AccessKey ID is no secret by itself, but it names the account: servers that echo it do not get to show it
+      secrets: [accessKeySecret, accessKeyId],
+      ...(problem ? { problem } : {}),
     });
+    if (problem) return;
+    try {
+      node.client = new AlidnsClient({
+        endpoint: node.endpoint,
+        accessKeyId: accessKeyId!,
+        accessKeySecret: accessKeySecret!,
+        dispatcher: account.dispatcher(),
+        userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
+      });
+    } catch (err) {
+      (account as { problem?: DdnsError }).problem = toDdnsError(err);
+    }
   }
 
   RED.nodes.registerType<Node<AliyunCredentials>, AliyunAccountDef, object, AliyunCredentials>('aliyun-account', AliyunAccountNode, {
     credentials: {
       accessKeyId: { type: 'text' },
       accessKeySecret: { type: 'password' },
+      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };

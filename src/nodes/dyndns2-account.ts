@@ -4,10 +4,10 @@
  * the one keep-alive HTTP agent for that server.
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import type { Dyndns2Credentials, Dyndns2AccountNode } from './shared/account-types';
-import { secretFingerprint } from '../core/state';
-import { accountResources } from './shared/account';
+import { DdnsError } from '../core/errors';
 import { DYNDNS2_PRESETS } from '../providers/dyndns2';
+import type { Dyndns2AccountNode, Dyndns2Credentials } from './shared/account-types';
+import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
 
 interface Dyndns2AccountDef extends NodeDef {
   server?: string;
@@ -19,14 +19,17 @@ interface Dyndns2AccountDef extends NodeDef {
 export = function register(RED: NodeAPI): void {
   function Dyndns2AccountNode(this: Node<Dyndns2Credentials>, def: Dyndns2AccountDef) {
     RED.nodes.createNode(this, def);
-    const node = this as Dyndns2AccountNode;
+    const node = this as unknown as Dyndns2AccountNode;
     node.server = String(def.server ?? '').trim();
     node.dualStack = def.dualStack || 'combined';
-    // DynDNS2 servers expect one client at a time per account
-    node.resources = accountResources(RED, def.tls, 1);
-    node.identity = secretFingerprint(node.server, node.dualStack, node.credentials?.username, node.credentials?.password);
-    node.on('close', (_removed: boolean, done: () => void) => {
-      void node.resources.close().then(done, done);
+    const { username, password } = node.credentials ?? {};
+    attachAccount(RED, node, {
+      tls: def.tls,
+      // DynDNS2 servers expect one client at a time per account
+      maxConcurrent: 1,
+      login: [node.server, node.dualStack, username, password],
+      secrets: [password, username && password ? `${username}:${password}` : undefined],
+      ...(!username || !password ? { problem: new DdnsError('ECONFIG', 'the dyndns2-account has no user name or password') } : {}),
     });
   }
 
@@ -39,6 +42,7 @@ export = function register(RED: NodeAPI): void {
     credentials: {
       username: { type: 'text' },
       password: { type: 'password' },
+      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };

@@ -1,6 +1,6 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { helper, nodeFile, nextMessage, statusWhere, settle } = require('../support/node-red');
+const { helper, nodeFile, nextMessage, statusWhere, settle, watchStatus } = require('../support/node-red');
 const fake = require('../servers/fake-dyndns2');
 
 const nodes = [nodeFile('dyndns2-account'), nodeFile('dyndns2-update')];
@@ -36,6 +36,7 @@ describe('dyndns2-update node', function () {
     await helper.load(nodes, flow(server), credentials());
     const upd = helper.getNode('upd');
     const out = helper.getNode('out');
+    const status = watchStatus(upd);
     let received = nextMessage(out);
     upd.receive({ payload: '8.8.8.8' });
     let msg = await received;
@@ -47,31 +48,37 @@ describe('dyndns2-update node', function () {
     ]);
     assert.equal(msg.payload, '2 updated');
 
+    const green = status.current();
+    assert.equal(green.fill, 'green');
+    assert.match(green.text, /^in sync: 8\.8\.8\.8 since \d\d:\d\d:\d\d$/);
+    const shown = status.count;
     received = nextMessage(out);
-    const green = statusWhere(upd, (s) => s.fill === 'green');
     upd.receive({ payload: '8.8.8.8' });
     msg = await received;
     assert.equal(server.requests.length, 1, 'no request for an address the server has');
     assert.deepEqual(msg.ddns.results.map((r) => r.status), ['unchanged', 'unchanged']);
-    assert.match((await green).text, /8\.8\.8\.8 · in sync/);
+    assert.equal(status.count, shown, 'an unchanged run shows no new status: the green one stands');
   });
 
   it('badauth blocks the hosts: a Catch node sees EAUTH once, later inputs make no request', async () => {
     await helper.load(nodes, flow(server), credentials('wrong'));
     const upd = helper.getNode('upd');
+    const status = watchStatus(upd);
     const caught = nextMessage(helper.getNode('caught'));
     upd.receive({ payload: '8.8.8.8' });
     const err = await caught;
     assert.equal(err.error.code, 'EAUTH');
     assert.ok(!JSON.stringify(err).includes('wrong'), 'the password never leaves the node');
     assert.equal(server.requests.length, 1);
+    // in words, with the provider's own answer; the code EAUTH travels in msg.error
+    assert.deepEqual(status.current(), { fill: 'red', shape: 'ring', text: 'blocked: badauth (a.example.com +1)' });
+    const shown = status.count;
     const out = nextMessage(helper.getNode('out'));
-    const blockedStatus = statusWhere(upd, (s) => s.fill === 'red');
     upd.receive({ payload: '8.8.4.4' });
     const msg = await out;
     assert.deepEqual(msg.ddns.results.map((r) => r.status), ['skipped', 'skipped']);
     assert.equal(server.requests.length, 1, 'a blocked host is never sent again');
-    assert.match((await blockedStatus).text, /EAUTH|EBLOCKED/);
+    assert.equal(status.count, shown, 'still blocked: the red status stands');
   });
 
   it('bad input is refused before anything is sent', async () => {

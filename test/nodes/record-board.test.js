@@ -380,11 +380,14 @@ describe('DDNS sidebar admin routes', function () {
     const own = new board.RecordBoard();
     board.installRecordRoutes(RED, own);
     board.installRecordRoutes(RED, own); // once per admin app, however often asked
-    own.join({ id: 'n1', type: 'dyndns2-update', dryRun: false }, async () => 'unblocked');
+    own.join({ id: 'n1', type: 'dyndns2-update', dryRun: false }, async () => 'unblocked', () => true);
   });
 
-  it('reading needs ddns.read, clearing a block needs ddns.write', async () => {
-    assert.deepEqual(asked.sort(), ['ddns.read', 'ddns.write']);
+  it('reading needs ddns.read, clearing a block and "update now" need ddns.write', async () => {
+    assert.deepEqual(asked.sort(), ['ddns.read', 'ddns.write', 'ddns.write']);
+    await request(app).post('/ddns/records/n1/update').set('x-scope', 'read').send({}).expect(401);
+    await request(app).post('/ddns/records/n1/update').set('x-scope', 'ddns.write').send({}).expect(202);
+    await request(app).post('/ddns/records/nobody/update').set('x-scope', 'ddns.write').send({}).expect(404);
     await request(app).get('/ddns/records').expect(401);
     await request(app).get('/ddns/records').set('x-scope', 'read').expect(200);
     await request(app).get('/ddns/records').set('x-scope', 'ddns.read').expect(200);
@@ -392,5 +395,23 @@ describe('DDNS sidebar admin routes', function () {
     await request(app).post('/ddns/records/n1/unblock').set('x-scope', 'read').send({ name: 'a.example.com' }).expect(401);
     await request(app).post('/ddns/records/n1/unblock').set('x-scope', 'ddns.write').send({ name: 'a.example.com' }).expect(200);
     await request(app).post('/ddns/records/n1/unblock').set('x-scope', '*').send({ name: 'a.example.com' }).expect(200);
+  });
+
+  it('takes JSON only: a cross-site form (urlencoded, multipart, text/plain) is refused without acting', async () => {
+    let asked = 0;
+    const own = new board.RecordBoard();
+    const formApp = express();
+    formApp.use(express.json());
+    formApp.use(express.urlencoded({ extended: true }));
+    formApp.use(express.text());
+    board.installRecordRoutes({ httpAdmin: formApp, comms: { publish() {} }, auth: { needsPermission: () => (req, res, next) => next() } }, own);
+    own.join({ id: 'n1', type: 'dyndns2-update', dryRun: false }, async () => { asked++; return 'unblocked'; }, () => { asked++; return true; });
+    await request(formApp).post('/ddns/records/n1/unblock').type('form').send('name=a.example.com').expect(415);
+    await request(formApp).post('/ddns/records/n1/unblock').set('content-type', 'text/plain').send('{"name":"a.example.com"}').expect(415);
+    await request(formApp).post('/ddns/records/n1/update').type('form').send('x=1').expect(415);
+    await request(formApp).post('/ddns/records/n1/update').field('x', '1').expect(415);
+    assert.equal(asked, 0, 'nothing was cleared or run');
+    await request(formApp).post('/ddns/records/n1/unblock').send({ name: 'a.example.com' }).expect(200);
+    assert.equal(asked, 1);
   });
 });

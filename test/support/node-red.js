@@ -10,9 +10,35 @@ const runtime = process.env.NODE_RED_RUNTIME
   : require.resolve('node-red');
 helper.init(runtime);
 
-/** The node files as Node-RED loads them from the built package. */
+const fs = require('node:fs');
+const dist = path.join(__dirname, '..', '..', 'dist', 'nodes');
+const catalogs = new Map();
+
+/**
+ * RED._ as a real Node-RED gives it to this package's node files, reading the
+ * en-US catalogs beside them: the test helper's own RED._ returns keys, and
+ * these tests assert that statuses say what happened in words.
+ */
+function translator(name) {
+  return (key, vars) => {
+    const colon = key.indexOf(':');
+    const file = colon >= 0 ? key.slice(0, colon).split('/').pop() : name;
+    const path_ = colon >= 0 ? key.slice(colon + 1) : key;
+    if (!catalogs.has(file)) {
+      const where = path.join(dist, 'locales', 'en-US', `${file}.json`);
+      catalogs.set(file, fs.existsSync(where) ? JSON.parse(fs.readFileSync(where, 'utf8')) : {});
+    }
+    const text = path_.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), catalogs.get(file));
+    if (typeof text !== 'string') return key;
+    return text.replace(/__(\w+)__/g, (whole, v) => (vars && v in vars ? String(vars[v]) : whole));
+  };
+}
+
+/** The node files as Node-RED loads them from the built package, each with its own RED._. */
 function nodeFile(name) {
-  return require(path.join(__dirname, '..', '..', 'dist', 'nodes', `${name}.js`));
+  const register = require(path.join(dist, `${name}.js`));
+  // the helper hands every node file one RED object: each gets a view of it with its own catalog
+  return (red) => register(Object.assign(Object.create(red), { _: translator(name) }));
 }
 
 /** Resolves with the next message a helper node receives, or rejects after ms. */
@@ -45,3 +71,21 @@ function statusWhere(node, predicate, ms = 5000) {
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
 module.exports = { helper, nodeFile, nextMessage, statusWhere, settle };
+
+/**
+ * Records every status a node shows from now on: `current()` is the last one,
+ * `count` how many were sent (an unchanged run should send none).
+ */
+function watchStatus(node) {
+  const seen = [];
+  node.on('call:status', (call) => seen.push(call.args[0]));
+  return {
+    seen,
+    get count() {
+      return seen.length;
+    },
+    current: () => seen[seen.length - 1],
+  };
+}
+
+module.exports.watchStatus = watchStatus;

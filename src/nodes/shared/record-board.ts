@@ -11,6 +11,9 @@
  */
 import type { NodeAPI } from 'node-red';
 import type { RecordResult } from '../../core/result';
+import type { StoredRecord } from '../../core/records';
+
+export type { StoredRecord };
 
 /** comms topic of the live updates: `{nodeId, revision, node, records}`, node null when it left */
 export const RECORDS_TOPIC = 'ddns/records';
@@ -32,24 +35,6 @@ export interface RecordChange {
 
 /** Changes per record (key from recordKey()), newest first. */
 export type HistoryBook = Record<string, RecordChange[]>;
-
-/**
- * What a node's stored state says about one record, or without `type` about
- * every record of one name (a DynDNS2 host's block holds for A and AAAA alike).
- */
-export interface StoredRecord {
-  name: string;
-  type?: string;
-  value?: string;
-  /** when the server was last seen (or made) to hold `value` */
-  checkedAt?: number;
-  lastWriteAt?: number;
-  nextKeepAliveAt?: number;
-  blockedCode?: string;
-  blockedAt?: number;
-  waitUntil?: number;
-  waitCode?: string;
-}
 
 /** One row of the sidebar and of `GET /ddns/records`. */
 export interface RecordRow {
@@ -96,6 +81,8 @@ export interface BoardNode {
   error?: BoardError;
   /** a request is being retried: the next attempt is not before `until` */
   retrying?: { until: number; code?: string };
+  /** the node can run its last input again (`POST /ddns/records/:nodeId/update`) */
+  canRerun?: boolean;
 }
 
 export interface BoardSnapshot {
@@ -308,12 +295,14 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
 // ------------------------------------------------------------------ the board
 
 type Unblocker = (name: string) => Promise<'unblocked' | 'not-blocked'>;
+type Rerunner = () => boolean;
 
 interface Member {
   node: BoardNode;
   identity: BoardIdentity;
   rows: RecordRow[];
   unblock?: Unblocker;
+  rerun?: Rerunner;
 }
 
 export class RecordBoard {
@@ -328,15 +317,16 @@ export class RecordBoard {
     this.publisher = publish;
   }
 
-  join(who: BoardIdentity, unblock?: Unblocker): BoardSeat {
+  join(who: BoardIdentity, unblock?: Unblocker, rerun?: Rerunner): BoardSeat {
     const identity: BoardIdentity = { ...who, canUnblock: Boolean(unblock) };
     const member: Member = {
       identity,
-      node: { id: identity.id, type: identity.type, name: identity.name ?? '', dryRun: identity.dryRun, revision: ++this.revision },
+      node: { id: identity.id, type: identity.type, name: identity.name ?? '', dryRun: identity.dryRun, revision: ++this.revision, ...(rerun ? { canRerun: true } : {}) },
       rows: [],
     };
     if (identity.flowId) member.node.flowId = identity.flowId;
     if (unblock) member.unblock = unblock;
+    if (rerun) member.rerun = rerun;
     this.members.set(identity.id, member);
     this.changed(identity.id);
     let left = false;
@@ -380,6 +370,13 @@ export class RecordBoard {
     if (!member) return 'unknown-node';
     if (!member.unblock) return 'unsupported';
     return member.unblock(name);
+  }
+
+  /** Runs node `nodeId`'s last input again. */
+  rerun(nodeId: string): 'started' | 'no-input' | 'unknown-node' {
+    const member = this.members.get(nodeId);
+    if (!member || !member.rerun) return 'unknown-node';
+    return member.rerun() ? 'started' : 'no-input';
   }
 
   private changed(nodeId: string): void {
@@ -427,6 +424,20 @@ function refuse(res: JsonResponse, status: number, code: string, message: string
   res.status(status).json({ code, message });
 }
 
+interface JsonRequest {
+  is(type: string): string | false | null;
+}
+
+/**
+ * Admin routes that change something take `application/json` only: a page on
+ * another site can post a form (urlencoded, multipart, text/plain) to a
+ * Node-RED without adminAuth, but not JSON without a CORS preflight it fails.
+ */
+export function requireJson(req: JsonRequest, res: JsonResponse, next: () => void): void {
+  if (req.is('application/json')) return next();
+  refuse(res, 415, 'EBADINPUT', 'send the request body as application/json');
+}
+
 /**
  * `GET /ddns/records` (permission `ddns.read`) and
  * `POST /ddns/records/:nodeId/unblock` with `{name}` (permission `ddns.write`),
@@ -446,7 +457,20 @@ export function installRecordRoutes(RED: NodeAPI, board: RecordBoard = recordBoa
     res.json(board.snapshot());
   });
 
-  admin.post('/ddns/records/:nodeId/unblock', RED.auth.needsPermission('ddns.write'), (req, res) => {
+  admin.post('/ddns/records/:nodeId/update', RED.auth.needsPermission('ddns.write'), requireJson, (req, res) => {
+    const nodeId = String(req.params.nodeId ?? '');
+    if (nodeId.length === 0 || nodeId.length > MAX_NODE_ID_LENGTH) return refuse(res, 400, 'EBADINPUT', 'no node id');
+    switch (board.rerun(nodeId)) {
+      case 'started':
+        return void res.status(202).json({ started: true, nodeId });
+      case 'no-input':
+        return refuse(res, 409, 'ENOTFOUND', 'this node has had no input yet: there is nothing to run again');
+      default:
+        return refuse(res, 404, 'ENOTFOUND', 'no running DDNS updater node has this id');
+    }
+  });
+
+  admin.post('/ddns/records/:nodeId/unblock', RED.auth.needsPermission('ddns.write'), requireJson, (req, res) => {
     const nodeId = String(req.params.nodeId ?? '');
     const body = (req.body ?? {}) as { name?: unknown };
     const name = typeof body.name === 'string' ? body.name.trim().toLowerCase() : '';

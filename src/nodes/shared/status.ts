@@ -1,47 +1,44 @@
 /**
  * One status vocabulary for every node, so the editor reads the same everywhere:
- * blue dot = working, yellow ring = waiting (backoff, wait asked by provider),
- * green dot = in sync, grey ring = nothing to report, red ring = failed.
+ * blue dot = working, yellow ring = waiting (a retry, a pause the provider asked
+ * for), green dot = in sync, grey ring = nothing to report yet, grey dot = dry
+ * run, red ring = failed or blocked. A status that would look exactly like the
+ * one shown is not sent again: an unchanged check costs no message to the editor.
  */
 import type { Node } from 'node-red';
-import type { DdnsError } from '../../core/errors';
 
-const MAX_TEXT = 60;
+export type StatusKind = 'working' | 'waiting' | 'ok' | 'idle' | 'dryRun' | 'failed';
+
+const LOOK: Record<StatusKind, { fill: 'blue' | 'yellow' | 'green' | 'grey' | 'red'; shape: 'dot' | 'ring' }> = {
+  working: { fill: 'blue', shape: 'dot' },
+  waiting: { fill: 'yellow', shape: 'ring' },
+  ok: { fill: 'green', shape: 'dot' },
+  idle: { fill: 'grey', shape: 'ring' },
+  dryRun: { fill: 'grey', shape: 'dot' },
+  failed: { fill: 'red', shape: 'ring' },
+};
+
+const MAX_TEXT = 64;
 
 function clip(text: string): string {
-  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT - 1)}…` : text;
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > MAX_TEXT ? `${flat.slice(0, MAX_TEXT - 1)}…` : flat;
 }
 
-/** hh:mm:ss local time: short enough for a status line, enough to see it is fresh. */
-export function clock(date: Date = new Date()): string {
-  return date.toTimeString().slice(0, 8);
-}
+export class StatusLine {
+  private shown = '';
 
-export class StatusReporter {
   constructor(private readonly node: Node) {}
 
-  working(text: string): void {
-    this.node.status({ fill: 'blue', shape: 'dot', text: clip(text) });
-  }
-
-  waiting(text: string): void {
-    this.node.status({ fill: 'yellow', shape: 'ring', text: clip(text) });
-  }
-
-  ok(text: string, at: Date = new Date()): void {
-    this.node.status({ fill: 'green', shape: 'dot', text: clip(`${text} (${clock(at)})`) });
-  }
-
-  idle(text: string): void {
-    this.node.status({ fill: 'grey', shape: 'ring', text: clip(text) });
-  }
-
-  failed(err: DdnsError | string): void {
-    const text = typeof err === 'string' ? err : `${err.code}: ${err.providerCode ? err.providerCode + ' ' : ''}${err.message}`;
-    this.node.status({ fill: 'red', shape: 'ring', text: clip(text) });
+  show(kind: StatusKind, text: string): void {
+    const line = `${kind}\n${clip(text)}`;
+    if (line === this.shown) return;
+    this.shown = line;
+    this.node.status({ ...LOOK[kind], text: clip(text) });
   }
 
   clear(): void {
+    this.shown = '';
     this.node.status({});
   }
 }

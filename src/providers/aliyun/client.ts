@@ -140,39 +140,43 @@ export class AlidnsClient implements AlidnsApi {
   }
 
   /**
-   * Calls one API action and returns its parsed JSON answer. Throws a DdnsError
-   * with the provider's code and request id; never one that holds the secret.
+   * Calls one API action and returns its parsed JSON answer, retried on its own
+   * (module-level use; the provider retries through its run instead). Throws a
+   * DdnsError with the provider's code and request id; never one that holds the secret.
    */
   async call<T = unknown>(action: string, params: CallParams = {}, signal?: AbortSignal, stats?: CallStats): Promise<T> {
+    return withRetries(() => this.callOnce<T>(action, params, signal, stats), {
+      retries: this.retries,
+      policy: this.backoff,
+      ...(signal ? { signal } : {}),
+      ...(this.onRetry ? { onRetry: this.onRetry } : {}),
+    });
+  }
+
+  /**
+   * One exchange: the request, corrected once for a clock the server finds
+   * wrong (from its `Date` header) and once for a nonce it has seen, each at
+   * most once so a server that keeps refusing cannot loop us. No retries.
+   */
+  async callOnce<T = unknown>(action: string, params: CallParams = {}, signal?: AbortSignal, stats?: CallStats): Promise<T> {
     if (typeof action !== 'string' || !/^[A-Za-z]+$/.test(action)) throw new DdnsError('ECONFIG', 'invalid Alidns action name');
-    // each correction is made at most once per call, so a server that keeps refusing cannot loop us
     let clockCorrected = false;
     let nonceReplaced = false;
-    return withRetries(
-      async () => {
-        for (;;) {
-          const attempt = await this.attempt<T>(action, params, signal, stats);
-          if (attempt.ok) return attempt.data;
-          const code = attempt.error.providerCode;
-          if (code === CLOCK_SKEW_CODE && !clockCorrected && attempt.serverDate !== undefined) {
-            clockCorrected = true;
-            this.offsetMs = attempt.serverDate - this.now();
-            continue;
-          }
-          if (code === NONCE_USED_CODE && !nonceReplaced) {
-            nonceReplaced = true;
-            continue;
-          }
-          throw attempt.error;
-        }
-      },
-      {
-        retries: this.retries,
-        policy: this.backoff,
-        ...(signal ? { signal } : {}),
-        ...(this.onRetry ? { onRetry: this.onRetry } : {}),
-      },
-    );
+    for (;;) {
+      const attempt = await this.attempt<T>(action, params, signal, stats);
+      if (attempt.ok) return attempt.data;
+      const code = attempt.error.providerCode;
+      if (code === CLOCK_SKEW_CODE && !clockCorrected && attempt.serverDate !== undefined) {
+        clockCorrected = true;
+        this.offsetMs = attempt.serverDate - this.now();
+        continue;
+      }
+      if (code === NONCE_USED_CODE && !nonceReplaced) {
+        nonceReplaced = true;
+        continue;
+      }
+      throw attempt.error;
+    }
   }
 
   private async attempt<T>(action: string, params: CallParams, signal: AbortSignal | undefined, stats: CallStats | undefined): Promise<Attempt<T>> {

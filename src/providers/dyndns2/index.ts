@@ -12,3 +12,4 @@ export { RETURN_CODES, type ReturnCode } from './response';
 export { WAIT_AFTER_SERVER_TROUBLE_MS } from './policy';
 export { DYNDNS2_PRESETS, findPreset, type Dyndns2Preset } from './presets';
 export type { Addresses, DualStackMode, Family, UpdateOptions } from './types';
+export { createDyndns2Provider, describeHosts, type Dyndns2ProviderOptions } from './provider';

@@ -4,9 +4,7 @@
  * wire passes through here first, so a CR/LF, a stray character or a huge
  * string is refused before any request is built.
  */
-import { parseAddress, isRecordableRange } from '../../core/address';
 import { DdnsError } from '../../core/errors';
-import type { Addresses } from './types';
 
 export const MAX_HOSTNAME_LENGTH = 253;
 /** More than this many names in one node is a configuration mistake, not a use case. */
@@ -44,49 +42,4 @@ export function parseHostnames(input: string | readonly string[] | undefined): s
   return names;
 }
 
-// An address in text form is at most 45 characters; anything far longer is refused unread.
-const MAX_ADDRESS_TEXT = 100;
-// Ranges no DNS record should ever be pointed at, whatever the user's scope.
-function parseOne(value: unknown, where: string): { address: string; family: 4 | 6 } {
-  if (typeof value !== 'string') throw new DdnsError('EBADINPUT', `${where} must be an address string`);
-  if (value.length > MAX_ADDRESS_TEXT) throw new DdnsError('EBADINPUT', `${where} is too long to be an address`);
-  if (/[\r\n\0]/.test(value)) throw new DdnsError('EBADINPUT', `${where} contains a line break or NUL`);
-  const parsed = parseAddress(value);
-  if (!parsed) throw new DdnsError('EBADINPUT', `${where} is not an IPv4 or IPv6 address`);
-  if (!isRecordableRange(parsed.range)) throw new DdnsError('EBADINPUT', `${where} is a ${parsed.range} address`);
-  return parsed;
-}
-
-function isEmpty(value: unknown): boolean {
-  return value === undefined || value === null || value === '';
-}
-
-/**
- * msg.payload as the updater takes it: one address string, or `{ipv4, ipv6}`
- * with at least one of the two. Always canonical text out; EBADINPUT otherwise.
- */
-export function parsePayloadAddresses(payload: unknown): Addresses {
-  if (typeof payload === 'string') {
-    const one = parseOne(payload, 'msg.payload');
-    return one.family === 4 ? { ipv4: one.address } : { ipv6: one.address };
-  }
-  if (payload === null || typeof payload !== 'object' || Array.isArray(payload) || Buffer.isBuffer(payload)) {
-    throw new DdnsError('EBADINPUT', 'msg.payload must be an address string or an object {ipv4, ipv6}');
-  }
-  const record = payload as Record<string, unknown>;
-  const out: Addresses = {};
-  if (!isEmpty(record.ipv4)) {
-    const v4 = parseOne(record.ipv4, 'msg.payload.ipv4');
-    if (v4.family !== 4) throw new DdnsError('EBADINPUT', 'msg.payload.ipv4 holds an IPv6 address');
-    out.ipv4 = v4.address;
-  }
-  if (!isEmpty(record.ipv6)) {
-    const v6 = parseOne(record.ipv6, 'msg.payload.ipv6');
-    if (v6.family !== 6) throw new DdnsError('EBADINPUT', 'msg.payload.ipv6 holds an IPv4 address');
-    out.ipv6 = v6.address;
-  }
-  if (out.ipv4 === undefined && out.ipv6 === undefined) {
-    throw new DdnsError('EBADINPUT', 'msg.payload has neither an ipv4 nor an ipv6 address');
-  }
-  return out;
-}
+export { parsePayloadAddresses } from '../../core/payload';

@@ -22,8 +22,8 @@ export interface Dyndns2Settings {
   password: string;
   /** default `combined` */
   dualStack?: DualStackMode | string;
-  /** comma separated, or a list */
-  hostnames: string | readonly string[];
+  /** comma separated, or a list; undefined = given with each input */
+  hostnames?: string | readonly string[];
   options?: UpdateOptions;
   /** retries after the first attempt of a request; -1 = unlimited; default 3 */
   retries?: number | string;
@@ -45,7 +45,8 @@ export interface ResolvedSettings {
   username: string;
   password: string;
   mode: DualStackMode;
-  hostnames: string[];
+  /** undefined: given with each input */
+  hostnames?: string[];
   params: ProviderParams;
   retries: number;
   backoff: BackoffPolicy;
@@ -80,7 +81,7 @@ export function resolveSettings(settings: Dyndns2Settings): ResolvedSettings {
     username,
     password,
     mode: validateDualStack(settings.dualStack),
-    hostnames: parseHostnames(settings.hostnames),
+    ...(settings.hostnames === undefined ? {} : { hostnames: parseHostnames(settings.hostnames) }),
     params: normaliseOptions(settings.options),
     retries,
     backoff: settings.backoff ?? DEFAULT_BACKOFF,

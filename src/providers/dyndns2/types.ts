@@ -18,11 +18,7 @@ export const RECORD_TYPE: Record<Family, 'A' | 'AAAA'> = { ipv4: 'A', ipv6: 'AAA
 export type DualStackMode = 'combined' | 'separate' | 'myipv6';
 export const DUAL_STACK_MODES: readonly DualStackMode[] = ['combined', 'separate', 'myipv6'];
 
-/** Canonical addresses (dotted quad, RFC 5952 IPv6), at least one present. */
-export interface Addresses {
-  ipv4?: string;
-  ipv6?: string;
-}
+export type { Addresses } from '../../core/payload';
 
 /** Optional DynDNS2 parameters as a user or flow may give them; empty = omitted. */
 export interface UpdateOptions {

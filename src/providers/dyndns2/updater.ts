@@ -18,7 +18,7 @@ import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
-import { withRetries } from '../../core/retry';
+import { Run, type RetryPolicy } from '../../core/run';
 import { normaliseState, type Dyndns2State, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
 import { blockedError, interpretResponse, isAccountWide, verdictForHost, waitingError, type Verdict } from './policy';
@@ -71,7 +71,7 @@ function isRefreshDue(host: HostState, now: number, refreshMs: number): boolean 
  * Dyn-style servers drop the AAAA record on a `myip=V4`-only update, and INWX
  * clears the family a request leaves out.
  */
-function addressesToSend(cfg: ResolvedSettings, input: Addresses, host: HostState, plan: HostPlan): Addresses {
+function addressesToSend(cfg: RunSettings, input: Addresses, host: HostState, plan: HostPlan): Addresses {
   if (cfg.mode === 'separate') {
     const families = plan.refresh ? FAMILIES.filter((f) => input[f]) : plan.changed;
     const out: Addresses = {};
@@ -86,6 +86,9 @@ function addressesToSend(cfg: ResolvedSettings, input: Addresses, host: HostStat
   return out;
 }
 
+/** Settings of one run: the host names are known by now. */
+type RunSettings = ResolvedSettings & { hostnames: string[] };
+
 class UpdateRun {
   private readonly results = new Map<string, Partial<Record<Family, RecordResult>>>();
   private readonly plans = new Map<string, HostPlan>();
@@ -96,7 +99,7 @@ class UpdateRun {
   requests = 0;
 
   constructor(
-    private readonly cfg: ResolvedSettings,
+    private readonly cfg: RunSettings,
     private readonly input: Addresses,
     private readonly state: Dyndns2State,
   ) {
@@ -222,7 +225,19 @@ class UpdateRun {
     this.fail(name, planned.families, verdict.error, message);
   }
 
-  async send(planned: readonly PlannedRequest[], dispatcher: Dispatcher, headers: Record<string, string>, input: UpdateHostsInput): Promise<void> {
+  /** A pause the server asked for that is longer than a run waits: no request for these hosts until then. */
+  private pause(names: readonly string[], families: readonly Family[], error: DdnsError): void {
+    const now = this.cfg.now();
+    const code = error.providerCode ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.code);
+    for (const name of names) {
+      const host = this.host(name);
+      host.waitUntil = now + (error.retryAfterMs ?? 0);
+      host.waitCode = code;
+      this.fail(name, families, error, `${name}: ${error.message}`);
+    }
+  }
+
+  async send(planned: readonly PlannedRequest[], dispatcher: Dispatcher, headers: Record<string, string>, run: Run): Promise<void> {
     let halt: { verdict?: Verdict; error?: DdnsError } | undefined;
     for (const request of planned) {
       const names = this.stillSendable(request.hostnames);
@@ -245,36 +260,18 @@ class UpdateRun {
       }
       const url = names.length === request.hostnames.length ? request.url : buildUpdateUrl(this.cfg.base, names, this.cfg.mode, request.sent, this.cfg.params);
       try {
-        const verdicts = await withRetries(
-          async () => {
-            this.requests++;
-            const res = await httpRequest({
-              url,
-              headers,
-              dispatcher,
-              signal: input.signal,
-              timeoutMs: this.cfg.timeoutMs,
-              maxBytes: this.cfg.maxBytes,
-            });
-            return interpretResponse(res, names, this.cfg.now());
-          },
-          {
-            retries: this.cfg.retries,
-            policy: this.cfg.backoff,
-            signal: input.signal,
-            onRetry: input.onRetry,
-            delayFor: (err) => {
-              const asked = err.retryAfterMs;
-              return asked === undefined ? undefined : Math.min(asked, this.cfg.backoff.capMs);
-            },
-          },
-        );
+        const verdicts = await run.exchange(async (signal) => {
+          this.requests++;
+          const res = await httpRequest({ url, headers, dispatcher, signal, timeoutMs: this.cfg.timeoutMs, maxBytes: this.cfg.maxBytes });
+          return interpretResponse(res, names, this.cfg.now());
+        });
         names.forEach((name, i) => this.applyVerdict(name, request, verdicts[i]));
         const accountWide = verdicts.find((v) => v.kind !== 'success' && isAccountWide(v.providerCode));
         if (accountWide) halt = { verdict: accountWide };
       } catch (thrown) {
         const error = toDdnsError(thrown);
-        for (const name of names) this.fail(name, request.families, error, `${name}: ${error.message}`);
+        if (error.code === 'EWAIT' && error.retryAfterMs !== undefined) this.pause(names, request.families, error);
+        else for (const name of names) this.fail(name, request.families, error, `${name}: ${error.message}`);
         // a failed request (server down, timeout, garbled answer) would fail the same way for the next batch
         halt = { error };
       }
@@ -298,26 +295,54 @@ class UpdateRun {
   }
 }
 
+/** The retry policy of a DynDNS2 run: the node's `retries`, and no pause longer than the backoff cap waited for. */
+export function retryPolicy(cfg: ResolvedSettings): RetryPolicy {
+  return { retries: cfg.retries, backoff: cfg.backoff, maxWaitMs: cfg.backoff.capMs };
+}
+
 /**
- * Runs one update. Throws (before any request) only for ECONFIG settings and
- * EBADINPUT payloads; everything that happens on the wire is reported per host
- * in the results, with the state of every host that succeeded kept.
+ * Runs one update for `hostnames` within `run`. Throws (before any request)
+ * only for an EBADINPUT payload; everything that happens on the wire is
+ * reported per host in the results, with the state of every host that
+ * succeeded kept.
+ */
+export async function runUpdate(
+  cfg: ResolvedSettings,
+  hostnames: readonly string[],
+  payload: unknown,
+  knownState: unknown,
+  dispatcher: Dispatcher,
+  version: string,
+  run: Run,
+): Promise<UpdateHostsOutcome> {
+  const addresses = parsePayloadAddresses(payload);
+  const state = normaliseState(knownState);
+  const update = new UpdateRun({ ...cfg, hostnames: [...hostnames] }, addresses, state);
+  const writes = update.plan();
+  if (cfg.dryRun) {
+    update.dryRun(writes);
+    // nothing was sent, so nothing the server holds has changed: hand back the state as it was
+    return { ...update.outcome(), state: normaliseState(knownState) };
+  }
+  const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params);
+  const headers = buildHeaders(cfg.username, cfg.password, version);
+  await update.send(planned, dispatcher, headers, run);
+  return update.outcome();
+}
+
+/**
+ * Runs one update on its own (module-level use and tests): the settings are
+ * checked first (ECONFIG), then as runUpdate.
  */
 export async function updateHosts(input: UpdateHostsInput): Promise<UpdateHostsOutcome> {
   const cfg = resolveSettings(input.settings);
-  const addresses = parsePayloadAddresses(input.payload);
+  if (!cfg.hostnames) throw new DdnsError('ECONFIG', 'no host names configured');
   if (!input.dispatcher) throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
-  const state = normaliseState(input.state);
-  const run = new UpdateRun(cfg, addresses, state);
-  const writes = run.plan();
-  if (cfg.dryRun) {
-    run.dryRun(writes);
-    // nothing was sent, so nothing the server holds has changed: hand back the state as it was
-    const outcome = run.outcome();
-    return { ...outcome, state: normaliseState(input.state) };
-  }
-  const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params);
-  const headers = buildHeaders(cfg.username, cfg.password, input.version);
-  await run.send(planned, input.dispatcher, headers, input);
-  return run.outcome();
+  const run = new Run({
+    signal: input.signal ?? new AbortController().signal,
+    policy: retryPolicy(cfg),
+    now: cfg.now,
+    ...(input.onRetry ? { progress: { retrying: ({ error, attempt, delayMs }) => input.onRetry!(error, attempt, delayMs), resumed: () => undefined } } : {}),
+  });
+  return runUpdate(cfg, cfg.hostnames, input.payload, input.state, input.dispatcher, input.version, run);
 }

@@ -1,0 +1,55 @@
+/**
+ * The one rule set for settings every provider and source reads: numbers and
+ * URLs. A mistake is an ECONFIG naming the setting, so the node shows it at deploy.
+ */
+import { DdnsError } from './errors';
+
+function isUnset(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+/** A number setting (a number, or text as the editor stores it) within [min, max]; `fallback` when unset. */
+export function numberSetting(name: string, value: unknown, options: { fallback: number; min: number; max: number; whole?: boolean }): number {
+  if (isUnset(value)) return options.fallback;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : NaN;
+  const whole = options.whole !== false;
+  if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < options.min || n > options.max) {
+    const kind = whole ? 'a whole number' : 'a number';
+    throw new DdnsError('ECONFIG', `${name} must be ${kind} from ${options.min} to ${options.max}, not ${JSON.stringify(value).slice(0, 40)}`);
+  }
+  return n;
+}
+
+export interface UrlOptions {
+  /** added when the URL has no path (`/nic/update`) */
+  defaultPath?: string;
+  /** a query the server needs (OVH's `system=dyndns`) may stay */
+  allowQuery?: boolean;
+}
+
+/**
+ * An http:// or https:// URL a user typed for a server. The scheme is required:
+ * `127.0.0.1:18950` silently becoming https and failing with a TLS error helped
+ * nobody. No credentials in it (they belong in the credential store), no
+ * whitespace or control characters (WHATWG parsing would drop them silently).
+ */
+export function parseServerUrl(name: string, text: unknown, options: UrlOptions = {}): URL {
+  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', `no ${name} configured`);
+  const trimmed = text.trim();
+  if (trimmed.length > 2048 || /[\x00-\x20\x7f]/.test(trimmed)) throw new DdnsError('ECONFIG', `${name} contains spaces or control characters`);
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+    throw new DdnsError('ECONFIG', `${name} needs its scheme: write https://${trimmed.slice(0, 60)} (or http:// for a server on your LAN)`);
+  }
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    throw new DdnsError('ECONFIG', `${name} is not a valid URL`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DdnsError('ECONFIG', `${name} must be http:// or https://, not ${url.protocol}`);
+  if (url.username || url.password) throw new DdnsError('ECONFIG', `${name} must not contain a user name or password; use the account's credentials`);
+  if (!options.allowQuery && url.search) throw new DdnsError('ECONFIG', `${name} must not contain a query`);
+  url.hash = '';
+  if (options.defaultPath && (url.pathname === '' || url.pathname === '/')) url.pathname = options.defaultPath;
+  return url;
+}

@@ -1,0 +1,225 @@
+/**
+ * One deployed `ip-source` node: triggers (input, interval, interface events)
+ * collapse into one check at a time; the address is passed on for every input
+ * and for the first check after a deploy or restart (an updater further down
+ * skips an unchanged address without asking its provider, so passing it on
+ * costs nothing and never strands a record), and for the interval and watch
+ * only when it changed (or always, with `emit: always`). Failures go to the
+ * status and to Catch nodes.
+ *
+ * An unchanged check costs its request and nothing else: the last address is
+ * in memory after the first load, so the context is neither read nor written,
+ * and the status (which says since when the address has held) stays as it is.
+ */
+import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
+import type { Agent } from 'undici';
+import { Coalescer } from '../../core/coalesce';
+import { DdnsError, toDdnsError } from '../../core/errors';
+import { fingerprint, loadState, saveState, type StateStore } from '../../core/state';
+import { formatTime } from '../../core/time';
+import type { IpSourceConfig, IpSourceSettings } from '../../sources/settings';
+import type { Emitted } from '../../sources/reading';
+import type { AddressWatch } from '../../sources/watch';
+import { nodeContextStore } from '../shared/context-store';
+import { flowError } from '../shared/failure';
+import { StatusLine } from '../shared/status';
+import { errorWords, sharedTexts, type Translate } from '../shared/texts';
+
+type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+type Done = (err?: Error) => void;
+
+interface Waiting {
+  msg: NodeMessageInFlow;
+  send: Send;
+  done: Done;
+}
+
+type Reason = 'input' | 'interval' | 'watch' | 'start';
+
+interface Trigger {
+  reason: Reason;
+  waiting: Waiting[];
+}
+
+interface IpSourceState {
+  last?: Emitted;
+  /** when the address last changed: the status says since when it has held */
+  since?: number;
+}
+
+const STATE_KEY = 'ipSource';
+const WATCH_DEBOUNCE_MS = 150;
+
+export class IpSource {
+  private readonly status: StatusLine;
+  private readonly store: StateStore;
+  private readonly stateTag: string;
+  private readonly closing = new AbortController();
+  private readonly checks: Coalescer<Trigger>;
+  private readonly t: Translate;
+  private readonly texts: { checking: string; waitingInput: string };
+  private settings?: IpSourceSettings;
+  private configError?: DdnsError;
+  private agents?: Record<'ipv4' | 'ipv6' | 'any', Agent>;
+  private memory?: IpSourceState;
+  /** no check has passed its address on since this deploy or restart */
+  private firstSinceStart = true;
+  /** the status shows a good address: the next check needs no "checking…" */
+  private healthy = false;
+  private lastReported = '';
+  private intervalTimer?: NodeJS.Timeout;
+  private startTimer?: NodeJS.Timeout;
+  private debounceTimer?: NodeJS.Timeout;
+  private watch?: AddressWatch;
+
+  constructor(
+    private readonly RED: NodeAPI,
+    private readonly node: Node,
+    private readonly def: IpSourceConfig & { name?: string },
+  ) {
+    this.status = new StatusLine(node);
+    this.store = nodeContextStore(node);
+    this.t = sharedTexts(RED);
+    this.texts = { checking: RED._('ip-source.status.checking'), waitingInput: RED._('ip-source.status.waiting-input') };
+    this.stateTag = fingerprint('ip-source', def.origin, def.family, def.pattern, def.group, def.scope, def.agree, def.bind, def.suffix, def.prefixLength);
+    this.checks = new Coalescer<Trigger>(
+      (trigger) => this.check(trigger),
+      (older, newer) => {
+        newer.waiting.unshift(...older.waiting);
+        // a check that answers an input passes its address on, whatever collapsed into it
+        if (older.reason === 'input') newer.reason = 'input';
+      },
+    );
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { parseIpSourceConfig } = require('../../sources/settings') as typeof import('../../sources/settings');
+      this.settings = parseIpSourceConfig(def);
+    } catch (err) {
+      this.configError = toDdnsError(err);
+      this.status.show('failed', `${this.t('status.invalid', { reason: this.configError.message })}`);
+      node.error(flowError(this.configError));
+    }
+    node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => this.checks.push({ reason: 'input', waiting: [{ msg, send, done }] }));
+    if (this.settings) this.start(this.settings);
+  }
+
+  private start(settings: IpSourceSettings): void {
+    if (settings.intervalMs > 0) {
+      this.intervalTimer = setInterval(() => this.checks.push({ reason: 'interval', waiting: [] }), settings.intervalMs);
+    }
+    if (settings.watch) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { watchAddresses } = require('../../sources/watch') as typeof import('../../sources/watch');
+      const names = new Set(settings.lookup.origins.filter((o) => o.kind === 'iface').map((o) => (o as { name: string }).name));
+      const onlyInterfaces = names.size === settings.lookup.origins.length;
+      this.watch = watchAddresses((name) => {
+        if (onlyInterfaces && name !== undefined && !names.has(name)) return;
+        // one address change brings several netlink lines (v4, v6, flags): check once
+        if (this.debounceTimer) clearTimeout(this.debounceTimer);
+        this.debounceTimer = setTimeout(() => this.checks.push({ reason: 'watch', waiting: [] }), WATCH_DEBOUNCE_MS);
+      });
+    }
+    if (settings.intervalMs > 0 || settings.watch) {
+      this.startTimer = setTimeout(() => this.checks.push({ reason: 'start', waiting: [] }), 100);
+    } else {
+      this.status.show('idle', this.texts.waitingInput);
+    }
+  }
+
+  /** Keep-alive agents, one per family: an IPv4 lookup must reach a dual-stack service over IPv4. */
+  private dispatchers(): Record<'ipv4' | 'ipv6' | 'any', Agent> | undefined {
+    if (this.agents) return this.agents;
+    if (!this.settings?.lookup.origins.some((o) => o.kind === 'http')) return undefined;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { createHttpAgent } = require('../../core/http') as typeof import('../../core/http');
+    this.agents = { ipv4: createHttpAgent({ family: 4 }), ipv6: createHttpAgent({ family: 6 }), any: createHttpAgent() };
+    return this.agents;
+  }
+
+  private async load(): Promise<IpSourceState> {
+    if (this.memory) return this.memory;
+    try {
+      this.memory = await loadState<IpSourceState>(this.store, STATE_KEY, this.stateTag, () => ({}));
+    } catch (err) {
+      // a failing store is reported, not waited on: the check goes on as if nothing was known
+      this.node.warn(toDdnsError(err).message);
+      this.memory = {};
+    }
+    return this.memory;
+  }
+
+  /** Saved before the message leaves, so a restart never re-emits what was already sent as new. */
+  private async remember(state: IpSourceState): Promise<void> {
+    this.memory = state;
+    try {
+      await saveState(this.store, STATE_KEY, this.stateTag, state);
+    } catch (err) {
+      // the address is still good; only the memory of it is not (a context store outage)
+      this.node.warn(toDdnsError(err).message);
+    }
+  }
+
+  private async check(trigger: Trigger): Promise<void> {
+    const newest = trigger.waiting[trigger.waiting.length - 1];
+    // older messages that waited on this check are answered by the newest one
+    for (const w of trigger.waiting.slice(0, -1)) w.done();
+    const settings = this.settings;
+    if (!settings) {
+      newest?.done(flowError(this.configError!));
+      return;
+    }
+    if (!this.healthy) this.status.show('working', this.texts.checking);
+    try {
+      const state = await this.load();
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { takeReading } = require('../../sources/reading') as typeof import('../../sources/reading');
+      const reading = await takeReading(settings, state.last, this.closing.signal, this.dispatchers());
+      const now = Date.now();
+      if (reading.changed || state.since === undefined) await this.remember({ last: reading.remember, since: now });
+      const since = this.memory?.since ?? now;
+      const missing = reading.missing ? ` (${this.RED._('ip-source.status.no-family', { family: reading.missing })})` : '';
+      this.status.show('ok', this.RED._('ip-source.status.since', { addresses: reading.addresses, time: formatTime(since, now) }) + missing);
+      this.healthy = true;
+      this.lastReported = '';
+      const passOn = trigger.reason === 'input' || this.firstSinceStart || reading.changed || settings.emit === 'always';
+      if (passOn) {
+        this.firstSinceStart = false;
+        const msg: NodeMessage = newest ? newest.msg : {};
+        msg.payload = reading.payload;
+        (msg as Record<string, unknown>).ip = reading.ip;
+        msg.topic = this.def.name || settings.lookup.origins.map((o) => o.text).join(', ');
+        if (newest) newest.send(msg);
+        else this.node.send(msg);
+      }
+      newest?.done();
+    } catch (thrown) {
+      const err = toDdnsError(thrown);
+      if (this.closing.signal.aborted) {
+        newest?.done();
+        return;
+      }
+      this.healthy = false;
+      this.status.show('failed', this.t('status.failed', { reason: errorWords(this.t, err.code), name: settings.lookup.origins[0]?.text ?? '' }));
+      const report = flowError(err);
+      if (newest) {
+        newest.done(report);
+      } else if (`${err.code}:${err.message}` !== this.lastReported) {
+        // a timer failing every few minutes reports once, not on every tick
+        this.lastReported = `${err.code}:${err.message}`;
+        this.node.error(report, { topic: this.def.name || settings.lookup.origins[0]?.text, payload: undefined, error: undefined } as NodeMessage);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing.abort(new DdnsError('EABORTED', 'node closed'));
+    for (const timer of [this.startTimer, this.debounceTimer]) if (timer) clearTimeout(timer);
+    if (this.intervalTimer) clearInterval(this.intervalTimer);
+    this.watch?.close();
+    for (const w of this.checks.takePending()?.waiting ?? []) w.done();
+    this.status.clear();
+    // destroy, not close: a redeploy must not wait for a slow server
+    const closed = Promise.all(Object.values(this.agents ?? {}).map((agent) => agent.destroy().catch(() => undefined)));
+    await Promise.all([closed, this.checks.whenIdle()]);
+  }
+}

@@ -1,0 +1,506 @@
+/**
+ * The one updater node every provider plugs into (`dyndns2-update`,
+ * `aliyun-ddns`, `rfc2136-update`, `cloudflare-ddns`, ...). A provider's node
+ * file only says how to build the provider from the node's configuration and its
+ * account; everything users see alike lives here:
+ * - settings checked at deploy (the provider is built then), and a status from
+ *   deploy on: needs a login, invalid settings, waiting for an address, in sync,
+ *   dry run, blocked, paused, retrying;
+ * - newest input wins: later inputs do not queue, and a run that only waits to
+ *   retry gives way to a newer value;
+ * - state kept in node context through the async API (with a deadline), in
+ *   memory after the first load, written only when it changed, reset when the
+ *   configuration or the login changes;
+ * - one output message per input with `msg.ddns.results`, one error path
+ *   ending in done(err) with `msg.error.code`, every secret masked;
+ * - the node's rows on the DDNS sidebar, clearing a block, "update now".
+ */
+import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
+import { Coalescer } from '../../core/coalesce';
+import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
+import { redactSecrets } from '../../core/redact';
+import type { RecordResult } from '../../core/result';
+import type { StoredRecord } from '../../core/records';
+import { Run, type RunProgress } from '../../core/run';
+import { fingerprint, loadState, saveState, type StateStore } from '../../core/state';
+import { formatTime } from '../../core/time';
+import type { Provider } from '../../providers/contract';
+import type { AccountHandle, AccountNode } from './account';
+import { nodeContextStore } from './context-store';
+import { flowError } from './failure';
+import { installRecordRoutes } from './record-board';
+import { StatusLine } from './status';
+import { errorWords, sharedTexts, type Translate } from './texts';
+import { evaluateText } from './typed-property';
+import { UpdaterSeat } from './updater-board';
+
+export interface UpdaterDef extends NodeDef {
+  account?: string;
+  dryRun?: boolean;
+}
+
+export interface UpdaterSpec<Def extends UpdaterDef, State> {
+  /** the node type, e.g. `dyndns2-update` */
+  type: string;
+  /** the account config node type, e.g. `dyndns2-account` */
+  accountType: string;
+  /**
+   * Settings a user may take from the message, flow, global context or the
+   * environment (a TypedInput: `<name>` and `<name>Type`). Plain text fixed in
+   * the node is known at deploy; empty text means `msg.<name>`.
+   */
+  typed?: readonly string[];
+  /**
+   * The provider for this configuration; throws ECONFIG for what it cannot take.
+   * `names` holds the typed settings known at deploy; the others come with each input.
+   */
+  build(def: Def, account: AccountHandle, names: Readonly<Record<string, string>>): Provider<State>;
+}
+
+type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
+type Done = (err?: Error) => void;
+
+interface Job {
+  msg: NodeMessageInFlow;
+  send: Send;
+  done: Done;
+}
+
+/** Properties that place a node, not configure it: changing them keeps its state. */
+const LAYOUT = new Set(['id', 'type', 'z', 'x', 'y', 'g', 'w', 'h', 'name', 'wires', 'info', 'l', 'd', 'credentials', '_users']);
+/** a setting taken from a message longer than this is not a list of names */
+const MAX_TYPED_TEXT = 64 * 1024;
+
+function configurationOf(def: UpdaterDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(def).sort()) if (!LAYOUT.has(key)) out[key] = (def as unknown as Record<string, unknown>)[key];
+  return out;
+}
+
+function summary(results: readonly RecordResult[], dryRun: boolean): string {
+  const counts = new Map<string, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  const parts = [...counts.entries()].map(([status, n]) => `${n} ${status}`);
+  return `${dryRun ? 'dry run: ' : ''}${parts.join(', ') || 'nothing to do'}`;
+}
+
+function valuesOf(items: ReadonlyArray<{ value?: string }>): string {
+  return [...new Set(items.map((r) => r.value).filter((v): v is string => Boolean(v)))].join(' ');
+}
+
+function moreOf(count: number): string {
+  return count > 1 ? ` +${count - 1}` : '';
+}
+
+export function registerUpdater<Def extends UpdaterDef, State>(RED: NodeAPI, spec: UpdaterSpec<Def, State>): void {
+  const t = sharedTexts(RED);
+  function UpdaterNode(this: Node, def: Def) {
+    RED.nodes.createNode(this, def);
+    const updater = new UpdaterInstance(RED, this, def, spec, t);
+    this.on('close', (_removed: boolean, done: () => void) => {
+      void updater.close().then(done, done);
+    });
+  }
+  installRecordRoutes(RED);
+  RED.nodes.registerType(spec.type, UpdaterNode);
+}
+
+/** Why a node cannot run, and how its status says so. */
+interface Unusable {
+  error: DdnsError;
+  status: string;
+}
+
+class UpdaterInstance<Def extends UpdaterDef, State> {
+  private readonly status: StatusLine;
+  private readonly closing = new AbortController();
+  private readonly store: StateStore;
+  private readonly stateKey: string;
+  private readonly tag: string;
+  private readonly dryRun: boolean;
+  private readonly account?: AccountHandle;
+  private readonly provider?: Provider<State>;
+  private readonly unusable?: Unusable;
+  /** typed settings that come with each input */
+  private readonly perInput: string[] = [];
+  private readonly secrets: readonly string[];
+  private readonly seat: UpdaterSeat;
+  private readonly jobs: Coalescer<Job>;
+  /** the stored state, loaded once; `saved` is what the store holds, to write only changes */
+  private memory?: { state: State; saved: string };
+  private loading?: Promise<State>;
+  /** the run under way: displaced by newer input while it only waits to retry */
+  private current?: { abort: AbortController; waiting: boolean };
+  private running = false;
+  /** blocks cleared from the sidebar while a run was under way: lifted in the state it saves */
+  private readonly pendingUnblocks = new Set<string>();
+  private lastInput?: NodeMessage;
+  /** the last status is kept so a failed or blocked state shows until something changes */
+  private lastGreen?: { values: string; since: number };
+
+  constructor(
+    private readonly RED: NodeAPI,
+    private readonly node: Node,
+    private readonly def: Def,
+    spec: UpdaterSpec<Def, State>,
+    private readonly t: Translate,
+  ) {
+    this.status = new StatusLine(node);
+    this.store = nodeContextStore(node);
+    this.dryRun = def.dryRun === true;
+    const accountNode = def.account ? (RED.nodes.getNode(def.account) as AccountNode | null) : null;
+    this.account = accountNode?.account;
+    this.secrets = this.account?.secrets ?? [];
+    const built = this.build(spec);
+    this.provider = built.provider;
+    this.unusable = built.unusable;
+    this.stateKey = built.provider?.kind ?? spec.type;
+    this.tag = fingerprint(spec.type, this.account?.identity, configurationOf(def));
+    this.seat = new UpdaterSeat(
+      { id: node.id, type: node.type, name: node.name, flowId: node.z, dryRun: this.dryRun },
+      this.store,
+      this.stateKey,
+      {
+        ...(this.provider?.unblock ? { unblock: (name: string) => this.unblock(name) } : {}),
+        rerun: () => this.rerun(),
+        warn: (text) => node.warn(this.scrub(text)),
+      },
+    );
+    this.jobs = new Coalescer<Job>(
+      (job) => this.runJob(job),
+      (older) => this.answerSuperseded(older, []),
+    );
+    node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => this.input(msg, send, done));
+    this.start();
+  }
+
+  // ---------------------------------------------------------------- building
+
+  private build(spec: UpdaterSpec<Def, State>): { provider?: Provider<State>; unusable?: Unusable } {
+    if (!this.account) {
+      const error = new DdnsError('ECONFIG', `no ${spec.accountType} configured`);
+      return { unusable: { error, status: this.t('status.no-account') } };
+    }
+    if (this.account.problem) {
+      return { unusable: { error: this.account.problem, status: this.t('status.needs-login', { reason: this.account.problem.message }) } };
+    }
+    const fixed: Record<string, string> = {};
+    try {
+      for (const name of spec.typed ?? []) {
+        const record = this.def as unknown as Record<string, unknown>;
+        const kind = String(record[`${name}Type`] || 'str');
+        const value = String(record[name] ?? '').trim();
+        if (kind === 'str' && value !== '') fixed[name] = value;
+        else if (kind === 'env') fixed[name] = String(this.RED.util.evaluateNodeProperty(value, 'env', this.node, {}) ?? '').trim();
+        else this.perInput.push(name);
+      }
+      return { provider: spec.build(this.def, this.account, fixed) };
+    } catch (thrown) {
+      const error = toDdnsError(thrown);
+      return { unusable: { error, status: this.t('status.invalid', { reason: this.scrub(error.message) }) } };
+    }
+  }
+
+  /** The status and the sidebar from deploy on, before any input. */
+  private start(): void {
+    if (this.unusable) {
+      this.status.show('failed', this.unusable.status);
+      this.seat.stored([], this.boardError(this.unusable.error));
+      return;
+    }
+    this.status.show(this.dryRun ? 'dryRun' : 'idle', this.t(this.dryRun ? 'status.dry-run-waiting' : 'status.waiting-address'));
+    this.load().then(
+      (state) => {
+        if (this.closing.signal.aborted || this.running) return;
+        const records = this.provider!.describe(state, Date.now());
+        this.seat.stored(records);
+        this.showStored(records);
+      },
+      (err) => {
+        const error = toDdnsError(err);
+        this.status.show('failed', this.failureText(error));
+        this.seat.stored([], this.boardError(error));
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- state
+
+  private load(): Promise<State> {
+    if (this.memory) return Promise.resolve(this.memory.state);
+    this.loading ??= loadState<unknown>(this.store, this.stateKey, this.tag, () => undefined).then(
+      (raw) => {
+        const state = this.provider!.normaliseState(raw);
+        this.memory = { state, saved: raw === undefined ? '' : JSON.stringify(state) };
+        return state;
+      },
+      (err) => {
+        this.loading = undefined;
+        throw err;
+      },
+    );
+    return this.loading;
+  }
+
+  /** Writes the state only when it differs from what the store holds. */
+  private async save(state: State): Promise<void> {
+    const text = JSON.stringify(state);
+    this.memory = { state, saved: this.memory?.saved ?? '' };
+    if (text === this.memory.saved) return;
+    await saveState(this.store, this.stateKey, this.tag, JSON.parse(text) as unknown);
+    this.memory = { state, saved: text };
+  }
+
+  /** The run's state with the blocks cleared meanwhile lifted, and the names lifted. */
+  private withUnblocks(state: State): { state: State; lifted: string[] } {
+    let next = state;
+    const lifted = [...this.pendingUnblocks];
+    for (const name of lifted) next = this.provider!.unblock!(next, name);
+    this.pendingUnblocks.clear();
+    return { state: next, lifted };
+  }
+
+  private async unblock(name: string): Promise<'unblocked' | 'not-blocked'> {
+    const state = await this.load();
+    const blocked = (s: State) => this.provider!.describe(s, Date.now()).some((r) => r.name === name && Boolean(r.blockedCode));
+    if (!blocked(state) && !this.pendingUnblocks.has(name)) return 'not-blocked';
+    if (this.running) {
+      // the run holds the state with the block; it lifts it before saving
+      this.pendingUnblocks.add(name);
+      return 'unblocked';
+    }
+    const next = this.provider!.unblock!(state, name);
+    await this.save(next);
+    this.seat.forget(name);
+    const records = this.provider!.describe(next, Date.now());
+    this.seat.stored(records);
+    this.showStored(records);
+    this.node.log(`block of ${name} cleared from the DDNS sidebar`);
+    return 'unblocked';
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  private input(msg: NodeMessageInFlow, send: Send, done: Done): void {
+    this.lastInput = this.RED.util.cloneMessage(msg) as NodeMessage;
+    // newest value wins: a run that only waits to retry an older value gives way
+    if (this.current?.waiting) this.current.abort.abort(new DdnsError('EABORTED', 'superseded by a newer input'));
+    this.jobs.push({ msg, send, done });
+  }
+
+  private rerun(): boolean {
+    if (!this.lastInput || this.closing.signal.aborted) return false;
+    const msg = this.RED.util.cloneMessage(this.lastInput) as NodeMessageInFlow;
+    this.input(msg, (m) => this.node.send(m), (err) => (err ? this.node.error(err, msg) : undefined));
+    return true;
+  }
+
+  private async perInputNames(msg: NodeMessageInFlow): Promise<Record<string, string>> {
+    const names: Record<string, string> = {};
+    const record = this.def as unknown as Record<string, unknown>;
+    for (const name of this.perInput) {
+      const kind = String(record[`${name}Type`] || 'str');
+      let value = await evaluateText(this.RED, this.node, msg, name, String(record[name] ?? ''), kind);
+      if (kind === 'str' && value === '') {
+        const given = (msg as Record<string, unknown>)[name];
+        value = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
+      }
+      if (value === '') throw new DdnsError('ECONFIG', `no ${name}: set it in the node or send msg.${name}`);
+      if (value.length > MAX_TYPED_TEXT) throw new DdnsError('EBADINPUT', `${name} is longer than ${MAX_TYPED_TEXT} characters`);
+      names[name] = value;
+    }
+    return names;
+  }
+
+  private async runJob(job: Job): Promise<void> {
+    const abort = new AbortController();
+    this.current = { abort, waiting: false };
+    this.running = true;
+    try {
+      await this.runOnce(job, AbortSignal.any([this.closing.signal, abort.signal]), abort.signal);
+    } finally {
+      this.current = undefined;
+      this.running = false;
+      if (this.pendingUnblocks.size > 0) {
+        // asked for after the run saved, or the run could not save: lift them now
+        for (const name of [...this.pendingUnblocks]) {
+          this.pendingUnblocks.delete(name);
+          await this.unblock(name).catch(() => undefined);
+        }
+      }
+    }
+  }
+
+  private async runOnce(job: Job, signal: AbortSignal, superseded: AbortSignal): Promise<void> {
+    const { msg, done } = job;
+    if (this.unusable) return this.failWhole(job, this.unusable.error, this.unusable.status);
+    const provider = this.provider!;
+    let state: State;
+    let outcome;
+    try {
+      const names = await this.perInputNames(msg);
+      state = await this.load();
+      const run = new Run({
+        signal,
+        policy: provider.retry,
+        slot: this.account!.slot,
+        progress: this.progress(),
+        ...(provider.isRetryable ? { isRetryable: (err: DdnsError) => provider.isRetryable!(err) } : {}),
+      });
+      outcome = await provider.sync({ value: msg.payload, names }, provider.normaliseState(state), run);
+    } catch (thrown) {
+      if (this.closing.signal.aborted) return done();
+      if (superseded.aborted) return this.answerSuperseded(job, []);
+      return this.failWhole(job, toDdnsError(thrown));
+    }
+    for (const note of outcome.notes ?? []) this.node.warn(this.scrub(note));
+    const results = outcome.results.map((r) => (r.message ? { ...r, message: this.scrub(r.message) } : r));
+    const { state: next, lifted } = this.withUnblocks(outcome.state);
+    try {
+      // saved even when the node is closing: what was written must not be written again
+      await this.save(next);
+    } catch (thrown) {
+      if (this.closing.signal.aborted) return done();
+      // the writes happened; only remembering them failed: report both, keep the results
+      for (const name of lifted) this.pendingUnblocks.add(name);
+      return this.failWhole(job, toDdnsError(thrown), undefined, results);
+    }
+    const records = provider.describe(next, Date.now());
+    await this.seat.ran(records, results, this.dryRun);
+    // this run's results for a host whose block was lifted meanwhile no longer tell its state
+    for (const name of lifted) this.seat.forget(name);
+    // a redeploy aborted the run: no failure to tell anyone about
+    if (this.closing.signal.aborted) return done();
+    // it was only waiting to retry an older value; the newer input runs next
+    if (superseded.aborted) return this.answerSuperseded(job, results);
+    this.showResults(results, records);
+    msg.payload = summary(results, this.dryRun);
+    (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
+    job.send(msg);
+    const failed = results.find((r) => r.status === 'failed');
+    if (!failed) return done();
+    const message = failed.message ?? 'failed';
+    const err = new DdnsError(failed.code ?? 'EPROVIDER', message.includes(failed.name) ? message : `${failed.name}: ${message}`, {
+      ...(failed.providerCode ? { providerCode: failed.providerCode } : {}),
+      ...(failed.requestId ? { requestId: failed.requestId } : {}),
+    });
+    done(flowError(err, [...this.secrets]));
+  }
+
+  private progress(): RunProgress {
+    return {
+      sending: () => this.status.show('working', this.t('status.updating')),
+      retrying: ({ error, until }) => {
+        if (this.current) this.current.waiting = true;
+        const detail = error.providerCode ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.code);
+        this.status.show('waiting', this.t('status.retrying', { time: formatTime(until), reason: errorWords(this.t, error.code), detail }));
+        this.seat.retrying(until, error.providerCode ?? error.code);
+      },
+      resumed: () => {
+        if (this.current) this.current.waiting = false;
+        this.status.show('working', this.t('status.updating'));
+      },
+    };
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  private scrub(text: string): string {
+    return redactSecrets(text, this.secrets);
+  }
+
+  private boardError(err: DdnsError): { code: ErrorCode; message: string } {
+    return { code: err.code, message: this.scrub(err.message) };
+  }
+
+  private failureText(err: DdnsError): string {
+    const words = errorWords(this.t, err.code);
+    return err.providerCode ? `${words}: ${err.providerCode}` : words;
+  }
+
+  private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
+    const report = flowError(err, [...this.secrets]);
+    this.seat.failed({ code: report.code, message: report.message });
+    this.status.show('failed', statusText ?? this.failureText(err));
+    job.msg.payload = report.message;
+    (job.msg as Record<string, unknown>).ddns = { results, error: { code: report.code, message: report.message } };
+    job.send(job.msg);
+    job.done(report);
+  }
+
+  private answerSuperseded(job: Job, results: RecordResult[]): void {
+    job.msg.payload = 'superseded by a newer input';
+    (job.msg as Record<string, unknown>).ddns = { results, superseded: true };
+    job.send(job.msg);
+    job.done();
+  }
+
+  // ---------------------------------------------------------------- status
+
+  /** Blocked and paused records say more than anything else; then what is in sync. */
+  private showStored(records: readonly StoredRecord[]): boolean {
+    const now = Date.now();
+    const blocked = records.filter((r) => r.blockedCode);
+    if (blocked.length > 0) {
+      const names = [...new Set(blocked.map((r) => r.name))];
+      this.status.show('failed', this.t('status.blocked', { answer: blocked[0].blockedCode!, name: names[0] + moreOf(names.length) }));
+      return true;
+    }
+    const paused = records.filter((r) => r.waitUntil !== undefined && r.waitUntil > now);
+    if (paused.length > 0) {
+      const until = Math.max(...paused.map((r) => r.waitUntil!));
+      this.status.show('waiting', this.t('status.paused', { time: formatTime(until), answer: paused[0].waitCode ?? '' }));
+      return true;
+    }
+    const known = records.filter((r) => r.value !== undefined);
+    if (known.length > 0 && !this.dryRun) {
+      const since = Math.max(...known.map((r) => r.lastWriteAt ?? r.checkedAt ?? 0));
+      this.showGreen(valuesOf(known), since || now);
+      return true;
+    }
+    return false;
+  }
+
+  private showGreen(values: string, since: number): void {
+    if (this.lastGreen?.values !== values) this.lastGreen = { values, since };
+    this.status.show('ok', this.t('status.in-sync', { values, time: formatTime(this.lastGreen.since) }));
+  }
+
+  private showResults(results: readonly RecordResult[], records: readonly StoredRecord[]): void {
+    const failed = results.filter((r) => r.status === 'failed');
+    if (failed.length > 0 && !records.some((r) => r.blockedCode && r.name === failed[0].name)) {
+      const first = failed[0];
+      const words = errorWords(this.t, first.code);
+      const answer = first.providerCode ? `: ${first.providerCode}` : '';
+      this.status.show('failed', this.t('status.failed', { reason: `${words}${answer}`, name: first.name + moreOf(failed.length) }));
+      return;
+    }
+    if (this.showStored(records.filter((r) => results.some((x) => x.name === r.name)))) return;
+    if (this.dryRun) {
+      const planned = results.filter((r) => r.status === 'skipped');
+      const text = planned.length > 0 ? this.t('status.dry-run', { values: valuesOf(planned) }) : this.t('status.dry-run-in-sync', { values: valuesOf(results) });
+      this.status.show('dryRun', text);
+      return;
+    }
+    const skipped = results.filter((r) => r.status === 'skipped');
+    if (skipped.length > 0 && skipped.length === results.length) {
+      const first = skipped[0];
+      this.status.show('waiting', this.t('status.failed', { reason: errorWords(this.t, first.code), name: first.name + moreOf(skipped.length) }));
+      return;
+    }
+    const changed = results.some((r) => r.status === 'created' || r.status === 'updated');
+    const values = valuesOf(results.filter((r) => r.status !== 'failed'));
+    if (changed) this.lastGreen = { values, since: Date.now() };
+    this.showGreen(values, Date.now());
+  }
+
+  // ---------------------------------------------------------------- close
+
+  async close(): Promise<void> {
+    this.seat.leave();
+    this.closing.abort(new DdnsError('EABORTED', 'node closed'));
+    this.jobs.takePending()?.done();
+    await this.jobs.whenIdle();
+    this.status.clear();
+  }
+}

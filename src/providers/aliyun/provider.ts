@@ -1,0 +1,159 @@
+/**
+ * Alibaba Cloud DNS on the provider contract (src/providers/contract.ts): the
+ * node's settings are checked when it is built; one `sync` per input turns the
+ * value into record jobs (type `auto`: A for IPv4, AAAA for IPv6, both for
+ * `{ipv4, ipv6}`) and brings each to its value through the record workflow
+ * (sync.ts), every API call an exchange of the run.
+ */
+import { parseAddress } from '../../core/address';
+import { DdnsError } from '../../core/errors';
+import { isAddressPair, parsePayloadAddresses } from '../../core/payload';
+import type { RecordResult } from '../../core/result';
+import type { StoredRecord } from '../../core/records';
+import type { RetryPolicy } from '../../core/run';
+import { numberSetting } from '../../core/validate';
+import type { Provider } from '../contract';
+import { DEFAULT_CLIENT_BACKOFF, DEFAULT_RETRIES, type AlidnsApi, type AlidnsClient } from './client';
+import { fqdn, normaliseDomain, parseRrs } from './names';
+import { emptyAliyunState, normaliseAliyunState, type AliyunState } from './state';
+import { DEFAULT_LINE, DEFAULT_TTL, syncRecords } from './sync';
+import { normaliseRecordType } from './values';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** one message may name at most this many records: each costs a request or two */
+export const MAX_RECORDS_PER_INPUT = 100;
+
+export interface AliyunSettings {
+  /** the zone in the account; undefined = given with each input */
+  domain?: string;
+  /** `www`, `@`, `*`, comma separated; undefined = given with each input */
+  rr?: string;
+  /** `auto` or one of A, AAAA, CNAME, TXT, MX */
+  recordType?: string;
+  ttl?: number | string;
+  line?: string;
+  create?: boolean;
+  recordId?: string;
+  /** keep-alive write after this many days without one; 0 = never */
+  refresh?: number | string;
+  dryRun?: boolean;
+}
+
+export interface AliyunProviderOptions {
+  settings: AliyunSettings;
+  /** the account's client: one per account, so a clock correction learnt by one node serves all */
+  client: AlidnsClient;
+  now?: () => number;
+}
+
+interface Job {
+  type: string;
+  value: string;
+}
+
+const MAX_VALUE_LENGTH = 4096;
+
+/** What to write: one job per record type. `auto` takes A/AAAA from the address family. */
+export function jobsFor(recordType: string, payload: unknown): Job[] {
+  if (isAddressPair(payload)) {
+    if (recordType !== 'auto') throw new DdnsError('EBADINPUT', `an {ipv4, ipv6} payload needs record type auto, not ${recordType}`);
+    const addresses = parsePayloadAddresses(payload);
+    const jobs: Job[] = [];
+    if (addresses.ipv4) jobs.push({ type: 'A', value: addresses.ipv4 });
+    if (addresses.ipv6) jobs.push({ type: 'AAAA', value: addresses.ipv6 });
+    return jobs;
+  }
+  if (typeof payload !== 'string' || payload.trim() === '' || payload.length > MAX_VALUE_LENGTH) {
+    throw new DdnsError('EBADINPUT', 'msg.payload must be the record value (an address for A/AAAA) or {ipv4, ipv6}');
+  }
+  if (recordType === 'auto') {
+    const parsed = parseAddress(payload);
+    if (!parsed) throw new DdnsError('EBADINPUT', 'record type auto needs an IPv4 or IPv6 address in msg.payload');
+    return [{ type: parsed.family === 4 ? 'A' : 'AAAA', value: parsed.address }];
+  }
+  return [{ type: recordType, value: payload }];
+}
+
+function checkRrs(rr: string, domain: string): string[] {
+  const rrs = parseRrs(rr, domain);
+  if (rrs.length > MAX_RECORDS_PER_INPUT) {
+    throw new DdnsError('EBADINPUT', `${rrs.length} host records in one input; at most ${MAX_RECORDS_PER_INPUT}`);
+  }
+  return rrs;
+}
+
+export function createAliyunProvider(options: AliyunProviderOptions): Provider<AliyunState> {
+  const s = options.settings;
+  const recordType = !s.recordType || s.recordType === 'auto' ? 'auto' : normaliseRecordType(s.recordType);
+  const domain = s.domain === undefined ? undefined : normaliseDomain(s.domain);
+  const rrs = s.rr === undefined ? undefined : domain === undefined ? parseRrs(s.rr, 'example.com') : checkRrs(s.rr, domain);
+  const ttl = numberSetting('ttl', s.ttl, { fallback: DEFAULT_TTL, min: 1, max: 86_400 });
+  const line = typeof s.line === 'string' && s.line.trim() !== '' ? s.line.trim() : DEFAULT_LINE;
+  if (!/^[\w.-]{1,64}$/.test(line)) throw new DdnsError('ECONFIG', `"${line.slice(0, 64)}" is not a resolution line such as default`);
+  const recordId = typeof s.recordId === 'string' ? s.recordId.trim() : '';
+  if (recordId !== '' && !/^[\w-]{1,64}$/.test(recordId)) {
+    throw new DdnsError('ECONFIG', 'recordId must be the numeric RecordId shown in the Alibaba Cloud console');
+  }
+  const refreshDays = numberSetting('refresh', s.refresh, { fallback: 0, min: 0, max: 3650, whole: false });
+  const dryRun = s.dryRun === true;
+  const now = options.now ?? Date.now;
+  const retry: RetryPolicy = { retries: DEFAULT_RETRIES, backoff: DEFAULT_CLIENT_BACKOFF, maxWaitMs: DEFAULT_CLIENT_BACKOFF.capMs };
+
+  return {
+    kind: 'aliyun',
+    retry,
+    emptyState: emptyAliyunState,
+    normaliseState: normaliseAliyunState,
+    describe(state) {
+      const out: StoredRecord[] = [];
+      if (domain && rrs) {
+        const type = recordType === 'auto' ? undefined : recordType;
+        for (const rr of rrs) out.push(type ? { name: fqdn(rr, domain), type } : { name: fqdn(rr, domain) });
+      }
+      for (const [key, record] of Object.entries(state.records)) {
+        const [recordDomain, rr, type] = key.split('/');
+        if (!recordDomain || !rr || !type) continue;
+        const entry: StoredRecord = { name: fqdn(rr, recordDomain), type, value: record.value };
+        if (record.verifiedAt > 0) entry.checkedAt = record.verifiedAt;
+        if (record.lastWriteAt !== undefined) entry.lastWriteAt = record.lastWriteAt;
+        out.push(entry);
+      }
+      return out;
+    },
+    async sync(input, state, run) {
+      const zone = domain ?? normaliseDomain(input.names?.domain);
+      const names = rrs && domain ? rrs : checkRrs(s.rr ?? input.names?.rr ?? '', zone);
+      const jobs = jobsFor(recordType, input.value);
+      // every API call of the workflow is an exchange of the run: retried, paced and displaced alike
+      const client = options.client;
+      const api: AlidnsApi = {
+        call: (action, params, _signal, stats) => run.exchange((signal) => client.callOnce(action, params, signal, stats)),
+      };
+      const results: RecordResult[] = [];
+      let current = state;
+      for (const job of jobs) {
+        const outcome = await syncRecords(
+          api,
+          {
+            domain: zone,
+            rr: names,
+            type: job.type,
+            value: job.value,
+            ttl,
+            line,
+            create: s.create !== false,
+            ...(recordId !== '' ? { recordId } : {}),
+            refreshAfterMs: refreshDays * DAY_MS,
+            dryRun,
+            now,
+          },
+          current,
+          run.signal,
+        );
+        results.push(...outcome.results);
+        current = outcome.state;
+      }
+      return { results, state: current };
+    },
+  };
+}
