@@ -10,6 +10,7 @@
 const crypto = require('node:crypto');
 const http = require('node:http');
 const net = require('node:net');
+const { domainToASCII } = require('node:url');
 
 const VERSION = '2015-01-09';
 const MAX_SKEW_MS = 15 * 60 * 1000;
@@ -70,6 +71,11 @@ const FAULTS = {
   forbidden: { status: 403, code: 'Forbidden.RAM', message: "User not authorized to operate on the specified resource, or this API doesn't support RAM." },
   incorrectDomainUser: { status: 400, code: 'IncorrectDomainUser', message: 'The domain name does not belong to this user.' },
   badGateway: { status: 502, html: '<html><body><h1>502 Bad Gateway</h1></body></html>' },
+  // a write while the previous one on the domain is still being applied; terraform-provider-alicloud retries it
+  lastOperation: { status: 400, code: 'LastOperationNotFinished', message: 'Last operation is not finished, please try again later.' },
+  // spelt so in the error tables of UpdateDomainRecord and AddDomainRecord, and answered with HTTP 400
+  unKnownError: { status: 400, code: 'UnKnownError', message: 'There is an unknown error in system.' },
+  domainNotExist: { status: 400, code: 'DomainNotExist', message: 'The domain name does not exist.' },
 };
 
 /**
@@ -91,6 +97,7 @@ async function start(options = {}) {
   let latencyMs = options.latencyMs || 0;
   let clockOffsetMs = options.clockOffsetMs || 0;
   let onRequest = options.onRequest;
+  let quirks = {};
   const records = new Map(); // domain -> [record], newest last
   const counts = {};
   const requests = [];
@@ -159,13 +166,15 @@ async function start(options = {}) {
     for (const key of Object.keys(counts)) delete counts[key];
     requests.length = 0;
     faults.length = 0;
+    quirks = {};
   }
 
   /**
    * The next `count` requests (default 1; Infinity = until cleared), of `action` (a name or a list) if given,
    * get this fault: a name from FAULTS ('throttle', 'serverError', 'ttlQuota', 'forbidden', ...),
    * 'hang' (never answer), 'reset' (drop the connection), a custom {status, code, message} error, or a raw
-   * {status, body} answer.
+   * {status, body} answer. A custom message may be a function of {params, rawQuery, toSign}: an answer that
+   * echoes the request.
    */
   function inject(fault) {
     const spec = typeof fault === 'string' ? { type: fault } : { ...fault };
@@ -204,12 +213,24 @@ async function start(options = {}) {
     if (!Number.isInteger(size) || size < 1 || size > 500) throw new ApiError(400, 'InvalidPageSize', 'The specified PageSize is invalid.');
     return { page, size };
   }
-  function pageOf(found, params, domain) {
+  /** Records in an answer carry their DomainName, as the real API's do (unless a quirk says otherwise). */
+  function asListed(domain, record) {
+    if (quirks.omitDomainName) return { ...record };
+    const name = quirks.domainNameAs === 'ascii' ? domainToASCII(domain) : domain;
+    return { DomainName: name, ...record };
+  }
+  /** `found`: [domain, record] pairs, oldest first. */
+  function pageOf(found, params) {
     const { page, size } = paging(params);
     // the console and the API list newest first
     const ordered = found.slice().reverse();
-    const slice = ordered.slice((page - 1) * size, page * size).map((r) => ({ DomainName: domain, ...r }));
+    const slice = ordered.slice((page - 1) * size, page * size).map(([domain, r]) => asListed(domain, r));
     return { TotalCount: found.length, PageNumber: page, PageSize: size, DomainRecords: { Record: slice } };
+  }
+  /** A misbehaving listing: the records of `quirks.alsoFrom` that pass `keep` ride along (never in a healthy answer). */
+  function foreign(keep) {
+    if (!quirks.alsoFrom) return [];
+    return (records.get(quirks.alsoFrom.toLowerCase()) || []).filter(keep).map((r) => [quirks.alsoFrom.toLowerCase(), r]);
   }
   function checkValue(type, value) {
     const ok =
@@ -249,10 +270,9 @@ async function start(options = {}) {
       if (sub === domain) rr = '@';
       else if (sub.endsWith(`.${domain}`)) rr = sub.slice(0, -(domain.length + 1));
       else throw new ApiError(400, 'InvalidParameter.SubDomain', 'The SubDomain does not belong to the domain.');
-      const found = list.filter(
-        (r) => r.RR.toLowerCase() === rr && (!params.Type || r.Type === params.Type.toUpperCase()) && (!params.Line || r.Line === params.Line),
-      );
-      return pageOf(found, params, domain);
+      const keep = (r) =>
+        r.RR.toLowerCase() === rr && (!params.Type || r.Type === params.Type.toUpperCase()) && (!params.Line || r.Line === params.Line);
+      return pageOf([...foreign(keep), ...list.filter(keep).map((r) => [domain, r])], params);
     },
     DescribeDomainRecords(params) {
       const domain = requireParam(params, 'DomainName').toLowerCase();
@@ -260,14 +280,12 @@ async function start(options = {}) {
       // RRKeyWord and ValueKeyWord are fuzzy (%word%) as on the real server: why a client must not rely on them
       const rrWord = params.RRKeyWord && params.RRKeyWord.toLowerCase();
       const valueWord = params.ValueKeyWord && params.ValueKeyWord.toLowerCase();
-      const found = list.filter(
-        (r) =>
-          (!rrWord || r.RR.toLowerCase().includes(rrWord)) &&
-          (!params.TypeKeyWord || r.Type === params.TypeKeyWord.toUpperCase()) &&
-          (!valueWord || r.Value.toLowerCase().includes(valueWord)) &&
-          (!params.Line || r.Line === params.Line),
-      );
-      return pageOf(found, params, domain);
+      const keep = (r) =>
+        (!rrWord || r.RR.toLowerCase().includes(rrWord)) &&
+        (!params.TypeKeyWord || r.Type === params.TypeKeyWord.toUpperCase()) &&
+        (!valueWord || r.Value.toLowerCase().includes(valueWord)) &&
+        (!params.Line || r.Line === params.Line);
+      return pageOf([...foreign(keep), ...list.filter(keep).map((r) => [domain, r])], params);
     },
     DescribeDomainRecordInfo(params) {
       const hit = findById(requireParam(params, 'RecordId'));
@@ -353,6 +371,12 @@ async function start(options = {}) {
     };
   }
 
+  /** What a server could echo of a request: its raw query and the string it would sign for it. */
+  function echoOf(req, params, record) {
+    const secret = keys.get(params.AccessKeyId) || '';
+    return { params, rawQuery: record.rawQuery, toSign: expectedSignature(params, secret, req.method).toSign };
+  }
+
   function answer(req, res, params, record) {
     const requestId = crypto.randomUUID().toUpperCase();
     record.requestId = requestId;
@@ -366,7 +390,9 @@ async function start(options = {}) {
       if (spec.html) return send(res, spec.status, spec.html);
       if (spec.body !== undefined) return send(res, spec.status || 200, String(spec.body), { 'Content-Type': 'application/json' });
       record.code = spec.code;
-      return send(res, spec.status, errorBody(spec.code, spec.message, requestId));
+      // a message may echo the request back, as Alibaba's SignatureDoesNotMatch does with its string to sign
+      const message = typeof spec.message === 'function' ? spec.message(echoOf(req, params, record)) : spec.message;
+      return send(res, spec.status, errorBody(spec.code, message, requestId));
     }
     try {
       authenticate(req, params);
@@ -431,6 +457,14 @@ async function start(options = {}) {
     reset,
     setClock,
     setLatency,
+    /**
+     * Makes listings misbehave until cleared with {}: `alsoFrom: 'victim.org'` adds that domain's matching
+     * records (with their own DomainName), `omitDomainName: true` leaves DomainName out of every record,
+     * `domainNameAs: 'ascii'` writes it in its ASCII (punycode) form.
+     */
+    setListingQuirks(next) {
+      quirks = { ...(next || {}) };
+    },
     /** Calls fn(record) for every request before it is answered (e.g. to change records meanwhile); null clears. */
     setOnRequest(fn) {
       onRequest = fn || undefined;

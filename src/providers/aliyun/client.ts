@@ -1,17 +1,22 @@
 /**
  * A small Alidns (2015-01-09) API client: signs each call, sends it through the
  * dispatcher it is given (the account node owns the connections), and turns
- * Alibaba's error answers into DdnsErrors. Throttling, 5xx and timeouts are
- * retried with backoff; a clock the server finds wrong is corrected from its
- * `Date` header and a nonce it has seen is replaced, each once per call.
+ * Alibaba's error answers into DdnsErrors (api-errors.ts says which answer
+ * means what, and where that comes from). Throttling, LastOperationNotFinished,
+ * server errors and timeouts are retried with backoff; a clock the server finds
+ * wrong is corrected from its `Date` header and a nonce it has seen is
+ * replaced, each once per call. No error carries the request's AccessKey ID,
+ * secret, signature or nonce, in any encoding, even when the server echoes them.
  */
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest, type HttpResponse } from '../../core/http';
 import { withRetries, type BackoffPolicy } from '../../core/retry';
 import { CLOCK_SKEW_CODE, NONCE_USED_CODE, errorFromResponse, type AlidnsErrorBody } from './api-errors';
+import { requestSecrets, scrubbed } from './server-text';
 import { newNonce, signRequest } from './sign';
 
+/** The one default endpoint of Alibaba Cloud DNS; the account node takes it from here. */
 export const DEFAULT_ALIDNS_ENDPOINT = 'https://alidns.aliyuncs.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 3;
@@ -180,14 +185,17 @@ export class AlidnsClient implements AlidnsApi {
   }
 
   private async attempt<T>(action: string, params: CallParams, signal: AbortSignal | undefined, stats: CallStats | undefined): Promise<Attempt<T>> {
+    const nonce = this.nonce();
     const signed = signRequest({
       action,
       params,
       accessKeyId: this.accessKeyId,
       accessKeySecret: this.#secret,
-      nonce: this.nonce(),
+      nonce,
       timestamp: this.now() + this.offsetMs,
     });
+    // what an answer to this very request could echo back
+    const secrets = requestSecrets([this.accessKeyId, this.#secret, signed.signature, nonce]);
     const url = new URL(this.url);
     url.search = signed.query;
     this.sent++;
@@ -203,12 +211,12 @@ export class AlidnsClient implements AlidnsApi {
         maxBytes: this.maxBytes,
       });
     } catch (err) {
-      throw this.scrub(toDdnsError(err, `Alibaba Cloud DNS ${action}`));
+      throw scrub(toDdnsError(err, `Alibaba Cloud DNS ${action}`), action, secrets);
     }
-    return this.interpret<T>(action, params, res);
+    return this.interpret<T>(action, params, res, secrets);
   }
 
-  private interpret<T>(action: string, params: CallParams, res: HttpResponse): Attempt<T> {
+  private interpret<T>(action: string, params: CallParams, res: HttpResponse, secrets: readonly string[]): Attempt<T> {
     let body: unknown;
     try {
       body = parseJson(res.body);
@@ -225,19 +233,20 @@ export class AlidnsClient implements AlidnsApi {
       return { ok: false, error: new DdnsError('EBADRESPONSE', `Alibaba Cloud DNS ${action}: the answer is not JSON`, { statusCode: res.status }) };
     }
     const errorBody = body && typeof body === 'object' && !Array.isArray(body) ? (body as AlidnsErrorBody) : {};
-    const error = errorFromResponse({ action, params, status: res.status, body: errorBody, redact: (text) => this.redact(text) });
+    const error = errorFromResponse({ action, params, status: res.status, body: errorBody, secrets });
     const dateHeader = res.headers.date;
     const serverDate = typeof dateHeader === 'string' ? Date.parse(dateHeader) : NaN;
     return Number.isFinite(serverDate) ? { ok: false, error, serverDate } : { ok: false, error };
   }
+}
 
-  private redact(text: string): string {
-    return text.split(this.#secret).join('***');
-  }
-
-  /** Transport errors quote undici's message; make sure nothing of ours leaks through it. */
-  private scrub(err: DdnsError): DdnsError {
-    if (!err.message.includes(this.#secret)) return err;
-    return new DdnsError(err.code, this.redact(err.message), { retryable: err.retryable });
-  }
+/** Transport errors quote undici's message; make sure nothing of the request leaks through it. */
+function scrub(err: DdnsError, action: string, secrets: readonly string[]): DdnsError {
+  const message = scrubbed(err.message, secrets) ?? `Alibaba Cloud DNS ${action}: ${err.code}`;
+  if (message === err.message) return err;
+  return new DdnsError(err.code, message, {
+    retryable: err.retryable,
+    ...(err.statusCode !== undefined ? { statusCode: err.statusCode } : {}),
+    ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+  });
 }

@@ -62,3 +62,19 @@ export function fqdn(rr: string, domain: string): string {
 export function sameRr(a: string, b: string): boolean {
   return a.toLowerCase() === b.toLowerCase();
 }
+
+/** A domain in one form for comparison: lower case, ASCII (punycode), without a root dot; '' when it is no name. */
+function domainKey(name: string): string {
+  // domainToASCII also lower-cases, and answers '' for what IDNA refuses (xn--zz)
+  return domainToASCII(name.replace(/\.$/, ''));
+}
+
+/**
+ * The same domain, exactly but for case and the form of an internationalised
+ * name (例子.中国 and xn--fsqu00a.xn--fiqs8s are one domain): never a suffix
+ * or keyword match, and never two names that are not names at all.
+ */
+export function sameDomain(a: string, b: string): boolean {
+  const left = domainKey(a);
+  return left !== '' && left === domainKey(b);
+}

@@ -19,10 +19,10 @@
  */
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
-import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone } from './api-errors';
+import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone, stopsDomain } from './api-errors';
 import type { AlidnsApi, CallStats } from './client';
 import { fqdn, normaliseDomain, parseRrs } from './names';
-import { findSubdomainRecords, listDomainRecords, type ApiRecord, type RecordFilter } from './records';
+import { findSubdomainRecords, listDomainRecords, type ApiRecord, type DomainListing, type RecordFilter } from './records';
 import { normaliseAliyunState, pruneAliyunState, recordKey, type AliyunRecordState, type AliyunState } from './state';
 import { normaliseRecordType, normaliseValue, sameValue, type RecordType } from './values';
 
@@ -147,7 +147,7 @@ const RUN_WIDE_CODES = new Set<ErrorCode>([
 ]);
 
 function stopsRun(err: DdnsError): boolean {
-  return RUN_WIDE_CODES.has(err.code) || isDomainGone(err) || err.providerCode === 'QuotaExceeded.TTL';
+  return RUN_WIDE_CODES.has(err.code) || stopsDomain(err);
 }
 
 type Outcome = Omit<AliyunRecordResult, 'name' | 'type' | 'value'>;
@@ -224,7 +224,7 @@ class SyncRun {
   async run(): Promise<void> {
     const pending = this.cfg.rrs.filter((rr) => !this.settledFromMemory(rr));
     if (pending.length === 0) return;
-    let listed: Map<string, ApiRecord[]> | undefined;
+    let listed: DomainListing | undefined;
     if (pending.length > this.cfg.bulkThreshold) {
       try {
         listed = await listDomainRecords(this.api, this.filter, this.signal, this.stats);
@@ -240,7 +240,7 @@ class SyncRun {
         continue;
       }
       try {
-        const found = listed ? (listed.get(rr) ?? []) : await this.lookup(rr);
+        const found = listed ? listed.recordsFor(rr) : await this.lookup(rr);
         await this.apply(rr, found, true);
       } catch (thrown) {
         const err = toDdnsError(thrown);
