@@ -55,6 +55,8 @@ function minutesAgo(ms: number): string {
 
 export class Rfc2136Run {
   private readonly results = new Map<string, RecordResult>();
+  /** what the server was seen holding, per `name type`, for the results' `previous` */
+  private readonly held = new Map<string, string>();
   private readonly before: Record<string, NameMemory>;
   private halt?: Halt;
   /** names this run has settled (failed, blocked, written or unchanged): nothing more for them */
@@ -93,7 +95,7 @@ export class Rfc2136Run {
     if (this.results.has(`${name} ${job.type}`)) return;
     const result: RecordResult = { name, type: job.type, value: job.value, ...fields };
     if (result.previous === undefined) {
-      const previous = this.before[name]?.[job.type]?.value;
+      const previous = this.held.get(`${name} ${job.type}`) ?? this.before[name]?.[job.type]?.value;
       if (previous !== undefined) result.previous = previous;
     }
     this.results.set(`${name} ${job.type}`, result);
@@ -217,7 +219,10 @@ export class Rfc2136Run {
           continue;
         }
         const write: Write = { name, job, creates: held.values.length === 0 };
-        if (held.values.length > 0) write.previous = held.values.join(' ');
+        if (held.values.length > 0) {
+          write.previous = held.values.join(' ');
+          this.held.set(`${name} ${job.type}`, write.previous);
+        }
         writes.push(write);
       }
     }
@@ -241,6 +246,8 @@ export class Rfc2136Run {
       values.push(value);
       ttl = ttl === undefined ? rr.ttl : Math.min(ttl, rr.ttl);
     }
+    // servers rotate round-robin sets: sorted, the same set reads the same
+    values.sort();
     return ttl === undefined ? { values } : { values, ttl };
   }
 
