@@ -10,12 +10,14 @@ const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const bind9 = require('../servers/bind9');
 
 const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
 const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
 const ALIYUN_KEY_ID = 'LTAI-e2e-key';
 const ALIYUN_SECRET = 'e2e-Aliyun-Secret-7731';
 const V6 = '2001:4860:4860:12::8888';
+const RFC2136_SECRET = 'ZTJlLXJmYzIxMzYtdHNpZy1zZWNyZXQtNDQ1OQ==';
 
 /** Presses an inject node's button; right after a deploy the node may not exist for a moment. */
 async function press(red, id) {
@@ -29,6 +31,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
   let echoServer;
   let dyndns;
   let alidns;
+  let named;
 
   before(async () => {
     echoServer = await echo.start();
@@ -41,6 +44,9 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     });
     echoServer.route('/both', { body: `8.8.8.8 ${V6}` });
     alidns = await fakeAlidns.start({ keys: { [ALIYUN_KEY_ID]: ALIYUN_SECRET }, domains: ['example.com'] });
+    // the RFC 2136 example keeps a real BIND's zone up to date; without named it is left out, saying why
+    if (bind9.unavailable()) console.log(`      rfc2136 example not deployed: ${bind9.unavailable()}`);
+    else named = await bind9.start({ keys: [{ name: 'ddns-key', algorithm: 'hmac-sha256', secret: RFC2136_SECRET }], zones: [{ name: 'example.com', grant: ['ddns-key'] }] });
     red = await startNodeRed();
   });
   after(async () => {
@@ -48,6 +54,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await echoServer?.close();
     await dyndns?.close();
     await alidns?.close();
+    await named?.stop();
   });
 
   it('ships only runtime files', () => {
@@ -137,10 +144,12 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     const triggers = [];
     for (const file of fs.readdirSync(dir).sort()) {
       const tab = `tab-${file}`;
+      const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      if (!named && example.some((node) => node.type.startsWith('rfc2136-'))) continue;
       flows.push({ id: tab, type: 'tab', label: file });
-      for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      for (const node of example) {
         const copy = { ...node };
-        if (!['aliyun-account', 'dyndns2-account', 'tls-config'].includes(node.type)) copy.z = tab;
+        if (!['aliyun-account', 'dyndns2-account', 'rfc2136-server', 'tls-config'].includes(node.type)) copy.z = tab;
         if (node.type === 'ip-source') {
           copy.origin = echoServer.url('/both');
           copy.interval = 0;
@@ -150,6 +159,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
         if (node.type === 'inject') copy.once = false;
         if (node.type === 'aliyun-account') Object.assign(copy, { endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } });
         if (node.type === 'dyndns2-account') Object.assign(copy, { server: dyndns.url, credentials: { username: 'user', password: DYNDNS_PASSWORD } });
+        if (node.type === 'rfc2136-server') Object.assign(copy, { server: named.server, credentials: { secret: RFC2136_SECRET } });
         flows.push(copy);
       }
     }
@@ -162,6 +172,17 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await waitFor(() => value('nas', 'AAAA') === '2001:4860:4860:12:211:32ff:feaa:bbcc', '05: NAS address from prefix + EUI-64');
     await waitFor(() => value('cam', 'AAAA') === V6, '05: camera');
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
+    if (named) {
+      const served = async () => [...(await named.records('home.example.com', 'A')), ...(await named.records('home.example.com', 'AAAA'))].join(' ');
+      await waitFor(async () => (await served()) === `8.8.8.8 ${V6}`, '06: BIND serves A + AAAA');
+      // the address changes: the next check moves the records along
+      echoServer.route('/both', { body: '8.8.4.4 2001:4860:4860::8844' });
+      await press(red, 'go-f6c0000000000002');
+      await waitFor(async () => (await served()) === '8.8.4.4 2001:4860:4860::8844', '06: BIND follows the new address');
+      const seen = [fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8'), fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8'), red.log()];
+      seen.push((await red.request('GET', '/flows')).text, (await red.request('GET', '/ddns/records')).text);
+      assert.ok(seen.every((text) => !text.includes(RFC2136_SECRET)), 'the TSIG secret is in no file, log or admin answer');
+    }
     const errors = red.log().slice(logBefore).split('\n').filter((line) => /\[error\]/.test(line));
     assert.deepEqual(errors, [], 'no node reported an error');
   });
