@@ -164,6 +164,15 @@ describe('rfc2136 provider against BIND 9', function () {
     assert.deepEqual(await named.records('x.second.test'), []);
   });
 
+  it('a refused key blocks only the names it refused, not one settled from memory before', async () => {
+    const p = provider({ hostnames: 'settled.example.test, other.example.test', zone: 'example.test', keyName: 'no-such-key' });
+    const remembered = { version: 1, names: { 'settled.example.test': { A: { value: '198.51.100.55', ttl: 300, verifiedAt: Date.now() } } } };
+    const out = await sync(p, '198.51.100.55', remembered);
+    assert.deepEqual(out.results.map((r) => [r.name, r.status, r.providerCode]), [['settled.example.test', 'unchanged', undefined], ['other.example.test', 'failed', 'BADKEY']]);
+    assert.equal(out.state.names['settled.example.test'].blockedCode, undefined);
+    assert.equal(out.state.names['other.example.test'].blockedCode, 'BADKEY');
+  });
+
   it('wrong secret: BADSIG blocks; the sidebar can lift the block', async () => {
     const p = provider({ hostnames: 'home.example.test', zone: 'example.test', secret: OTHER_SECRET });
     const out = await sync(p, '198.51.100.52');

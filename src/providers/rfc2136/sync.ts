@@ -228,9 +228,13 @@ export class Rfc2136Run {
     }
   }
 
-  /** Names that have not been settled yet, in configuration order. */
+  /**
+   * Names with a record still waiting for its outcome, in configuration order:
+   * a refused key blocks these, not a name whose records were all settled
+   * (unchanged from memory) before the refusal came.
+   */
   private waitingNames(): string[] {
-    return this.names.filter((n) => !this.done.has(n));
+    return this.names.filter((n) => !this.done.has(n) && this.jobs.some((job) => !this.results.has(`${n} ${job.type}`)));
   }
 
   private heldRecords(answer: DnsAnswer, name: string, type: AddressType): { values: string[]; ttl?: number; alias?: string } {
