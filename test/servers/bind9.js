@@ -122,6 +122,12 @@ async function start({ keys, zones, ipv6 = false }) {
 
   // -g: foreground, log to stderr; -n 1: one worker (the machine is shared)
   const child = spawn(NAMED, ['-g', '-n', '1', '-c', path.join(dir, 'named.conf')], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // a test run that ends without its after hook (mocha --exit, a crash) leaves no named behind
+  const orphan = () => {
+    child.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', orphan);
   let log = '';
   const running = new Promise((resolve, reject) => {
     const onData = (chunk) => {
@@ -136,7 +142,15 @@ async function start({ keys, zones, ipv6 = false }) {
   const timeout = setTimeout(() => child.kill('SIGKILL'), 30000);
   try {
     await running;
-    for (let i = 0; i < 5 && !(await probe(port, zones[0].name)); i++);
+    let answered = false;
+    for (let i = 0; i < 5 && !answered; i++) answered = await probe(port, zones[0].name);
+    if (!answered) {
+      orphan();
+      throw new Error(`named runs but does not answer on 127.0.0.1:${port}:\n${log.slice(-3000)}`);
+    }
+  } catch (err) {
+    orphan();
+    throw err;
   } finally {
     clearTimeout(timeout);
   }
@@ -178,6 +192,7 @@ async function start({ keys, zones, ipv6 = false }) {
         await exited;
         clearTimeout(force);
       }
+      process.removeListener('exit', orphan);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,6 +10,7 @@ const assert = require('node:assert/strict');
 const dgram = require('node:dgram');
 const fake = require('../servers/fake-rfc2136');
 const { trackSockets } = require('../support/udp-sockets');
+const { waitFor } = require('../support/wait');
 const { createRfc2136Provider } = require('../../dist/providers/rfc2136');
 const { Run } = require('../../dist/core/run');
 
@@ -126,7 +127,7 @@ describe('rfc2136 exchanges (scripted server)', function () {
     try {
       const abort = new AbortController();
       const running = sync(provider({ timeoutMs: 60_000 }), { signal: abort.signal });
-      while (updates().length === 0) await new Promise((r) => setImmediate(r));
+      await waitFor(() => updates().length > 0, 'the update to reach the server');
       abort.abort();
       await assert.rejects(running, (err) => err.code === 'EABORTED');
       assert.ok(await tracked.allClosed(), 'every UDP socket closed');
