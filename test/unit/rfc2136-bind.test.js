@@ -218,9 +218,12 @@ describe('rfc2136 provider against BIND 9', function () {
   });
 
   it('clock off by an hour: BADTIME is a clock problem, retried with backoff, never a block', async () => {
-    const p = provider({ hostnames: 'clock.example.test', zone: 'example.test', retries: 1, now: () => Date.now() - 3600_000 });
-    const { value: out, seen } = await counting(() => sync(p, '198.51.100.64'));
+    const p = provider({ hostnames: 'clock.example.test', zone: 'example.test', retries: 1, clockRetryMs: 2, now: () => Date.now() - 3600_000 });
+    const pauses = [];
+    const run = new Run({ signal: new AbortController().signal, policy: p.retry, progress: { retrying: (info) => pauses.push(info.delayMs), resumed: () => undefined } });
+    const { value: out, seen } = await counting(() => p.sync({ value: '198.51.100.64' }, p.emptyState(), run));
     assert.equal(seen.length, 2, 'tried twice (retries 1)');
+    assert.deepEqual(pauses, [2], 'the clock pause, not the backoff');
     assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['failed', 'EAUTH', 'BADTIME']]);
     assert.match(out.results[0].message, /clocks .* differ by 3600 s \(this machine is behind\).*NTP/);
     assert.equal(out.state.names['clock.example.test']?.blockedCode, undefined);

@@ -105,7 +105,7 @@ describe('rfc2136 settings', () => {
 });
 
 describe('rfc2136 answers and what they do', () => {
-  const ctx = { subject: 'example.com', keyName: 'ddns-key', algorithm: 'hmac-sha256' };
+  const ctx = { subject: 'example.com', keyName: 'ddns-key', algorithm: 'hmac-sha256', clockRetryMs: 60_000 };
   const answer = (rcode, extra = {}) => ({ message: { authoritative: true }, rcode, signed: true, ...extra });
   const view = (v) => [v.kind, v.kind === 'ok' ? undefined : v.error.code, v.providerCode ?? v.error?.providerCode, v.scope];
 
@@ -135,6 +135,7 @@ describe('rfc2136 answers and what they do', () => {
     const v = updateVerdict(answer(9, { tsigError: 18, tsig }), ctx, true);
     assert.match(v.error.message, /differ by 2000 s \(this machine is behind\).*set the clock \(NTP\) \(BADTIME\)/);
     assert.equal(v.error.retryable, true);
+    assert.equal(v.error.retryAfterMs, 60_000, 'a minute before the next attempt: time for NTP');
   });
 
   const queries = [

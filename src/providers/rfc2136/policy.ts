@@ -13,11 +13,12 @@
  *   likely cause: only a change there or here helps.
  * - NOTZONE: a configuration error (ECONFIG): a name is outside the zone.
  * - SERVFAIL, timeouts, network errors: tried again with backoff (the run).
- * - BADTIME: a clock problem (EAUTH), tried again with backoff and never
- *   blocked. A block lasts until the configuration changes, but the usual
- *   cause, a board without a battery-backed clock that booted before NTP set
- *   its time, fixes itself within minutes and changes nothing in the
- *   configuration: a block would outlive the cause and need a person.
+ * - BADTIME: a clock problem (EAUTH), tried again a minute apart (the run's
+ *   retries, `retryAfterMs`) and never blocked. A block lasts until the
+ *   configuration changes, but the usual cause, a board without a
+ *   battery-backed clock that booted before NTP set its time, fixes itself
+ *   within minutes and changes nothing in the configuration: a block would
+ *   outlive the cause and need a person.
  * - An answer that carries no valid signature never blocks (it may be forged
  *   or come from a server that cannot verify us); it fails the run. BADKEY and
  *   BADSIG are the exception: servers must send them unsigned (RFC 8945 §5.3.2).
@@ -41,6 +42,8 @@ export interface Context {
   subject: string;
   keyName: string;
   algorithm: string;
+  /** the pause before the next attempt after BADTIME */
+  clockRetryMs: number;
 }
 
 const RCODE = { NOERROR: 0, FORMERR: 1, SERVFAIL: 2, NXDOMAIN: 3, NOTIMP: 4, REFUSED: 5, NOTAUTH: 9, NOTZONE: 10 } as const;
@@ -60,7 +63,8 @@ function error(code: ErrorCode, message: string, providerCode: string, retryable
 /** TSIG verdicts and the clock: the same for queries and updates. Undefined when the TSIG part is fine. */
 function tsigVerdict(answer: DnsAnswer, ctx: Context): Verdict | undefined {
   if (answer.clockOffsetSeconds !== undefined || answer.tsigError === TSIG_ERROR.BADTIME) {
-    return { kind: 'retry', error: error('EAUTH', clockText(answer), 'BADTIME', true) };
+    const clock = new DdnsError('EAUTH', `${clockText(answer)} (BADTIME)`, { providerCode: 'BADTIME', retryable: true, retryAfterMs: ctx.clockRetryMs });
+    return { kind: 'retry', error: clock };
   }
   if (answer.tsigError === TSIG_ERROR.BADKEY) {
     const text = `the DNS server does not know the key "${ctx.keyName}" with algorithm ${ctx.algorithm}: check the key name and the algorithm`;

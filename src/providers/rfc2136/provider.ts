@@ -28,7 +28,8 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): Provider
   });
   return {
     kind: 'rfc2136',
-    retry: { retries: cfg.retries, backoff: cfg.backoff, maxWaitMs: cfg.backoff.capMs },
+    // the pause after BADTIME is waited for inside the run, like backoff
+    retry: { retries: cfg.retries, backoff: cfg.backoff, maxWaitMs: Math.max(cfg.backoff.capMs, cfg.clockRetryMs) },
     emptyState: emptyRfc2136State,
     normaliseState: normaliseRfc2136State,
     describe: (state) => describeNames(state, cfg.hostnames ?? []),

@@ -22,6 +22,12 @@ export const MAX_TTL = 2147483647;
 /** per exchange; nsupdate waits 3 s per UDP try: a server on the LAN or across the internet answers well within this */
 export const DEFAULT_TIMEOUT_MS = 5_000;
 export const DEFAULT_RETRIES = 3;
+/**
+ * After BADTIME the next attempt waits this long rather than the usual seconds:
+ * a clock that was wrong at boot is set by NTP within a minute or two, and an
+ * ip-source that emits on change only would not send the address again.
+ */
+export const CLOCK_RETRY_MS = 60_000;
 /** a remembered value is trusted this long without asking the server (the aliyun provider's rule) */
 export const VERIFY_AFTER_MS = 24 * 60 * 60 * 1000;
 
@@ -45,6 +51,7 @@ export interface Rfc2136Settings {
   /** for tests: backoff between retries, deadline per exchange, clock, message ids, TCP only */
   backoff?: BackoffPolicy;
   retries?: number;
+  clockRetryMs?: number;
   timeoutMs?: number;
   now?: () => number;
   nextId?: () => number;
@@ -61,6 +68,7 @@ export interface ResolvedSettings {
   dryRun: boolean;
   backoff: BackoffPolicy;
   retries: number;
+  clockRetryMs: number;
   timeoutMs: number;
   now: () => number;
   nextId?: () => number;
@@ -124,6 +132,7 @@ export function resolveSettings(s: Rfc2136Settings): ResolvedSettings {
     dryRun: s.dryRun === true,
     backoff: s.backoff ?? DEFAULT_BACKOFF,
     retries: s.retries ?? DEFAULT_RETRIES,
+    clockRetryMs: s.clockRetryMs ?? CLOCK_RETRY_MS,
     timeoutMs: s.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     now: s.now ?? Date.now,
     tcp: s.tcp === true,

@@ -78,7 +78,7 @@ export class Rfc2136Run {
   }
 
   private context(subject: string): Context {
-    return { subject, keyName: this.cfg.key.name, algorithm: this.cfg.key.algorithm };
+    return { subject, keyName: this.cfg.key.name, algorithm: this.cfg.key.algorithm, clockRetryMs: this.cfg.clockRetryMs };
   }
 
   private memory(name: string): NameMemory {
