@@ -120,6 +120,13 @@ describe('rfc2136 wire codec', () => {
     assert.equal(bytes, '076578616d706c65047465737400' + '04686f6d65c000' + 'c00e' + '056f74686572c008');
   });
 
+  it('grows up to the largest DNS message, and refuses to go beyond (ECONFIG)', () => {
+    const w = new MessageWriter();
+    w.bytes(Buffer.alloc(65000, 1)).u16(0xabcd);
+    assert.equal(w.finish().length, 65002);
+    assert.throws(() => w.bytes(Buffer.alloc(600)), (err) => err.code === 'ECONFIG');
+  });
+
   it('reads what it wrote, and A/AAAA data in canonical form', () => {
     const update = buildUpdate(0x1234, 'example.test', [
       { name: 'a.example.test', type: 'A', value: '192.0.2.1', ttl: 60 },

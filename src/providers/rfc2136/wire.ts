@@ -68,7 +68,7 @@ function tooLong(): DdnsError {
 
 /** Builds one message front to back, remembering where each name was written for compression. */
 export class MessageWriter {
-  private buffer = Buffer.alloc(MAX_MESSAGE);
+  private buffer = Buffer.alloc(UDP_LIMIT);
   private at = 0;
   private readonly names = new Map<string, number>();
 
@@ -81,22 +81,32 @@ export class MessageWriter {
     return this;
   }
 
+  /** Room for `bytes` more: the buffer grows up to the largest message there is. */
+  private room(bytes: number): void {
+    const needed = this.at + bytes;
+    if (needed > MAX_MESSAGE) throw tooLong();
+    if (needed <= this.buffer.length) return;
+    const grown = Buffer.alloc(Math.min(MAX_MESSAGE, Math.max(needed, this.buffer.length * 2)));
+    this.buffer.copy(grown, 0, 0, this.at);
+    this.buffer = grown;
+  }
+
   u8(n: number): this {
-    if (this.at + 1 > MAX_MESSAGE) throw tooLong();
+    this.room(1);
     this.buffer.writeUInt8(n, this.at);
     this.at += 1;
     return this;
   }
 
   u16(n: number): this {
-    if (this.at + 2 > MAX_MESSAGE) throw tooLong();
+    this.room(2);
     this.buffer.writeUInt16BE(n, this.at);
     this.at += 2;
     return this;
   }
 
   u32(n: number): this {
-    if (this.at + 4 > MAX_MESSAGE) throw tooLong();
+    this.room(4);
     this.buffer.writeUInt32BE(n >>> 0, this.at);
     this.at += 4;
     return this;
@@ -108,7 +118,7 @@ export class MessageWriter {
   }
 
   bytes(data: Buffer): this {
-    if (this.at + data.length > MAX_MESSAGE) throw tooLong();
+    this.room(data.length);
     data.copy(this.buffer, this.at);
     this.at += data.length;
     return this;
@@ -131,12 +141,6 @@ export class MessageWriter {
       this.u8(label.length).bytes(label);
     }
     return this.u8(0);
-  }
-
-  /** Overwrites a 16-bit field already written (a count in the header, an RDLENGTH). */
-  patch16(offset: number, n: number): this {
-    this.buffer.writeUInt16BE(n, offset);
-    return this;
   }
 
   finish(): Buffer {
