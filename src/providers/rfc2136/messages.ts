@@ -4,7 +4,7 @@
  * - an UPDATE (RFC 2136 §2) for one zone that replaces, for each name and
  *   type, the whole RRset by one record: "delete an RRset" (§2.5.2: class ANY,
  *   TTL 0, no data) followed by "add to an RRset" (§2.5.1), in one message so
- *   the server applies both or neither (§3.4: an update is atomic). No
+ *   the server applies both or neither (RFC 2136's abstract: "UPDATE is atomic"). No
  *   prerequisites: the replacement is right whatever the RRset held. This is
  *   what ddclient's nsupdate protocol sends (`update delete NAME A` then
  *   `update add NAME TTL A ADDRESS`, ddclient's nic_nsupdate_update);

@@ -8,8 +8,9 @@
  *   (the replacement is right whatever it holds).
  * - Not remembered, or not seen for a day: one query for the name and type.
  *   The server already holds exactly this value and TTL: unchanged, nothing
- *   written. A CNAME at the name: ECONFLICT (the server would silently ignore
- *   an address beside it, RFC 2136 §3.4.2.2). Otherwise it is replaced.
+ *   written. A CNAME at the name: ECONFLICT, because the server answers
+ *   NOERROR and drops an address beside it (RFC 2136 §3.4.2.2; BIND 9.18 logs
+ *   "attempt to add non-CNAME alongside CNAME ignored"). Otherwise it is replaced.
  * - The replacements go out as one UPDATE per zone (the server node's zone, or
  *   the zone the name's SOA lies in, asked once and remembered).
  * - A blocked name sends nothing. An answer that concerns the key (BADKEY,
