@@ -154,7 +154,8 @@ export async function addressesFromOrigin(
   }
   if (usable.length === 0) {
     if (sawFamily && rejected.length > 0) {
-      throw new DdnsError('ENOTPUBLIC', `${origin.text}: only non-public addresses: ${rejected.slice(0, 3).join(', ')}`);
+      const detail = answer.notPublicHint ?? `only non-public addresses: ${rejected.slice(0, 3).join(', ')}`;
+      throw new DdnsError('ENOTPUBLIC', `${origin.text}: ${detail}`);
     }
     const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
     throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
