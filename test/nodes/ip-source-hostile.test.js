@@ -5,7 +5,7 @@
 // loop was never blocked for a second meanwhile.
 const assert = require('node:assert/strict');
 const { performance } = require('node:perf_hooks');
-const { helper, nodeFile, nextMessage, statusWhere } = require('../support/node-red');
+const { helper, nodeFile, nextMessage } = require('../support/node-red');
 const echo = require('../servers/echo-http');
 const fakeDns = require('../servers/fake-dns');
 const fakeIgd = require('../servers/fake-igd');
@@ -112,14 +112,12 @@ describe('ip-source node against hostile answers: a user pattern cannot stall th
     const before = server.requests.length;
     await helper.load(ipSource, flow({ origin: server.url('/36'), pattern: 'IP: ((\\d+)+\\.)+\\d+$', group: -1, timeout: 2 }));
     const src = helper.getNode('src');
-    const red = await statusWhere(src, (s) => s.fill === 'red', 2000).catch(() => undefined);
     const caught = nextMessage(helper.getNode('caught'), 5000);
     src.receive({ payload: 'check' });
     const msg = await caught;
     assert.equal(msg.error.code, 'ECONFIG');
     assert.match(msg.error.message, /quantifier inside a quantifier \(\(…\+\)\+\), which can take exponential time/);
     assert.equal(server.requests.length, before, 'no request with a refused pattern');
-    assert.ok(red === undefined || /ECONFIG/.test(red.text));
   });
 
   for (const [title, pattern] of [
