@@ -27,6 +27,7 @@ function parseBasicAuth(header) {
  *   lineEnding: '\n' (default) or '\r\n'
  *   maxHosts: more names than this in one request answer `numhost` (default 20)
  *   onRequest(record): called for every request before it is answered (e.g. to abort a client)
+ *   port: the port to listen on (default: any free one)
  */
 async function start(options = {}) {
   const users = new Map();
@@ -150,7 +151,7 @@ async function start(options = {}) {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise((resolve) => server.listen(options.port || 0, '127.0.0.1', resolve));
   const { port } = server.address();
   const url = `http://127.0.0.1:${port}`;
   return {
