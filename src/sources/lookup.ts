@@ -4,6 +4,7 @@
  * addresses of the wanted family and scope.
  */
 import type { Dispatcher } from 'undici';
+import { startDeadline, type Deadline } from '../core/deadline';
 import { DdnsError, toDdnsError } from '../core/errors';
 import { matchesFamily, notPublicBecause, parseAddress, type FamilyOption, type IpFamily, type ScopeOption } from '../core/address';
 import type { AddressPattern } from '../core/pattern';
@@ -101,9 +102,24 @@ export async function addressesFromOrigin(
   signal: AbortSignal,
   dispatcher?: Dispatcher | Dispatchers,
 ): Promise<FoundAddress> {
+  const deadline = startDeadline(settings.timeoutMs, signal);
+  try {
+    return await lookupWithin(origin, settings, family, signal, deadline, dispatcher);
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function lookupWithin(
+  origin: Origin,
+  settings: LookupSettings,
+  family: Exclude<FamilyOption, 'dual'>,
+  signal: AbortSignal,
+  deadline: Deadline,
+  dispatcher: Dispatcher | Dispatchers | undefined,
+): Promise<FoundAddress> {
   const endsAt = Date.now() + settings.timeoutMs;
-  const deadline = AbortSignal.timeout(settings.timeoutMs);
-  const bounded = AbortSignal.any([signal, deadline]);
+  const bounded = deadline.signal;
   const prefixed = (e: DdnsError) =>
     e.message.startsWith(origin.text) ? e : new DdnsError(e.code, `${origin.text}: ${e.message}`, { retryable: e.retryable, statusCode: e.statusCode, providerCode: e.providerCode });
   let answer: SourceAnswer;
@@ -119,7 +135,7 @@ export async function addressesFromOrigin(
     answer = await askOrigin(origin, ctx);
   } catch (err) {
     const e = toDdnsError(err, origin.text);
-    if (e.code === 'EABORTED' && deadline.aborted && !signal.aborted) {
+    if ((e.code === 'EABORTED' || e.code === 'ETIMEDOUT') && deadline.expired() && !signal.aborted) {
       throw new DdnsError('ETIMEDOUT', `${origin.text}: no answer within ${settings.timeoutMs / 1000} s`, { retryable: true });
     }
     throw prefixed(e);
@@ -132,7 +148,7 @@ export async function addressesFromOrigin(
     candidates = await matchCandidates(answer.texts, answer.kind, settings.pattern, { signal: bounded, endsAt, timeoutMs: settings.timeoutMs });
   } catch (err) {
     const e = toDdnsError(err, origin.text);
-    if (!signal.aborted && (e.code === 'ETIMEDOUT' || (e.code === 'EABORTED' && deadline.aborted))) {
+    if (!signal.aborted && (e.code === 'ETIMEDOUT' || (e.code === 'EABORTED' && deadline.expired()))) {
       const size = answer.texts.reduce((sum, t) => sum + t.length, 0);
       throw new DdnsError('ETIMEDOUT', `${origin.text}: matching the pattern against an answer of ${size} characters did not finish within the ${settings.timeoutMs / 1000} s timeout`, { retryable: true });
     }
