@@ -5,7 +5,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError } from '../core/errors';
-import { DYNDNS2_PRESETS } from '../providers/dyndns2';
+import { DYNDNS2_PRESETS } from '../providers/dyndns2/presets';
 import type { Dyndns2AccountNode, Dyndns2Credentials } from './shared/account-types';
 import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
 
