@@ -91,6 +91,17 @@ describe('ip-source node', function () {
     assert.equal(msg.ip.changed, false, 'the address was remembered across the redeploy');
   });
 
+  it('shows its current address on the DDNS sidebar, above the records', async () => {
+    await helper.load(ipSource, flow({ name: 'wan', origin: server.url('/v4'), interval: 0 }));
+    const received = nextMessage(helper.getNode('out'));
+    helper.getNode('src').receive({});
+    await received;
+    const snapshot = (await helper.request().get('/ddns/records').expect(200)).body;
+    const row = snapshot.sources.find((r) => r.nodeId === 'src');
+    assert.deepEqual([row.nodeName, row.state, row.addresses], ['wan', 'ok', '8.8.8.8']);
+    assert.ok(row.since && row.checkedAt);
+  });
+
   it('a failing origin goes to a Catch node with msg.error.code and a red status', async () => {
     await helper.load(ipSource, flow({ origin: server.url('/500'), interval: 0 }));
     const src = helper.getNode('src');
