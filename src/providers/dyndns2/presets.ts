@@ -46,7 +46,9 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
     // qdm12/ddns-updater's noip provider sends IPv6 in myip (citing Dyn's "use commas to separate multiple
     // IP addresses in the myip field"), inadyn registers No-IP's IPv6 update with its myip= request; and
     // No-IP's own answer page echoes "both ips ... in a comma separated list" when both are supplied:
-    // https://www.noip.com/integrate/response. No-IP's pages that could be read name no myipv6 parameter.
+    // https://www.noip.com/integrate/response. No-IP's pages that could be read name no myipv6 parameter;
+    // one third-party script sends myipv6 to this endpoint (github.com/scopedog/noip-duc-ipv6-freebsd), none
+    // of the three peer clients does.
     // User-Agent "NameOfUpdateProgram/VersionNumber maintainercontact@domain.com": the account's contact.
     id: 'noip',
     label: 'No-IP',
