@@ -326,7 +326,7 @@ describe('dyndns2-update node: answers', function () {
 
     // ddclient's nic_dynu_update sends myip=no so that Dynu does not fill A from the source address
     it('Dynu: an IPv6-only input sends myip=no and leaves the A record as it was', async () => {
-      const dynu = await fake.start({ users: { [USERNAME]: { password: PASSWORD, hosts: HOSTS } }, myipNo: true });
+      const dynu = await fake.start({ users: { [USERNAME]: { password: PASSWORD, hosts: HOSTS } } });
       try {
         await helper.load(nodes, flow(dynu, { account: { preset: 'dynu', dualStack: 'myipv6' } }), credentials());
         const { msg } = await send('2001:db8::1');

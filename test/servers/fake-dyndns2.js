@@ -30,8 +30,9 @@ function parseBasicAuth(header) {
  *   onRequest(record): called for every request before it is answered (e.g. to abort a client)
  *   port: the port to listen on (default: any free one)
  * and, to behave like one provider where it departs from Dyn:
- *   myipNo: true       Dynu: `myip=no` leaves the A record as it is (without myip, as at Dyn, the
- *                      A record takes the caller's address) — ddclient's nic_dynu_update
+ *   myipNo: false      `myip=no` is then an invalid address (dnserr); by default it leaves the A
+ *                      record as it is, as Dynu reads it (ddclient's nic_dynu_update); without myip,
+ *                      as at Dyn and Dynu, the A record takes the caller's address
  *   missingIpv4: 'loopback'  INWX: a request without myip sets the A record to 127.0.0.1
  *                      (ddclient's nic_inwx_examples, INWX's behaviour as of June 2024);
  *                'none'  an INWX account its support converted to IPv6-only: no A record is touched
@@ -90,7 +91,7 @@ async function start(options = {}) {
     const myip = url.searchParams.get('myip');
     const caller = req.socket.remoteAddress.replace(/^::ffff:/, '');
     let list;
-    if (myip === 'no' && options.myipNo) list = [];
+    if (myip === 'no' && options.myipNo !== false) list = [];
     else if (myip === null && options.missingIpv4 === 'none') list = [];
     else if (myip === null) list = [options.missingIpv4 === 'loopback' ? '127.0.0.1' : caller];
     else list = myip.split(',');

@@ -170,6 +170,15 @@ describe('dyndns2 policy: what a success echoes', () => {
     assert.equal(one('good 127.0.0.1', { ipv6: '2001:db8::1' }).kind, 'block');
   });
 
+  it('an IPv6-only update echoed with its IPv6 and a 127.0.0.1 the server filled in itself was not ignored', () => {
+    assert.equal(one('good 127.0.0.1,2001:db8::1', { ipv6: '2001:db8::1' }).kind, 'success');
+    assert.equal(one('good 127.0.0.1,2001:db8::9', { ipv6: '2001:db8::1' }).kind, 'block');
+  });
+
+  it('an update with IPv4 echoed 127.0.0.1 beside its IPv6 was ignored', () => {
+    assert.equal(one('good 127.0.0.1,2001:db8::1', { ipv4: '192.0.2.1', ipv6: '2001:db8::1' }).kind, 'block');
+  });
+
   const table = [
     ['the address sent', 'good 192.0.2.1', { ipv4: '192.0.2.1' }, 'success'],
     ['the address sent in another spelling', 'good 2001:0DB8:0:0::1', { ipv6: '2001:db8::1' }, 'success'],

@@ -660,7 +660,7 @@ describe('dyndns2 updater (fake server)', function () {
 
     // ddclient's nic_dynu_update: myip=no "prevent server auto-detecting v4"
     it('Dynu: an IPv6-only update sends myip=no, and the A record stays as it was', () =>
-      withServer({ myipNo: true }, async (s, go) => {
+      withServer({}, async (s, go) => {
         const out = await go({ preset: 'dynu', dualStack: 'myipv6', payload: '2001:db8::1' });
         assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=no&myipv6=2001:db8::1');
         assert.deepEqual(out.results.map((r) => [r.type, r.status]), [['AAAA', 'updated']]);
@@ -668,7 +668,7 @@ describe('dyndns2 updater (fake server)', function () {
       }));
 
     it('Dynu: with an IPv4 known, it travels instead of myip=no', () =>
-      withServer({ myipNo: true }, async (s, go) => {
+      withServer({}, async (s, go) => {
         const state = { version: 1, hosts: { 'a.example.com': { ipv4: '192.0.2.1', lastWriteAt: T0 } } };
         await go({ preset: 'dynu', dualStack: 'myipv6', payload: '2001:db8::1', state });
         assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1');

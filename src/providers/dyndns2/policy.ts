@@ -216,10 +216,22 @@ function unknown(host: string, ctx: AnswerContext, reason: string, answer: strin
  * ignores the echo because textual comparison is brittle; addresses here are
  * compared canonically, so `192.000.002.001`-style noise cannot fail a host.
  */
+/**
+ * An update without IPv4 whose echo holds every address it sent besides 127.0.0.1
+ * was not ignored: the server took the IPv6 and filled the A record itself from
+ * the request's source address (Dyn: myip defaults to the client's address), which
+ * is loopback when client and server share a host. Dyn's sign of an ignored
+ * request is 127.0.0.1 in place of what was sent.
+ */
+function echoesAllSent(echo: readonly string[], sent: Addresses): boolean {
+  if (sent.ipv4 !== undefined) return false;
+  return FAMILIES.every((f) => sent[f] === undefined || echo.some((address) => sameAddress(address, sent[f])));
+}
+
 function verdictForSuccess(answer: Extract<AnswerLine, { kind: 'code' }>, host: string, ctx: AnswerContext): Verdict {
   const code = answer.code as SuccessCode;
   const excerpt = excerptOf(answer.line, ctx.secrets);
-  if (answer.addresses.includes(IGNORED_REQUEST_ADDRESS) && !sameAddress(ctx.sent.ipv4, IGNORED_REQUEST_ADDRESS)) {
+  if (answer.addresses.includes(IGNORED_REQUEST_ADDRESS) && !sameAddress(ctx.sent.ipv4, IGNORED_REQUEST_ADDRESS) && !echoesAllSent(answer.addresses, ctx.sent)) {
     const providerCode = `${code} ${IGNORED_REQUEST_ADDRESS}`;
     const reason = `the server ignored the update: it answered "${excerpt}", which Dyn's return codes define as a request from a client it does not accept; blocked like badagent`;
     return { kind: 'block', providerCode, accountWide: true, ...failure(host, 'EBLOCKED', reason, { providerCode }) };
