@@ -196,7 +196,7 @@ function safeWord(word: string, secrets: readonly string[]): string | undefined 
   return clean === word ? word : undefined;
 }
 
-function unknown(host: string, ctx: AnswerContext, reason: string, answer: string, options: { providerCode?: string; code?: ErrorCode; statusCode?: number; wholeRequest?: boolean } = {}): Verdict {
+function unknown(host: string, reason: string, answer: string, options: { providerCode?: string; code?: ErrorCode; statusCode?: number; wholeRequest?: boolean } = {}): Verdict {
   const code = options.code ?? 'EBADRESPONSE';
   const verdict: Verdict = {
     kind: 'unknown',
@@ -209,14 +209,6 @@ function unknown(host: string, ctx: AnswerContext, reason: string, answer: strin
 }
 
 /**
- * A success is believed only for the addresses that were sent: an echoed
- * address of a family the request carried must be that address. The combined
- * form echoes both (No-IP: "both ips will be returned in a comma separated
- * list", https://www.noip.com/integrate/response); each is compared. ddclient
- * ignores the echo because textual comparison is brittle; addresses here are
- * compared canonically, so `192.000.002.001`-style noise cannot fail a host.
- */
-/**
  * An update without IPv4 whose echo holds every address it sent besides 127.0.0.1
  * was not ignored: the server took the IPv6 and filled the A record itself from
  * the request's source address (Dyn: myip defaults to the client's address), which
@@ -228,6 +220,14 @@ function echoesAllSent(echo: readonly string[], sent: Addresses): boolean {
   return FAMILIES.every((f) => sent[f] === undefined || echo.some((address) => sameAddress(address, sent[f])));
 }
 
+/**
+ * A success is believed only for the addresses that were sent: an echoed
+ * address of a family the request carried must be that address. The combined
+ * form echoes both (No-IP: "both ips will be returned in a comma separated
+ * list", https://www.noip.com/integrate/response); each is compared. ddclient
+ * ignores the echo because textual comparison is brittle; addresses here are
+ * compared canonically, so `192.000.002.001`-style noise cannot fail a host.
+ */
 function verdictForSuccess(answer: Extract<AnswerLine, { kind: 'code' }>, host: string, ctx: AnswerContext): Verdict {
   const code = answer.code as SuccessCode;
   const excerpt = excerptOf(answer.line, ctx.secrets);
@@ -244,7 +244,7 @@ function verdictForSuccess(answer: Extract<AnswerLine, { kind: 'code' }>, host: 
   if (differs.length > 0) {
     const sent = FAMILIES.map((f) => ctx.sent[f]).filter(Boolean).join(',');
     const reason = `the server answered "${excerpt}" to an update with ${sent}: not the address sent, so not recorded as confirmed`;
-    return unknown(host, ctx, reason, `${code} ${answer.addresses.join(',')}`, { providerCode: code });
+    return unknown(host, reason, `${code} ${answer.addresses.join(',')}`, { providerCode: code });
   }
   return { kind: 'success', providerCode: code };
 }
@@ -258,7 +258,7 @@ function verdictForLine(answer: AnswerLine, host: string, ctx: AnswerContext): V
   if (answer.kind === 'unknown') {
     const excerpt = excerptOf(answer.line, ctx.secrets);
     const providerCode = safeWord(answer.word, ctx.secrets);
-    return unknown(host, ctx, `unknown answer "${excerpt}": not a DynDNS2 return code`, redactSecrets(answer.line, ctx.secrets), { providerCode });
+    return unknown(host, `unknown answer "${excerpt}": not a DynDNS2 return code`, redactSecrets(answer.line, ctx.secrets), { providerCode });
   }
   if (isSuccessCode(answer.code)) return verdictForSuccess(answer, host, ctx);
   return verdictForCode(answer.code, host, answer.rest === '' ? '' : excerptOf(answer.rest, ctx.secrets, 40));
@@ -307,11 +307,11 @@ export function interpretResponse(res: HttpResponse, ctx: AnswerContext): Verdic
     }
     if (looksLikeHtml(body)) {
       const reason = `the server answered with an HTML page, not a DynDNS2 return code: "${excerptOf(body, ctx.secrets)}"`;
-      return everyHost(ctx, (host) => unknown(host, ctx, reason, `${status} html ${excerptOf(body, ctx.secrets, 120)}`, { wholeRequest: true }));
+      return everyHost(ctx, (host) => unknown(host, reason, `${status} html ${excerptOf(body, ctx.secrets, 120)}`, { wholeRequest: true }));
     }
     const lines = splitLines(body);
     if (lines.length === 0) {
-      return everyHost(ctx, (host) => unknown(host, ctx, `the server answered ${status} with an empty body`, `${status} empty`, { wholeRequest: true }));
+      return everyHost(ctx, (host) => unknown(host, `the server answered ${status} with an empty body`, `${status} empty`, { wholeRequest: true }));
     }
     return verdictsForLines(lines, ctx);
   }
@@ -335,6 +335,6 @@ export function interpretResponse(res: HttpResponse, ctx: AnswerContext): Verdic
   }
   // 3xx/4xx: the same request will get the same answer; no meaning a client can act on but to pause
   return everyHost(ctx, (host) =>
-    unknown(host, ctx, `server answered ${status}${detail}`, `${status} ${shown}`, { providerCode: status, code: 'EHTTPSTATUS', statusCode: res.status, wholeRequest: true }),
+    unknown(host, `server answered ${status}${detail}`, `${status} ${shown}`, { providerCode: status, code: 'EHTTPSTATUS', statusCode: res.status, wholeRequest: true }),
   );
 }
