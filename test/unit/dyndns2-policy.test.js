@@ -75,10 +75,10 @@ describe('dyndns2 policy: return codes', () => {
     assert.equal(verdict.error.providerCode, 'badauth');
   });
 
-  it('an unknown answer pauses 5 minutes, doubling while it repeats, at most a day', () => {
+  it('an unknown answer: no pause the first time, then 5 minutes, doubling while it repeats, at most a day', () => {
     assert.deepEqual(
-      [1, 2, 3, 4, 20].map((n) => policy.unknownAnswerWaitMs(n) / 60_000),
-      [5, 10, 20, 40, 24 * 60],
+      [1, 2, 3, 4, 5, 20].map((n) => policy.unknownAnswerWaitMs(n) / 60_000),
+      [0, 5, 10, 20, 40, 24 * 60],
     );
   });
 });

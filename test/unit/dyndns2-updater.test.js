@@ -286,9 +286,9 @@ describe('dyndns2 updater (fake server)', function () {
       { name: 'HTTP 503 twice, retries 3: 3 requests, then updated', fault: { status: 503, body: '', count: 2 }, retries: 3, requests: 3, status: 'updated', providerCode: 'good' },
       { name: 'connection reset once, retries 1: 2 requests, then updated', fault: { reset: true }, retries: 1, requests: 2, status: 'updated', providerCode: 'good' },
       { name: 'connection reset, retries 0: 1 request, failed', fault: { reset: true, count: Infinity }, retries: 0, requests: 1, status: 'failed', code: 'ENETWORK' },
-      { name: 'HTTP 404: not retried, the host pauses', fault: { status: 404, body: 'not here', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EHTTPSTATUS', pauses: true },
-      { name: 'garbage body: not retried, never success, the host pauses', fault: { body: 'all is fine', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
-      { name: 'HTML body: not retried, never success, the host pauses', fault: { body: '<html><body>good 192.0.2.1</body></html>', type: 'text/html', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
+      { name: 'HTTP 404: not retried, counted for a pause if it repeats', fault: { status: 404, body: 'not here', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EHTTPSTATUS', pauses: true },
+      { name: 'garbage body: not retried, never success, counted for a pause if it repeats', fault: { body: 'all is fine', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
+      { name: 'HTML body: not retried, never success, counted for a pause if it repeats', fault: { body: '<html><body>good 192.0.2.1</body></html>', type: 'text/html', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
       // ddclient's nic_dyndns2_update applies a lone result line to every host of the request
       { name: 'one good line for two hosts: both updated', fault: { body: 'good 192.0.2.1' }, hostnames: 'a.example.com,b.example.com', retries: 3, requests: 1, status: 'updated', providerCode: 'good' },
       { name: 'answer with CRLF and trailing blanks: updated', fault: { body: 'good 192.0.2.1\r\ngood 192.0.2.1\r\n\r\n  ' }, hostnames: 'a.example.com,b.example.com', retries: 0, requests: 1, status: 'updated', providerCode: 'good' },
@@ -303,8 +303,12 @@ describe('dyndns2 updater (fake server)', function () {
         if (c.status === 'failed') {
           const host = out.state.hosts['a.example.com'];
           assert.equal(host?.ipv4, undefined, 'never remembered as confirmed');
-          if (c.pauses) assert.equal(host.waitUntil, T0 + 5 * 60 * 1000);
-          else assert.equal(host, undefined);
+          if (c.pauses) {
+            assert.equal(host.unknownCount, 1);
+            assert.equal(host.waitUntil, undefined, 'the first time: sent again with the next input');
+          } else {
+            assert.equal(host, undefined);
+          }
           assert.equal(out.error.code, c.code);
         }
       });
@@ -501,8 +505,8 @@ describe('dyndns2 updater (fake server)', function () {
       assert.ok(second.results.every((r) => r.status === 'skipped' && r.code === 'EBLOCKED'));
     });
 
-    it('an echo of another address fails the host with the server\'s words and pauses it, longer while it repeats', async () => {
-      server.inject({ body: 'good 192.0.2.9', count: 2 });
+    it('an echo of another address fails the host with the server\'s words; repeats pause it, longer each time', async () => {
+      server.inject({ body: 'good 192.0.2.9', count: 3 });
       const first = await run();
       assert.equal(first.results[0].status, 'failed');
       assert.equal(first.results[0].code, 'EBADRESPONSE');
@@ -510,22 +514,27 @@ describe('dyndns2 updater (fake server)', function () {
       assert.match(first.results[0].message, /"good 192\.0\.2\.9".*192\.0\.2\.1/);
       let host = first.state.hosts['a.example.com'];
       assert.equal(host.ipv4, undefined, 'never remembered as confirmed');
-      assert.equal(host.waitUntil, T0 + 5 * MIN);
+      assert.equal(host.waitUntil, undefined, 'once is no reason to wait');
 
-      const during = await run({ state: first.state, now: () => T0 + 4 * MIN });
-      assert.equal(server.requests.length, 1, 'no request during the pause');
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
+      assert.equal(server.requests.length, 2);
+      host = second.state.hosts['a.example.com'];
+      assert.equal(host.unknownCount, 2);
+      assert.equal(host.waitUntil, T0 + 6 * MIN, 'the same answer again: 5 minutes');
+      assert.equal(host.waitCode, 'good');
+      assert.match(second.results[0].message, /2 times in a row/);
+
+      const during = await run({ state: second.state, now: () => T0 + 5 * MIN });
+      assert.equal(server.requests.length, 2, 'no request during the pause');
       assert.deepEqual(statuses(during), ['skipped']);
       assert.equal(during.results[0].code, 'EWAIT');
 
-      const again = await run({ state: during.state, now: () => T0 + 6 * MIN });
-      assert.equal(server.requests.length, 2);
-      host = again.state.hosts['a.example.com'];
-      assert.equal(host.unknownCount, 2);
-      assert.equal(host.waitUntil, T0 + 16 * MIN, 'the same answer again: twice the pause');
-      assert.match(again.results[0].message, /2 times in a row/);
+      const third = await run({ state: during.state, now: () => T0 + 7 * MIN });
+      assert.equal(server.requests.length, 3);
+      assert.equal(third.state.hosts['a.example.com'].waitUntil, T0 + 17 * MIN, 'a third time: twice the pause');
 
       // the fake answers truthfully now: a success forgets the pause and its count
-      const good = await run({ state: again.state, now: () => T0 + 17 * MIN });
+      const good = await run({ state: third.state, now: () => T0 + 18 * MIN });
       assert.deepEqual(statuses(good), ['updated']);
       host = good.state.hosts['a.example.com'];
       assert.equal(host.ipv4, '192.0.2.1');
@@ -533,19 +542,27 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(host.unknownCount, undefined);
     });
 
-    it('a different unknown answer starts the pause again at 5 minutes', async () => {
-      server.inject({ body: 'OK' });
+    it('a different unknown answer starts the count again', async () => {
+      server.inject({ body: 'OK', count: 2 });
       const first = await run();
-      server.inject({ body: 'OK', count: 1 });
-      const second = await run({ state: first.state, now: () => T0 + 6 * 60 * 1000 });
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
       assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
+      assert.equal(second.state.hosts['a.example.com'].waitUntil, T0 + 6 * MIN);
       server.inject({ body: 'success' });
-      const third = await run({ state: second.state, now: () => T0 + 20 * 60 * 1000 });
+      const third = await run({ state: second.state, now: () => T0 + 20 * MIN });
       assert.equal(server.requests.length, 3);
       assert.equal(third.results[0].providerCode, 'success');
       assert.equal(third.state.hosts['a.example.com'].unknownCount, 1);
-      assert.equal(third.state.hosts['a.example.com'].waitUntil, T0 + 25 * 60 * 1000);
-      assert.equal(third.state.hosts['a.example.com'].waitCode, 'success');
+      assert.equal(third.state.hosts['a.example.com'].waitUntil, undefined);
+    });
+
+    it('pages that differ only in their text are the same answer', async () => {
+      server.inject({ status: 404, body: 'not found at 10:00:01' });
+      const first = await run();
+      server.inject({ status: 404, body: 'not found at 10:00:02' });
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
+      assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
+      assert.equal(second.state.hosts['a.example.com'].waitCode, 'HTTP 404');
     });
 
     it('combined: an echo whose IPv6 differs fails both records of the host', async () => {
@@ -556,12 +573,16 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(out.state.hosts['a.example.com'].ipv6, undefined);
     });
 
-    it('a page that is not DynDNS2 pauses the hosts of the later batches too, without a request', async () => {
+    it('a page that is not DynDNS2 holds for the later batches too, without a request; the next time all pause', async () => {
       server.inject({ body: '<html>Service unavailable</html>', count: Infinity });
-      const out = await run({ hostnames: names(45).join(',') });
+      const first = await run({ hostnames: names(45).join(',') });
       assert.equal(server.requests.length, 1);
-      assert.ok(out.results.every((r) => r.status === 'failed' && r.code === 'EBADRESPONSE'));
-      assert.ok(names(45).every((n) => out.state.hosts[n].waitUntil === T0 + 5 * 60 * 1000));
+      assert.ok(first.results.every((r) => r.status === 'failed' && r.code === 'EBADRESPONSE'));
+      const second = await run({ hostnames: names(45).join(','), state: first.state, now: () => T0 + 60 * 1000 });
+      assert.equal(server.requests.length, 2);
+      assert.ok(names(45).every((n) => second.state.hosts[n].waitUntil === T0 + 6 * 60 * 1000));
+      await run({ hostnames: names(45).join(','), state: second.state, now: () => T0 + 2 * 60 * 1000 });
+      assert.equal(server.requests.length, 2);
     });
 
     it('OVH\'s badsys (HTTP 200) blocks every host of the account with one request', async () => {

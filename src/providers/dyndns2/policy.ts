@@ -22,15 +22,19 @@ import { FAMILIES, type Addresses, type Family } from './types';
 export const WAIT_AFTER_SERVER_TROUBLE_MS = 30 * 60_000;
 
 /**
- * An answer that cannot be read or believed: no request for the host for
- * `baseMs`, doubled each time the same answer comes back, up to `capMs`. A
- * different answer starts again at `baseMs`; a success forgets it.
+ * An answer that cannot be read or believed fails its host; when the same
+ * answer comes back the next time, the host pauses `baseMs`, doubled with each
+ * further repeat, up to `capMs` (ddclient's comment on echo checks: false errors
+ * bring "an update attempt every min-error-interval"; its min-error-interval is
+ * 5 minutes). A different answer starts the count again; a success forgets it.
  */
 export const UNKNOWN_ANSWER_BACKOFF = { baseMs: 5 * 60_000, capMs: 24 * 3_600_000 };
 
+/** The pause after the same unreadable answer came `repeats` times in a row: none after the first. */
 export function unknownAnswerWaitMs(repeats: number): number {
-  const n = Math.max(1, Math.min(repeats, 32));
-  return Math.min(UNKNOWN_ANSWER_BACKOFF.capMs, UNKNOWN_ANSWER_BACKOFF.baseMs * 2 ** (n - 1));
+  if (repeats < 2) return 0;
+  const n = Math.min(repeats, 32);
+  return Math.min(UNKNOWN_ANSWER_BACKOFF.capMs, UNKNOWN_ANSWER_BACKOFF.baseMs * 2 ** (n - 2));
 }
 
 /** The longest excerpt of server text put in a message. */
@@ -60,7 +64,8 @@ export type Verdict =
   | ({ kind: 'wait'; providerCode: string; accountWide: boolean; waitMs: number } & Failure)
   /**
    * not understood, or a success echoing an address that was not sent: failed,
-   * never confirmed; `answer` (secrets masked) tells a repeat from a new answer
+   * never confirmed; `answer` is what it says, secrets masked and without
+   * incidental text (a page's timestamp), to tell a repeat from a new answer
    */
   | ({ kind: 'unknown'; providerCode?: string; answer: string; wholeRequest: boolean } & Failure)
   /** the answer had no line for this host: failed this run only, sent again next time */
@@ -258,7 +263,7 @@ function verdictForLine(answer: AnswerLine, host: string, ctx: AnswerContext): V
   if (answer.kind === 'unknown') {
     const excerpt = excerptOf(answer.line, ctx.secrets);
     const providerCode = safeWord(answer.word, ctx.secrets);
-    return unknown(host, `unknown answer "${excerpt}": not a DynDNS2 return code`, redactSecrets(answer.line, ctx.secrets), { providerCode });
+    return unknown(host, `unknown answer "${excerpt}": not a DynDNS2 return code`, `word ${providerCode ?? '?'}`, { providerCode });
   }
   if (isSuccessCode(answer.code)) return verdictForSuccess(answer, host, ctx);
   return verdictForCode(answer.code, host, answer.rest === '' ? '' : excerptOf(answer.rest, ctx.secrets, 40));
@@ -307,7 +312,7 @@ export function interpretResponse(res: HttpResponse, ctx: AnswerContext): Verdic
     }
     if (looksLikeHtml(body)) {
       const reason = `the server answered with an HTML page, not a DynDNS2 return code: "${excerptOf(body, ctx.secrets)}"`;
-      return everyHost(ctx, (host) => unknown(host, reason, `${status} html ${excerptOf(body, ctx.secrets, 120)}`, { wholeRequest: true }));
+      return everyHost(ctx, (host) => unknown(host, reason, `${status} html`, { wholeRequest: true }));
     }
     const lines = splitLines(body);
     if (lines.length === 0) {
@@ -335,6 +340,6 @@ export function interpretResponse(res: HttpResponse, ctx: AnswerContext): Verdic
   }
   // 3xx/4xx: the same request will get the same answer; no meaning a client can act on but to pause
   return everyHost(ctx, (host) =>
-    unknown(host, `server answered ${status}${detail}`, `${status} ${shown}`, { providerCode: status, code: 'EHTTPSTATUS', statusCode: res.status, wholeRequest: true }),
+    unknown(host, `server answered ${status}${detail}`, status, { providerCode: status, code: 'EHTTPSTATUS', statusCode: res.status, wholeRequest: true }),
   );
 }

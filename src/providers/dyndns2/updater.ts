@@ -12,9 +12,9 @@
  * - after `911`/`dnserr` a host makes no request for 30 minutes;
  * - an answer that cannot be read or believed (an unknown word, an HTML page,
  *   a success echoing another address) is a failure, never remembered as
- *   confirmed, and the host pauses: 5 minutes, doubling while the same answer
- *   comes back, so a server that keeps answering nonsense is not asked on
- *   every input forever;
+ *   confirmed; when the same answer comes back the host pauses (5 minutes,
+ *   doubling with each repeat), so a server that keeps answering nonsense is
+ *   not asked on every input forever;
  * - after an account-wide answer (badauth, 911, ...), a body that is not
  *   DynDNS2 at all, or a failed request, no further request of the same run is
  *   sent: it could only fail the same way.
@@ -259,17 +259,20 @@ class UpdateRun {
       return;
     }
     if (verdict.kind === 'unknown') {
-      // only a digest is kept: the answer is server text, and a digest tells a repeat just as well
+      // only a digest is kept: the answer may be server text, and a digest tells a repeat just as well
       const digest = fingerprint('dyndns2-answer', verdict.answer);
       const count = host.unknownAnswer === digest ? (host.unknownCount ?? 0) + 1 : 1;
       forgetPause(host);
       host.unknownAnswer = digest;
       host.unknownCount = count;
-      host.waitUntil = now + unknownAnswerWaitMs(count);
-      if (verdict.providerCode) host.waitCode = verdict.providerCode;
-      const repeated = count > 1 ? `, the same answer ${count} times in a row` : '';
-      const message = `${prefix}${verdict.error.message}; no request for this host before ${new Date(host.waitUntil).toISOString()}${repeated}`;
-      this.fail(name, planned.families, verdict.error, message);
+      const waitMs = unknownAnswerWaitMs(count);
+      let next = '; sent again with the next input, and paused if the same answer comes back';
+      if (waitMs > 0) {
+        host.waitUntil = now + waitMs;
+        if (verdict.providerCode) host.waitCode = verdict.providerCode;
+        next = `; the same answer ${count} times in a row: no request for this host before ${new Date(host.waitUntil).toISOString()}`;
+      }
+      this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}${next}`);
       return;
     }
     forgetPause(host);
