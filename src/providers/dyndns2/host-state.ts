@@ -15,9 +15,15 @@ export interface HostState {
   /** return code that blocked the host (badauth, nohost, HTTP 401, ...) */
   blockedCode?: string;
   blockedAt?: number;
-  /** no request before this time (911 / dnserr) */
+  /** no request before this time (911 / dnserr / an answer that could not be read) */
   waitUntil?: number;
   waitCode?: string;
+  /**
+   * digest of the last answer that could not be read or believed (secrets masked
+   * before hashing), and how many times in a row it came: the pause after it grows
+   */
+  unknownAnswer?: string;
+  unknownCount?: number;
 }
 
 export interface Dyndns2State {
@@ -63,6 +69,12 @@ function cleanHost(raw: unknown): HostState | undefined {
     out.waitUntil = waitUntil;
     const waitCode = code(r.waitCode);
     if (waitCode) out.waitCode = waitCode;
+  }
+  const unknownAnswer = typeof r.unknownAnswer === 'string' && /^[0-9a-f]{8,64}$/.test(r.unknownAnswer) ? r.unknownAnswer : undefined;
+  const unknownCount = r.unknownCount;
+  if (unknownAnswer && typeof unknownCount === 'number' && Number.isInteger(unknownCount) && unknownCount >= 1 && unknownCount <= 1000) {
+    out.unknownAnswer = unknownAnswer;
+    out.unknownCount = unknownCount;
   }
   return out;
 }
