@@ -8,7 +8,6 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError } from '../core/errors';
 import { DYNDNS2_PRESETS } from '../providers/dyndns2/presets';
-import type { Dyndns2AccountSettings } from '../providers/dyndns2/settings';
 import type { Dyndns2AccountNode, Dyndns2Credentials } from './shared/account-types';
 import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
 
@@ -21,19 +20,10 @@ interface Dyndns2AccountDef extends NodeDef {
   tls?: string;
 }
 
-/** What this node adds to the shared account type (to move into shared/account-types.ts). */
-interface Dyndns2AccountSettingsNode extends Dyndns2AccountNode {
-  preset: string;
-  contact: string;
-  ipv6Only: boolean;
-  /** the account's part of the provider settings, to spread into them as it is */
-  accountSettings: Readonly<Dyndns2AccountSettings>;
-}
-
 export = function register(RED: NodeAPI): void {
   function Dyndns2AccountNode(this: Node<Dyndns2Credentials>, def: Dyndns2AccountDef) {
     RED.nodes.createNode(this, def);
-    const node = this as unknown as Dyndns2AccountSettingsNode;
+    const node = this as unknown as Dyndns2AccountNode;
     node.server = String(def.server ?? '').trim();
     node.dualStack = def.dualStack || 'combined';
     node.preset = typeof def.preset === 'string' ? def.preset : '';

@@ -11,15 +11,6 @@ const USERNAME = 'answers-user';
 const PASSWORD = 'S3cr3t pa$$/ü-answers';
 const HOSTS = ['a.example.com', 'b.example.com', 'c.example.com'];
 
-// These need the maintainer's side (files this branch does not own):
-// - dyndns2-update.ts passing the account's part of the settings into the provider
-//   (`...account.accountSettings`: preset, contact, ipv6Only; see dyndns2-account.ts);
-// - src/nodes/shared/failure.ts (flowError, the Catch message) masking through
-//   src/core/redact.ts (`redactSecrets`), so a password that is also part of another word
-//   does not garble it.
-// Set each to true once that lands.
-const GLUE_PASSES_ACCOUNT_SETTINGS = false;
-const SHARED_REDACTION_KEEPS_WORDS = false;
 
 function flow(server, { update = {}, account = {} } = {}) {
   return [
@@ -303,13 +294,13 @@ describe('dyndns2-update node: answers', function () {
     });
 
     // flowError (src/nodes/shared/failure.ts) still masks by split/join
-    (SHARED_REDACTION_KEEPS_WORDS ? it : it.skip)('... and in the Catch message (needs the shared redaction)', async () => {
+    it('... and in the Catch message (needs the shared redaction)', async () => {
       const { err } = await wrongPasswordRun();
       keepsWord(err.error.message);
     });
   });
 
-  (GLUE_PASSES_ACCOUNT_SETTINGS ? describe : describe.skip)('account settings that travel to the provider (needs dyndns2-update.ts to pass them)', () => {
+  describe('account settings that travel to the provider (needs dyndns2-update.ts to pass them)', () => {
     // qdm12/ddns-updater's selfhostde provider: HTTP 204 with no body is "no change"
     it('selfHOST.de: HTTP 204 with an empty body is nochg, green, no error', async () => {
       const selfhost = await fake.start({ users: { [USERNAME]: { password: PASSWORD, hosts: HOSTS } }, noChangeStatus: 204 });
