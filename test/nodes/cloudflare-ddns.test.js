@@ -207,12 +207,13 @@ describe('cloudflare-ddns node', function () {
   it('an invalid token (9109) blocks the node until the block is cleared in the sidebar', async () => {
     await helper.load(nodes, flow(server), credentials(WRONG));
     const ddns = helper.getNode('ddns');
+    const blocked = statusWhere(ddns, (s) => s.fill === 'red' && /blocked/i.test(s.text));
     let msg = await feed('8.8.8.8', 'caught');
     assert.equal(msg.error.code, 'EAUTH');
     assert.match(msg.error.message, /Invalid access token/);
     assert.equal(msg.ddns.results[0].providerCode, '9109');
     assert.equal(server.requests.length, 1, 'not retried');
-    await statusWhere(ddns, (s) => s.fill === 'red' && /blocked/i.test(s.text));
+    await blocked;
 
     msg = await feed('8.8.4.4');
     assert.deepEqual([msg.ddns.results[0].status, msg.ddns.results[0].code], ['skipped', 'EBLOCKED']);

@@ -57,7 +57,9 @@ function time(value: unknown): number | undefined {
 
 // Cloudflare ids are 32 hex digits; a little room for other servers' ids, nothing that could carry markup
 const ID = /^[\w-]{1,64}$/;
-const NAME = /^[a-z0-9_.*-]{1,253}$/;
+// full names: at least two labels
+const NAME = /^[a-z0-9_*-][a-z0-9_.*-]{0,252}$/;
+const isName = (text: string): boolean => NAME.test(text) && text.includes('.') && !text.endsWith('.');
 
 function code(value: unknown): string | undefined {
   return typeof value === 'string' && /^[\w .-]{1,32}$/.test(value) ? value : undefined;
@@ -105,7 +107,7 @@ export function normaliseCloudflareState(raw: unknown): CloudflareState {
   const r = raw as Record<string, unknown>;
   if (r.zones && typeof r.zones === 'object' && !Array.isArray(r.zones)) {
     for (const [name, value] of Object.entries(r.zones as Record<string, unknown>)) {
-      if (!NAME.test(name) || !value || typeof value !== 'object') continue;
+      if (!isName(name) || !value || typeof value !== 'object') continue;
       const zone = value as Record<string, unknown>;
       if (typeof zone.id === 'string' && ID.test(zone.id)) state.zones[name] = { id: zone.id, seenAt: time(zone.seenAt) ?? 0 };
     }
@@ -113,7 +115,7 @@ export function normaliseCloudflareState(raw: unknown): CloudflareState {
   if (r.records && typeof r.records === 'object' && !Array.isArray(r.records)) {
     for (const [key, value] of Object.entries(r.records as Record<string, unknown>)) {
       const slot = splitRecordKey(key);
-      if (!slot || !NAME.test(slot.name)) continue;
+      if (!slot || !isName(slot.name)) continue;
       const record = cleanRecord(value);
       if (record) state.records[key] = record;
     }
@@ -121,7 +123,7 @@ export function normaliseCloudflareState(raw: unknown): CloudflareState {
   const block = r.block as Record<string, unknown> | undefined;
   if (block && typeof block === 'object' && code(block.code)) {
     state.block = { code: code(block.code)!, at: time(block.at) ?? 0 };
-    if (typeof block.zone === 'string' && NAME.test(block.zone)) state.block.zone = block.zone;
+    if (typeof block.zone === 'string' && isName(block.zone)) state.block.zone = block.zone;
   }
   const pause = r.pause as Record<string, unknown> | undefined;
   if (pause && typeof pause === 'object' && time(pause.until) !== undefined) {
