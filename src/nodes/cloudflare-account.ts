@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError, toDdnsError } from '../core/errors';
-import { CloudflareClient, DEFAULT_CLOUDFLARE_ENDPOINT, checkApiToken } from '../providers/cloudflare';
+import type { CloudflareClient } from '../providers/cloudflare/client';
 import { attachAccount, STATE_KEY_CREDENTIAL, type AccountNode } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
 
@@ -33,6 +33,9 @@ export = function register(RED: NodeAPI): void {
   function CloudflareAccount(this: Node<CloudflareCredentials>, def: CloudflareAccountDef) {
     RED.nodes.createNode(this, def);
     const node = this as unknown as CloudflareAccountNode;
+    // loaded with the first deployed account, not when Node-RED registers the type (undici is large)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CloudflareClient: Client, DEFAULT_CLOUDFLARE_ENDPOINT, checkApiToken } = require('../providers/cloudflare/client') as typeof import('../providers/cloudflare/client');
     node.endpoint = (def.endpoint || DEFAULT_CLOUDFLARE_ENDPOINT).trim();
     const raw = node.credentials?.apiToken;
     let problem: DdnsError | undefined;
@@ -51,7 +54,7 @@ export = function register(RED: NodeAPI): void {
     });
     if (!token) return;
     try {
-      node.client = new CloudflareClient({
+      node.client = new Client({
         endpoint: node.endpoint,
         apiToken: token,
         dispatcher: () => account.dispatcher(),

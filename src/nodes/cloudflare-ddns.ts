@@ -5,7 +5,7 @@
  */
 import type { NodeAPI } from 'node-red';
 import { DdnsError } from '../core/errors';
-import { createCloudflareProvider, type CloudflareClient, type CloudflareState } from '../providers/cloudflare';
+import type { CloudflareClient, CloudflareState } from '../providers/cloudflare';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface CloudflareDdnsDef extends UpdaterDef {
@@ -25,6 +25,9 @@ export = function register(RED: NodeAPI): void {
     accountType: 'cloudflare-account',
     typed: ['zone', 'hostnames'],
     build(def, _account, names) {
+      // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createCloudflareProvider } = require('../providers/cloudflare/provider') as typeof import('../providers/cloudflare/provider');
       // the account node (cloudflare-account.ts) hangs its one client on itself
       const login = RED.nodes.getNode(def.account!) as { client?: CloudflareClient } | null;
       if (!login?.client) throw new DdnsError('ECONFIG', 'the cloudflare-account has no usable API client');

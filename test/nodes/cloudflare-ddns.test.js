@@ -289,11 +289,12 @@ describe('cloudflare-ddns node', function () {
     await helper.load(nodes, flow(server), credentials());
     const ddns = helper.getNode('ddns');
     const yellow = statusWhere(ddns, (s) => s.fill === 'yellow' && s.shape === 'ring');
-    let msg = await feed('8.8.8.8');
-    assert.deepEqual([msg.ddns.results[0].status, msg.ddns.results[0].code, msg.ddns.results[0].providerCode], ['skipped', 'EWAIT', '971']);
+    const caught = await feed('8.8.8.8', 'caught');
+    assert.equal(caught.error.code, 'EWAIT');
+    assert.deepEqual([caught.ddns.results[0].status, caught.ddns.results[0].providerCode], ['failed', '971']);
     await yellow;
-    msg = await feed('8.8.8.8');
-    assert.equal(msg.ddns.results[0].code, 'EWAIT');
+    const msg = await feed('8.8.8.8');
+    assert.deepEqual([msg.ddns.results[0].status, msg.ddns.results[0].code], ['skipped', 'EWAIT']);
     assert.equal(server.requests.length, 1, 'paused: no request');
     const row = (await board()).records.find((r) => r.nodeId === 'ddns');
     assert.equal(row.state, 'backoff');

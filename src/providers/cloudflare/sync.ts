@@ -223,10 +223,6 @@ export class CloudflareRun {
   }
 
   private haltedBy(job: Job, name: string, halt: DdnsError): void {
-    if (halt.code === 'EWAIT') {
-      this.skip(job, name, 'EWAIT', halt.providerCode ?? 'EWAIT', `${name}: not sent; ${halt.message}`);
-      return;
-    }
     this.fail(job, name, halt, `${name}: not attempted; an earlier request of this run failed: ${halt.message}`);
   }
 
@@ -234,9 +230,10 @@ export class CloudflareRun {
     const now = this.cfg.now();
     if (err.code === 'EWAIT' && err.retryAfterMs !== undefined) {
       // a longer pause than a run waits: remembered for the node, so no request goes out before it ends
+      // (a failure the stored pause explains: the node's status shows it as a pause, not as red)
       const code = err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : 'EWAIT');
       this.state.pause = { until: now + err.retryAfterMs, code };
-      this.skip(job, name, 'EWAIT', code, `${name}: ${err.message}`);
+      this.fail(job, name, err, `${name}: ${err.message}`);
       this.halt = err;
       return;
     }
