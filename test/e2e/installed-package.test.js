@@ -10,11 +10,13 @@ const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const fakeCloudflare = require('../servers/fake-cloudflare');
 
 const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
 const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
 const ALIYUN_KEY_ID = 'LTAI-e2e-key';
 const ALIYUN_SECRET = 'e2e-Aliyun-Secret-7731';
+const CLOUDFLARE_TOKEN = 'e2e-Cloudflare-Token-5Rk8wQ2nV7';
 const V6 = '2001:4860:4860:12::8888';
 
 /** Presses an inject node's button; right after a deploy the node may not exist for a moment. */
@@ -29,6 +31,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
   let echoServer;
   let dyndns;
   let alidns;
+  let cloudflare;
 
   before(async () => {
     echoServer = await echo.start();
@@ -41,6 +44,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     });
     echoServer.route('/both', { body: `8.8.8.8 ${V6}` });
     alidns = await fakeAlidns.start({ keys: { [ALIYUN_KEY_ID]: ALIYUN_SECRET }, domains: ['example.com'] });
+    cloudflare = await fakeCloudflare.start({ tokens: { [CLOUDFLARE_TOKEN]: '*' }, zones: ['example.com'] });
     red = await startNodeRed();
   });
   after(async () => {
@@ -48,6 +52,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await echoServer?.close();
     await dyndns?.close();
     await alidns?.close();
+    await cloudflare?.close();
   });
 
   it('ships only runtime files', () => {
@@ -140,7 +145,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
       flows.push({ id: tab, type: 'tab', label: file });
       for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
         const copy = { ...node };
-        if (!['aliyun-account', 'dyndns2-account', 'tls-config'].includes(node.type)) copy.z = tab;
+        if (!['aliyun-account', 'dyndns2-account', 'cloudflare-account', 'tls-config'].includes(node.type)) copy.z = tab;
         if (node.type === 'ip-source') {
           copy.origin = echoServer.url('/both');
           copy.interval = 0;
@@ -150,6 +155,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
         if (node.type === 'inject') copy.once = false;
         if (node.type === 'aliyun-account') Object.assign(copy, { endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } });
         if (node.type === 'dyndns2-account') Object.assign(copy, { server: dyndns.url, credentials: { username: 'user', password: DYNDNS_PASSWORD } });
+        if (node.type === 'cloudflare-account') Object.assign(copy, { endpoint: cloudflare.url, credentials: { apiToken: CLOUDFLARE_TOKEN } });
         flows.push(copy);
       }
     }
@@ -162,6 +168,8 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await waitFor(() => value('nas', 'AAAA') === '2001:4860:4860:12:211:32ff:feaa:bbcc', '05: NAS address from prefix + EUI-64');
     await waitFor(() => value('cam', 'AAAA') === V6, '05: camera');
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
+    const cfValue = (type) => cloudflare.list('home.example.com', type).map((r) => r.content).join();
+    await waitFor(() => cfValue('A') === '8.8.8.8' && cfValue('AAAA') === V6, '07: Cloudflare home A + AAAA');
     const errors = red.log().slice(logBefore).split('\n').filter((line) => /\[error\]/.test(line));
     assert.deepEqual(errors, [], 'no node reported an error');
   });
