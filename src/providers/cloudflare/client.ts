@@ -15,7 +15,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
-import { httpRequest, type HttpRequest, type HttpResponse } from '../../core/http';
+import { httpRequest, type HttpResponse } from '../../core/http';
 import { redactSecrets, serverExcerpt } from '../../core/redact';
 import { parseServerUrl } from '../../core/validate';
 import { errorFromAnswer, type Envelope } from './api-errors';
@@ -28,14 +28,6 @@ export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
 export type Method = 'GET' | 'POST' | 'PATCH';
 export type Query = Readonly<Record<string, string | number | undefined>>;
 
-/**
- * src/core/http.ts declares GET and POST only, though it hands the method to
- * undici as it is; a record is changed with PATCH, so the one HTTP path is
- * called with the wider method type here (reported to the maintainer: the
- * shared type lacks PATCH).
- */
-type AnyMethodRequest = Omit<HttpRequest, 'method'> & { method: Method };
-const send = httpRequest as (req: AnyMethodRequest) => Promise<HttpResponse>;
 
 export interface ResultInfo {
   page?: number;
@@ -121,7 +113,7 @@ export class CloudflareClient implements CloudflareApi {
     const secrets = [this.#token];
     let res: HttpResponse;
     try {
-      res = await send({
+      res = await httpRequest({
         url: this.url(path, options.query),
         method,
         headers: {
