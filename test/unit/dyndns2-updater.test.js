@@ -169,6 +169,17 @@ describe('dyndns2 updater (fake server)', function () {
         }
       });
     }
+
+    it('a last write stored while the clock was a year ahead does not postpone the keep-alive by a year', async () => {
+      const state = { version: 1, hosts: { 'a.example.com': { ipv4: '192.0.2.1', lastWriteAt: T0 + 365 * DAY } } };
+      server.hosts.get('a.example.com').ipv4 = '192.0.2.1';
+      let out = await run({ state, refreshDays: 25 });
+      assert.equal(server.requests.length, 0, 'not due yet: the write counts as now');
+      assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0);
+      assert.match(out.notes.join('\n'), /lies in the future \(was the clock ahead\?\)/);
+      out = await run({ state: out.state, refreshDays: 25, now: () => T0 + 26 * DAY });
+      assert.equal(server.requests.length, 1, 'due 25 days after the clock was put right, not a year later');
+    });
   });
 
   describe('return codes over the wire', () => {

@@ -98,7 +98,8 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
   const zone = s.zone === undefined ? undefined : normaliseZone(s.zone);
   // names fixed in the node are checked at deploy; with a zone from the message, against the zone when it comes
   const hostnames = s.hostnames === undefined ? undefined : parseHostnames(s.hostnames, zone);
-  const now = options.now ?? Date.now;
+  // the clock is read when it is needed, not captured: a clock put right applies at once
+  const now = options.now ?? (() => Date.now());
   const verifyAfterMs = s.verifyAfterMs ?? DEFAULT_VERIFY_AFTER_MS;
   const retry: RetryPolicy = { retries: s.retries ?? DEFAULT_RETRIES, backoff: s.backoff ?? DEFAULT_BACKOFF, maxWaitMs: MAX_WAIT_MS };
 
@@ -153,7 +154,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
       const cfRun = new CloudflareRun(call, { zone: zoneName, hostnames: names, jobs, ttl, proxied, create: s.create !== false, dryRun: s.dryRun === true, verifyAfterMs, now }, working);
       await cfRun.run();
       // a dry run wrote nothing, so nothing it learnt is stored: hand back the state as it came
-      return { results: cfRun.collect(), state: s.dryRun === true ? normaliseCloudflareState(state) : pruneCloudflareState(working) };
+      return { results: cfRun.collect(), state: s.dryRun === true ? normaliseCloudflareState(state) : pruneCloudflareState(working), notes: cfRun.notes };
     },
   };
 }

@@ -32,7 +32,7 @@ export interface CloudflareState {
   /** the token (or its right to the zone) was refused: no request until the token changes or the block is cleared */
   block?: { code: string; at: number; zone?: string };
   /** Cloudflare asked for a longer pause than a run waits: no request before `until` */
-  pause?: { until: number; code: string };
+  pause?: { until: number; code: string; /** the pause's length: a stored `until` further ahead came from a wrong clock */ ms?: number };
 }
 
 export function emptyCloudflareState(): CloudflareState {
@@ -128,6 +128,8 @@ export function normaliseCloudflareState(raw: unknown): CloudflareState {
   const pause = r.pause as Record<string, unknown> | undefined;
   if (pause && typeof pause === 'object' && time(pause.until) !== undefined) {
     state.pause = { until: time(pause.until)!, code: code(pause.code) ?? 'HTTP 429' };
+    const ms = time(pause.ms);
+    if (ms !== undefined) state.pause.ms = ms;
   }
   return state;
 }

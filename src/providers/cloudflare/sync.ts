@@ -27,6 +27,8 @@
  * - A refused token (or its right to the zone) blocks the node; a rate limit
  *   longer than a run waits pauses it; either stops the run's other requests.
  */
+import { boundedFuture } from '../../core/run';
+import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
@@ -106,12 +108,17 @@ const RUN_WIDE = new Set<ErrorCode>(['EAUTH', 'EFORBIDDEN', 'ETHROTTLED', 'EWAIT
 
 type Outcome = Omit<CloudflareRecordResult, 'name' | 'type' | 'value'>;
 
+/** A pause stored without its length (by an earlier version) is taken to be at most a day. */
+const LONGEST_PAUSE_MS = 24 * 3_600_000;
+
 export class CloudflareRun {
   private readonly results = new Map<string, CloudflareRecordResult>();
   private zoneId?: string;
   private zoneLookedUp = false;
   private zoneError?: DdnsError;
   private halt?: DdnsError;
+  /** for the node's log: a stored pause cut back after a clock jump */
+  readonly notes: string[] = [];
 
   constructor(
     private readonly call: Call,
@@ -201,8 +208,16 @@ export class CloudflareRun {
       return;
     }
     const pause = this.state.pause;
+    if (pause) {
+      // stored while the clock was ahead: a pause ends no later than its own length from now
+      const cut = boundedFuture(pause.until, pause.ms ?? LONGEST_PAUSE_MS, now);
+      if (cut.cut) {
+        this.notes.push(`the pause stored until ${formatTime(pause.until, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
+        pause.until = cut.at;
+      }
+    }
     if (pause && pause.until > now) {
-      const message = `Cloudflare asked for a pause (${pause.code}); nothing is sent before ${new Date(pause.until).toISOString()}`;
+      const message = `Cloudflare asked for a pause (${pause.code}); nothing is sent before ${formatTime(pause.until)}`;
       for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EWAIT', pause.code, `${name}: ${message}`);
       return;
     }
@@ -232,7 +247,7 @@ export class CloudflareRun {
       // a longer pause than a run waits: remembered for the node, so no request goes out before it ends
       // (a failure the stored pause explains: the node's status shows it as a pause, not as red)
       const code = err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : 'EWAIT');
-      this.state.pause = { until: now + err.retryAfterMs, code };
+      this.state.pause = { until: now + err.retryAfterMs, code, ms: err.retryAfterMs };
       this.fail(job, name, err, `${name}: ${err.message}`);
       this.halt = err;
       return;

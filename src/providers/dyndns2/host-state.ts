@@ -17,6 +17,8 @@ export interface HostState {
   blockedAt?: number;
   /** no request before this time (911 / dnserr / an answer that could not be read) */
   waitUntil?: number;
+  /** how long the pause that ends at waitUntil is: a waitUntil further ahead came from a clock that was wrong */
+  waitMs?: number;
   waitCode?: string;
   /**
    * digest of the last answer that could not be read or believed (secrets masked
@@ -69,6 +71,8 @@ function cleanHost(raw: unknown): HostState | undefined {
     out.waitUntil = waitUntil;
     const waitCode = code(r.waitCode);
     if (waitCode) out.waitCode = waitCode;
+    const waitMs = time(r.waitMs);
+    if (waitMs !== undefined) out.waitMs = waitMs;
   }
   const unknownAnswer = typeof r.unknownAnswer === 'string' && /^[0-9a-f]{8,64}$/.test(r.unknownAnswer) ? r.unknownAnswer : undefined;
   const unknownCount = r.unknownCount;

@@ -10,6 +10,7 @@
  * login masked (src/core/redact.ts): an error page may echo the request's
  * `Authorization` header.
  */
+import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
 import { DdnsError, type ErrorCode } from '../../core/errors';
 import { parseRetryAfter, type HttpResponse } from '../../core/http';
@@ -170,13 +171,13 @@ export function verdictForHost(verdict: Verdict, host: string): Verdict {
 export function blockedError(host: string, providerCode: string, since: number): DdnsError {
   return new DdnsError(
     'EBLOCKED',
-    `${host}: not sent; blocked since ${new Date(since).toISOString()} by "${providerCode}" until the configuration or credentials change`,
+    `${host}: not sent; blocked since ${formatTime(since)} by "${providerCode}" until the configuration or credentials change`,
     { providerCode },
   );
 }
 
 export function waitingError(host: string, providerCode: string | undefined, until: number): DdnsError {
-  return new DdnsError('EWAIT', `${host}: not sent; no request before ${new Date(until).toISOString()} after the server's last answer`, {
+  return new DdnsError('EWAIT', `${host}: not sent; no request before ${formatTime(until)} after the server's last answer`, {
     providerCode,
     retryable: true,
   });

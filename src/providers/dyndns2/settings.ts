@@ -118,7 +118,8 @@ export function resolveSettings(settings: Dyndns2Settings): ResolvedSettings {
     backoff: settings.backoff ?? DEFAULT_BACKOFF,
     refreshMs: refreshDays * DAY_MS,
     dryRun: settings.dryRun === true,
-    now: typeof settings.now === 'function' ? settings.now : Date.now,
+    // read when needed, not captured: a clock put right applies at once
+    now: typeof settings.now === 'function' ? settings.now : () => Date.now(),
     timeoutMs,
     maxBytes,
   };

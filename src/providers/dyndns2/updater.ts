@@ -19,6 +19,8 @@
  *   DynDNS2 at all, or a failed request, no further request of the same run is
  *   sent: it could only fail the same way.
  */
+import { boundedFuture, boundedPast } from '../../core/run';
+import { formatTime } from '../../core/time';
 import type { Dispatcher } from 'undici';
 import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError } from '../../core/errors';
@@ -28,7 +30,7 @@ import { Run, type RetryPolicy } from '../../core/run';
 import { fingerprint } from '../../core/state';
 import { normaliseState, type Dyndns2State, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
-import { blockedError, interpretResponse, unknownAnswerWaitMs, verdictForHost, waitingError, type Verdict } from './policy';
+import { UNKNOWN_ANSWER_BACKOFF, blockedError, interpretResponse, unknownAnswerWaitMs, verdictForHost, waitingError, type Verdict } from './policy';
 import { buildHeaders, buildUpdateUrl, planRequests, type HostWrite, type PlannedRequest } from './request';
 import { resolveSettings, type Dyndns2Settings, type ResolvedSettings } from './settings';
 import { FAMILIES, RECORD_TYPE, type Addresses, type Family } from './types';
@@ -57,6 +59,8 @@ export interface UpdateHostsOutcome {
   requests: number;
   /** the first failure of this run, else the first host skipped because it is blocked */
   error?: DdnsError;
+  /** for the node's log: stored times cut back after a clock jump */
+  notes: string[];
 }
 
 /** What the planning step decided for one host. */
@@ -96,9 +100,13 @@ function addressesToSend(cfg: RunSettings, input: Addresses, host: HostState, pl
 /** Settings of one run: the host names are known by now. */
 type RunSettings = ResolvedSettings & { hostnames: string[] };
 
+/** A pause stored without its length (by an earlier version) is taken to be at most the longest one we impose. */
+const LONGEST_PAUSE_MS = UNKNOWN_ANSWER_BACKOFF.capMs;
+
 /** A new answer (or a success) ends the pause and the count of an earlier one. */
 function forgetPause(host: HostState): void {
   delete host.waitUntil;
+  delete host.waitMs;
   delete host.waitCode;
   delete host.unknownAnswer;
   delete host.unknownCount;
@@ -119,6 +127,7 @@ class UpdateRun {
   private readonly inputFamilies: Family[];
   private firstFailure?: DdnsError;
   private firstBlocked?: DdnsError;
+  readonly notes: string[] = [];
   requests = 0;
 
   constructor(
@@ -161,11 +170,35 @@ class UpdateRun {
     }
   }
 
+  /**
+   * Times stored while the clock was ahead (a board that booted in 2037, an NTP
+   * step) would keep a host waiting, or its keep-alive postponed, for as long as
+   * the clock was wrong: a pause that ends further ahead than its own length is
+   * cut back to that length, a last write in the future is taken as now.
+   */
+  private boundTimes(name: string, host: HostState, now: number): void {
+    if (host.waitUntil !== undefined) {
+      const cut = boundedFuture(host.waitUntil, host.waitMs ?? LONGEST_PAUSE_MS, now);
+      if (cut.cut) {
+        this.notes.push(`${name}: the pause stored until ${formatTime(host.waitUntil, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
+        host.waitUntil = cut.at;
+      }
+    }
+    if (host.lastWriteAt !== undefined) {
+      const cut = boundedPast(host.lastWriteAt, now);
+      if (cut.cut) {
+        this.notes.push(`${name}: the last write stored at ${formatTime(host.lastWriteAt, now)} lies in the future (was the clock ahead?); taken as now, so the keep-alive is not postponed`);
+        host.lastWriteAt = cut.at;
+      }
+    }
+  }
+
   /** Decides per host; returns the writes that need a request. */
   plan(): HostWrite[] {
     const now = this.cfg.now();
     const writes: HostWrite[] = [];
     for (const name of this.cfg.hostnames) {
+      if (this.state.hosts[name]) this.boundTimes(name, this.state.hosts[name], now);
       const host = this.state.hosts[name] ?? {};
       if (host.blockedCode) {
         const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
@@ -269,8 +302,9 @@ class UpdateRun {
       let next = '; sent again with the next input, and paused if the same answer comes back';
       if (waitMs > 0) {
         host.waitUntil = now + waitMs;
+        host.waitMs = waitMs;
         if (verdict.providerCode) host.waitCode = verdict.providerCode;
-        next = `; the same answer ${count} times in a row: no request for this host before ${new Date(host.waitUntil).toISOString()}`;
+        next = `; the same answer ${count} times in a row: no request for this host before ${formatTime(host.waitUntil)}`;
       }
       this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}${next}`);
       return;
@@ -281,6 +315,7 @@ class UpdateRun {
       host.blockedAt = now;
     } else {
       host.waitUntil = now + verdict.waitMs;
+      host.waitMs = verdict.waitMs;
       host.waitCode = verdict.providerCode;
     }
     this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}`);
@@ -294,6 +329,7 @@ class UpdateRun {
       const host = this.host(name);
       forgetPause(host);
       host.waitUntil = now + (error.retryAfterMs ?? 0);
+      host.waitMs = error.retryAfterMs ?? 0;
       host.waitCode = code;
       this.fail(name, families, error, `${name}: ${error.message}`);
     }
@@ -354,7 +390,7 @@ class UpdateRun {
       }
     }
     const error = this.firstFailure ?? this.firstBlocked;
-    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests };
+    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests, notes: this.notes };
     if (error) out.error = error;
     return out;
   }
