@@ -5,6 +5,7 @@
  */
 import { Agent, request, type Dispatcher } from 'undici';
 import { DdnsError, abortReason, toDdnsError } from './errors';
+import { startDeadline } from './deadline';
 
 export interface HttpAgentOptions {
   connectTimeoutMs?: number;
@@ -42,14 +43,17 @@ export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
 
 export interface HttpRequest {
   url: string | URL;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;
   /** cancels the request (node closed, newer input) */
   signal?: AbortSignal;
-  /** deadline for the whole exchange, body included */
-  timeoutMs: number;
+  /**
+   * deadline for the whole exchange, body included; leave it out when the
+   * caller's signal already carries one (an ip-source lookup bounds all its stages)
+   */
+  timeoutMs?: number;
   /** largest body accepted, in bytes */
   maxBytes: number;
 }
@@ -63,16 +67,24 @@ export interface HttpResponse {
 export const DEFAULT_MAX_BYTES = 64 * 1024;
 
 function describeUrl(url: string | URL): string {
-  const u = new URL(String(url));
+  const u = typeof url === 'string' ? new URL(url) : url;
   // never echo credentials or query strings (they may carry secrets) into errors
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
 export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  const deadline = AbortSignal.timeout(req.timeoutMs);
-  const signal = req.signal ? AbortSignal.any([req.signal, deadline]) : deadline;
-  const where = describeUrl(req.url);
-  if (signal.aborted) throw abortReason(signal);
+  const deadline = req.timeoutMs === undefined ? undefined : startDeadline(req.timeoutMs, req.signal);
+  try {
+    return await exchange(req, deadline?.signal ?? req.signal);
+  } finally {
+    deadline?.clear();
+  }
+}
+
+async function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
+  // only failures name the URL: a good answer builds nothing for it
+  const where = () => describeUrl(req.url);
+  if (signal?.aborted) throw withContext(abortReason(signal), where());
   let res: Dispatcher.ResponseData;
   try {
     res = await request(req.url, {
@@ -83,12 +95,12 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       signal,
     });
   } catch (err) {
-    throw signal.aborted ? withContext(abortReason(signal), where) : toDdnsError(err, where);
+    throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
   }
   const declared = Number(res.headers['content-length']);
   if (Number.isFinite(declared) && declared > req.maxBytes) {
     res.body.destroy();
-    throw new DdnsError('ETOOLARGE', `${where}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, {
+    throw new DdnsError('ETOOLARGE', `${where()}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, {
       statusCode: res.statusCode,
     });
   }
@@ -99,7 +111,7 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
       size += (chunk as Buffer).length;
       if (size > req.maxBytes) {
         res.body.destroy();
-        throw new DdnsError('ETOOLARGE', `${where}: response exceeds the ${req.maxBytes} byte limit`, {
+        throw new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, {
           statusCode: res.statusCode,
         });
       }
@@ -107,9 +119,9 @@ export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
     }
   } catch (err) {
     if (err instanceof DdnsError) throw err;
-    throw signal.aborted ? withContext(abortReason(signal), where) : toDdnsError(err, where);
+    throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
   }
-  return { status: res.statusCode, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') };
+  return { status: res.statusCode, headers: res.headers, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') };
 }
 
 /**

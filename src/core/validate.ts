@@ -4,6 +4,20 @@
  */
 import { DdnsError } from './errors';
 
+/**
+ * Names (host names, RRs) one input may carry in msg.hostnames, msg.rr, ...:
+ * each costs the provider requests, and 3,000 names from a message meant
+ * 3,001 API calls. Names fixed in the node's configuration are not capped here.
+ */
+export const MAX_NAMES_PER_INPUT = 100;
+
+/** EBADINPUT when a message names more records than one input may. */
+export function checkNamesPerInput(count: number, what: string): void {
+  if (count > MAX_NAMES_PER_INPUT) {
+    throw new DdnsError('EBADINPUT', `${count} ${what} in one input; at most ${MAX_NAMES_PER_INPUT} (set them in the node to update more)`);
+  }
+}
+
 function isUnset(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
 }

@@ -6,7 +6,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError, toDdnsError } from '../core/errors';
-import { AlidnsClient, DEFAULT_ALIDNS_ENDPOINT } from '../providers/aliyun';
+import type { AlidnsClient } from '../providers/aliyun';
 import type { AliyunAccountNode, AliyunCredentials } from './shared/account-types';
 import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
@@ -23,6 +23,9 @@ export = function register(RED: NodeAPI): void {
   function AliyunAccountNode(this: Node<AliyunCredentials>, def: AliyunAccountDef) {
     RED.nodes.createNode(this, def);
     const node = this as unknown as AliyunAccountNode & { client?: AlidnsClient };
+    // loaded with the first deployed account, not when Node-RED registers the type (undici is large)
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { AlidnsClient: Client, DEFAULT_ALIDNS_ENDPOINT } = require('../providers/aliyun/client') as typeof import('../providers/aliyun/client');
     node.endpoint = (def.endpoint || DEFAULT_ALIDNS_ENDPOINT).trim();
     const { accessKeyId, accessKeySecret } = node.credentials ?? {};
     let problem: DdnsError | undefined;
@@ -37,7 +40,7 @@ export = function register(RED: NodeAPI): void {
     });
     if (problem) return;
     try {
-      node.client = new AlidnsClient({
+      node.client = new Client({
         endpoint: node.endpoint,
         accessKeyId: accessKeyId!,
         accessKeySecret: accessKeySecret!,

@@ -5,7 +5,7 @@
  */
 import type { NodeAPI } from 'node-red';
 import { DdnsError } from '../core/errors';
-import { createAliyunProvider, type AlidnsClient, type AliyunState } from '../providers/aliyun';
+import type { AlidnsClient, AliyunState } from '../providers/aliyun';
 import type { AliyunAccountNode } from './shared/account-types';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
@@ -29,6 +29,9 @@ export = function register(RED: NodeAPI): void {
     accountType: 'aliyun-account',
     typed: ['domain', 'rr'],
     build(def, _account, names) {
+      // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createAliyunProvider } = require('../providers/aliyun/provider') as typeof import('../providers/aliyun/provider');
       const login = RED.nodes.getNode(def.account!) as AliyunAccountNode & { client?: AlidnsClient };
       if (!login.client) throw new DdnsError('ECONFIG', 'the aliyun-account has no usable client');
       return createAliyunProvider({

@@ -4,7 +4,7 @@
  * input with every host's result.
  */
 import type { NodeAPI } from 'node-red';
-import { createDyndns2Provider, type Dyndns2State } from '../providers/dyndns2';
+import type { Dyndns2State } from '../providers/dyndns2';
 import type { Dyndns2AccountNode } from './shared/account-types';
 import { PACKAGE_VERSION } from './shared/package-info';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
@@ -26,13 +26,15 @@ export = function register(RED: NodeAPI): void {
     accountType: 'dyndns2-account',
     typed: ['hostnames'],
     build(def, account, names) {
+      // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createDyndns2Provider } = require('../providers/dyndns2/provider') as typeof import('../providers/dyndns2/provider');
       const login = RED.nodes.getNode(def.account!) as Dyndns2AccountNode;
       return createDyndns2Provider({
         settings: {
-          server: login.server,
+          ...login.accountSettings,
           username: login.credentials.username ?? '',
           password: login.credentials.password ?? '',
-          dualStack: login.dualStack,
           ...(names.hostnames !== undefined ? { hostnames: names.hostnames } : {}),
           options: { wildcard: def.wildcard, mx: def.mx, backmx: def.backmx, offline: def.offline },
           retries: def.retries,

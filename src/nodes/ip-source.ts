@@ -7,6 +7,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import type { IpSourceConfig } from './../sources/settings';
 import { IpSource } from './ip-source/instance';
 import { installCheckRoute } from './ip-source/check-route';
+import { installRecordRoutes } from './shared/record-board';
 
 interface IpSourceDef extends NodeDef, IpSourceConfig {}
 
@@ -20,4 +21,6 @@ export = function register(RED: NodeAPI): void {
   }
   RED.nodes.registerType('ip-source', IpSourceNode);
   installCheckRoute(RED);
+  // the sidebar shows each ip-source's address, whether or not an updater type registered the routes first
+  installRecordRoutes(RED);
 };

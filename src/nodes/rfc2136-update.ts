@@ -4,7 +4,7 @@
  * per input with every record's result.
  */
 import type { Node, NodeAPI } from 'node-red';
-import { createRfc2136Provider, type Rfc2136State } from '../providers/rfc2136';
+import type { Rfc2136State } from '../providers/rfc2136/state';
 import type { AccountNode } from './shared/account';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
@@ -55,6 +55,9 @@ export = function register(RED: NodeAPI): void {
     accountType: 'rfc2136-server',
     typed: ['hostnames'],
     build(def, _account, names) {
+      // loaded with the first deployed node, not when Node-RED registers the type (main's loading rule)
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { createRfc2136Provider } = require('../providers/rfc2136/provider') as typeof import('../providers/rfc2136/provider');
       const server = RED.nodes.getNode(def.server ?? def.account!) as Rfc2136ServerNode;
       return createRfc2136Provider({
         settings: {

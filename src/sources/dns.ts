@@ -5,13 +5,16 @@
  *   dns://1.1.1.1/whoami.cloudflare?type=TXT&class=CH           (Cloudflare)
  *   dns://ns1.google.com/o-o.myaddr.l.google.com?type=TXT       (Google)
  * One UDP round trip per record type, straight to the resolver named in the
- * origin (never the system resolver, which would ask from somewhere else).
+ * origin (never the system resolver, which would ask from somewhere else); an
+ * answer too large for UDP (TC bit) is asked again over TCP, as dig does
+ * (RFC 7766 section 5). The origin's timeout bounds both.
  */
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { parseAddress } from '../core/address';
 import type { FamilyOption } from '../core/address';
 import { CLASS_CODES, TYPE_CODES, answersTo, encodeQuery, nameLabels, type DnsClass, type DnsType } from './dns-wire';
 import { parseUdpHost, parseUdpPort, refuseCredentials, resolveUdpTarget, udpRoundTrip, type UdpTarget } from './socket';
+import { tcpExchange } from './dns-tcp';
 import type { LookupContext, SourceAnswer } from './types';
 
 export const DNS_PORT = 53;
@@ -73,17 +76,35 @@ function typesFor(family: FamilyOption): DnsType[] {
   return ['A', 'AAAA'];
 }
 
-/** One question, one socket: answers the texts of the records asked for (maybe none). */
-function ask(target: UdpTarget, name: string, type: DnsType, dnsClass: DnsClass, ctx: LookupContext, timeoutMs: number): Promise<string[]> {
+/**
+ * One question: answers the texts of the records asked for (maybe none). Over
+ * UDP first; a truncated answer is asked again over TCP with a fresh id, in
+ * what is left of the time.
+ */
+async function ask(target: UdpTarget, name: string, type: DnsType, dnsClass: DnsClass, ctx: LookupContext, endsAt: number): Promise<string[]> {
   const query = encodeQuery({ name, type, dnsClass });
-  return udpRoundTrip({
+  const overUdp = await udpRoundTrip({
     target,
     request: query.packet,
     accept: (reply) => answersTo(query, reply),
     signal: ctx.signal,
-    timeoutMs,
+    timeoutMs: Math.max(1, endsAt - Date.now()),
     localAddress: ctx.localAddress,
   });
+  if (!overUdp.truncated) return overUdp.texts;
+  const again = encodeQuery({ name, type, dnsClass });
+  const reply = await tcpExchange({
+    target,
+    packet: again.packet,
+    signal: ctx.signal,
+    timeoutMs: Math.max(1, endsAt - Date.now()),
+    localAddress: ctx.localAddress,
+  });
+  const overTcp = answersTo(again, reply);
+  const what = `${name} ${dnsClass} ${type}`;
+  if (!overTcp) throw new DdnsError('EBADRESPONSE', `${what}: the answer over TCP is not an answer to the question asked`);
+  if (overTcp.truncated) throw new DdnsError('EBADRESPONSE', `${what}: the answer is truncated (TC bit) even over TCP`);
+  return overTcp.texts;
 }
 
 /** A timeout says less than a real answer (NXDOMAIN, REFUSED), so that one is reported first. */
@@ -96,9 +117,9 @@ export async function lookupDns(origin: DnsOrigin, ctx: LookupContext): Promise<
   const dnsClass = origin.dnsClass ?? 'IN';
   const types = origin.type ? [origin.type] : typesFor(ctx.family);
   const target = await resolveUdpTarget(origin.resolver, origin.port ?? DNS_PORT, ctx);
-  const timeoutMs = Math.max(1, ctx.timeoutMs - (Date.now() - started));
+  const endsAt = started + ctx.timeoutMs;
   // A and AAAA side by side: one lost datagram must not cost the other family its answer
-  const outcomes = await Promise.allSettled(types.map((type) => ask(target, origin.name, type, dnsClass, ctx, timeoutMs)));
+  const outcomes = await Promise.allSettled(types.map((type) => ask(target, origin.name, type, dnsClass, ctx, endsAt)));
   if (ctx.signal.aborted) throw abortReason(ctx.signal);
 
   const texts: string[] = [];

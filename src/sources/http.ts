@@ -11,6 +11,10 @@ function familyNumber(family: LookupContext['family']): 4 | 6 | undefined {
   return family === 'ipv4' ? 4 : family === 'ipv6' ? 6 : undefined;
 }
 
+const HEADERS = { accept: 'text/plain, application/json;q=0.9, */*;q=0.5', 'user-agent': 'node-red-contrib-ddns' };
+const HTML_TYPE = /html/i;
+const HTML_START = /^\s*<(!doctype|html)/i;
+
 export async function lookupHttp(url: URL, ctx: LookupContext): Promise<SourceAnswer> {
   // a bound lookup needs its own connection from that address; others reuse the node's keep-alive agent
   const ownAgent =
@@ -21,10 +25,10 @@ export async function lookupHttp(url: URL, ctx: LookupContext): Promise<SourceAn
     const res = await httpRequest({
       url,
       dispatcher: ownAgent ?? ctx.dispatcher!,
+      // the lookup's own deadline (in ctx.signal) bounds this request: no second timer
       signal: ctx.signal,
-      timeoutMs: ctx.timeoutMs,
       maxBytes: ctx.maxBytes ?? DEFAULT_MAX_BYTES,
-      headers: { accept: 'text/plain, application/json;q=0.9, */*;q=0.5', 'user-agent': 'node-red-contrib-ddns' },
+      headers: HEADERS,
     });
     if (res.status < 200 || res.status > 299) {
       throw new DdnsError('EHTTPSTATUS', `${url.host} answered HTTP ${res.status}`, {
@@ -33,7 +37,7 @@ export async function lookupHttp(url: URL, ctx: LookupContext): Promise<SourceAn
       });
     }
     const type = String(res.headers['content-type'] ?? '');
-    const markup = /html/i.test(type) || /^\s*<(!doctype|html)/i.test(res.body);
+    const markup = HTML_TYPE.test(type) || HTML_START.test(res.body);
     return { texts: [res.body], kind: 'body', markup };
   } finally {
     await ownAgent?.destroy();

@@ -4,17 +4,11 @@
  * addresses of the wanted family and scope.
  */
 import type { Dispatcher } from 'undici';
+import { startDeadline, type Deadline } from '../core/deadline';
 import { DdnsError, toDdnsError } from '../core/errors';
-import {
-  describeRange,
-  isPublicRange,
-  matchesFamily,
-  parseAddress,
-  type FamilyOption,
-  type IpFamily,
-  type ScopeOption,
-} from '../core/address';
-import { candidatesFrom, type AddressPattern } from '../core/pattern';
+import { matchesFamily, notPublicBecause, parseAddress, type FamilyOption, type IpFamily, type ScopeOption } from '../core/address';
+import type { AddressPattern } from '../core/pattern';
+import { matchCandidates } from './pattern-runner';
 import type { Origin } from './origin';
 import type { LookupContext, SourceAnswer } from './types';
 import { lookupHttp } from './http';
@@ -96,7 +90,11 @@ async function localAddressFor(bind: string | undefined, family: FamilyOption): 
   return bindAddressOf(bind, family === 'ipv6' ? 6 : 4);
 }
 
-/** Asks one origin and returns its usable addresses, or throws why there are none. */
+/**
+ * Asks one origin and returns its usable addresses, or throws why there are
+ * none. `timeoutMs` bounds all of it: the question, the answer and the
+ * matching of the pattern against it.
+ */
 export async function addressesFromOrigin(
   origin: Origin,
   settings: LookupSettings,
@@ -104,44 +102,76 @@ export async function addressesFromOrigin(
   signal: AbortSignal,
   dispatcher?: Dispatcher | Dispatchers,
 ): Promise<FoundAddress> {
-  const deadline = AbortSignal.timeout(settings.timeoutMs);
-  const ctx: LookupContext = {
-    signal: AbortSignal.any([signal, deadline]),
-    timeoutMs: settings.timeoutMs,
-    family,
-    localAddress: await localAddressFor(settings.bind, family),
-    dispatcher: dispatcherFor(dispatcher, family),
-    maxBytes: settings.maxBytes,
-  };
+  const deadline = startDeadline(settings.timeoutMs, signal);
+  try {
+    return await lookupWithin(origin, settings, family, signal, deadline, dispatcher);
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function lookupWithin(
+  origin: Origin,
+  settings: LookupSettings,
+  family: Exclude<FamilyOption, 'dual'>,
+  signal: AbortSignal,
+  deadline: Deadline,
+  dispatcher: Dispatcher | Dispatchers | undefined,
+): Promise<FoundAddress> {
+  const endsAt = Date.now() + settings.timeoutMs;
+  const bounded = deadline.signal;
+  const prefixed = (e: DdnsError) =>
+    e.message.startsWith(origin.text) ? e : new DdnsError(e.code, `${origin.text}: ${e.message}`, { retryable: e.retryable, statusCode: e.statusCode, providerCode: e.providerCode });
   let answer: SourceAnswer;
   try {
+    const ctx: LookupContext = {
+      signal: bounded,
+      timeoutMs: settings.timeoutMs,
+      family,
+      localAddress: await localAddressFor(settings.bind, family),
+      dispatcher: dispatcherFor(dispatcher, family),
+      maxBytes: settings.maxBytes,
+    };
     answer = await askOrigin(origin, ctx);
   } catch (err) {
     const e = toDdnsError(err, origin.text);
-    if (e.code === 'EABORTED' && deadline.aborted && !signal.aborted) {
+    if ((e.code === 'EABORTED' || e.code === 'ETIMEDOUT') && deadline.expired() && !signal.aborted) {
       throw new DdnsError('ETIMEDOUT', `${origin.text}: no answer within ${settings.timeoutMs / 1000} s`, { retryable: true });
     }
-    throw e.message.startsWith(origin.text) ? e : new DdnsError(e.code, `${origin.text}: ${e.message}`, { retryable: e.retryable, statusCode: e.statusCode });
+    throw prefixed(e);
   }
   if (answer.markup && !settings.pattern.regex) {
     throw new DdnsError('EBADRESPONSE', `${origin.text}: answered with an HTML page; set a pattern to pick the address out of it`);
   }
+  let candidates: string[];
+  try {
+    candidates = await matchCandidates(answer.texts, answer.kind, settings.pattern, { signal: bounded, endsAt, timeoutMs: settings.timeoutMs });
+  } catch (err) {
+    const e = toDdnsError(err, origin.text);
+    if (!signal.aborted && (e.code === 'ETIMEDOUT' || (e.code === 'EABORTED' && deadline.expired()))) {
+      const size = answer.texts.reduce((sum, t) => sum + t.length, 0);
+      throw new DdnsError('ETIMEDOUT', `${origin.text}: matching the pattern against an answer of ${size} characters did not finish within the ${settings.timeoutMs / 1000} s timeout`, { retryable: true });
+    }
+    throw prefixed(e);
+  }
   const usable: string[] = [];
   const rejected: string[] = [];
   let sawFamily = false;
-  for (const candidate of candidatesFrom(answer.texts, answer.kind, settings.pattern)) {
+  for (const candidate of candidates) {
     const parsed = parseAddress(candidate);
     if (!parsed || !matchesFamily(parsed.family, family)) continue;
     sawFamily = true;
-    if (settings.scope === 'public' && !isPublicRange(parsed.range)) {
-      rejected.push(`${parsed.address} (${describeRange(parsed.range)})`);
+    const notPublic = settings.scope === 'public' ? notPublicBecause(parsed) : undefined;
+    if (notPublic) {
+      rejected.push(`${parsed.address} (${notPublic})`);
       continue;
     }
     if (!usable.includes(parsed.address)) usable.push(parsed.address);
   }
   if (usable.length === 0) {
     if (sawFamily && rejected.length > 0) {
-      throw new DdnsError('ENOTPUBLIC', `${origin.text}: only non-public addresses: ${rejected.slice(0, 3).join(', ')}`);
+      const detail = answer.notPublicHint ?? `only non-public addresses: ${rejected.slice(0, 3).join(', ')}`;
+      throw new DdnsError('ENOTPUBLIC', `${origin.text}: ${detail}`);
     }
     const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
     throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
@@ -155,9 +185,9 @@ export function withSuffix(found: FoundAddress, settings: LookupSettings): Found
   const { value, text, prefixLength } = settings.suffix;
   const address = applySuffix(found.address, value, prefixLength);
   // a short prefix and an unlucky suffix can land outside the public range the prefix was in
-  const range = parseAddress(address)!.range;
-  if (settings.scope === 'public' && !isPublicRange(range)) {
-    throw new DdnsError('ENOTPUBLIC', `${found.origin}: ${address} (prefix /${prefixLength} of ${found.address} + suffix ${text}) is ${describeRange(range)}`);
+  const notPublic = settings.scope === 'public' ? notPublicBecause(parseAddress(address)!) : undefined;
+  if (notPublic) {
+    throw new DdnsError('ENOTPUBLIC', `${found.origin}: ${address} (prefix /${prefixLength} of ${found.address} + suffix ${text}) is ${notPublic}`);
   }
   return {
     ...found,

@@ -5,17 +5,18 @@
  * at, as text. Its default port, 51001, is the one that sample listens on.
  *
  * This module also holds the one UDP round trip that `dns://` origins use too:
- * bind (optionally to the `bind` address), send, wait for a reply from exactly
- * the address and port asked, resend once halfway, give up at the deadline.
+ * send (from the `bind` address when set), wait for a reply from exactly the
+ * address and port asked, resend once halfway, give up at the deadline; the
+ * socket's life cycle is udp.ts's, shared with SSDP discovery.
  * Only a datagram from the asked address and port is ever looked at, so a
  * reply forged from elsewhere can never yield an address.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv4 } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { parseAddress } from '../core/address';
 import type { LookupContext, SourceAnswer } from './types';
+import { udpExchange, type UdpIo } from './udp';
 
 export const DEFAULT_SOCKET_PORT = 51001;
 /** What the dync sample provider answers to (and only to). */
@@ -170,50 +171,28 @@ function describe(target: UdpTarget): string {
   return target.family === 6 ? `[${target.address}]:${target.port}` : `${target.address}:${target.port}`;
 }
 
-/** One request, one accepted reply. The socket is closed on every way out. */
+/** One request, one accepted reply. The socket is closed on every way out (udp.ts). */
 export function udpRoundTrip<T>(trip: UdpRoundTrip<T>): Promise<T> {
-  const { target, signal } = trip;
-  if (signal.aborted) return Promise.reject(abortReason(signal));
+  const { target } = trip;
   const peer = describe(target);
   const expected = peerKey(target.address);
-  return new Promise<T>((resolve, reject) => {
-    let socket: Socket;
-    try {
-      socket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
-    } catch (err) {
-      reject(toDdnsError(err, peer));
-      return;
-    }
-    let settled = false;
-    let bound = false;
-    let ignored = 0;
-    const timers: NodeJS.Timeout[] = [];
-    const onAbort = () => finish(abortReason(signal));
-    function finish(err: DdnsError | undefined, value?: T) {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      try {
-        socket.close();
-      } catch {
-        // already closed by a failed bind: nothing left to release
-      }
-      if (err) reject(err);
-      else resolve(value as T);
-    }
-    function send() {
-      // before bind completes a send would bind implicitly to any address, bypassing `bind`
-      if (settled || !bound) return;
-      socket.send(trip.request, target.port, target.address, (err) => {
-        if (err) finish(toDdnsError(err, `sending to ${peer}`));
+  let ignored = 0;
+  const send = (io: UdpIo<T>) => io.send(trip.request, target.port, target.address, `sending to ${peer}`);
+  return udpExchange<T>({
+    family: target.family,
+    localAddress: trip.localAddress,
+    signal: trip.signal,
+    peer,
+    start(io) {
+      io.after(trip.timeoutMs, () => {
+        const note = ignored > 0 ? ` (${ignored} unrelated datagram(s) ignored)` : '';
+        io.fail(new DdnsError('ETIMEDOUT', `no answer from ${peer} within ${trip.timeoutMs / 1000} s${note}`, { retryable: true }));
       });
-    }
-
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish(toDdnsError(err, bound ? peer : `binding to ${trip.localAddress ?? 'a local port'}`)));
-    socket.on('message', (reply, from) => {
-      if (settled) return;
+      // UDP may lose the request or the reply: one resend halfway, same request
+      io.after(trip.timeoutMs / 2, () => send(io));
+    },
+    bound: send,
+    message(reply, from, io) {
       if (from.port !== target.port || peerKey(from.address) !== expected) {
         ignored++; // someone else's datagram, or a forged one: never looked at
         return;
@@ -222,29 +201,12 @@ export function udpRoundTrip<T>(trip: UdpRoundTrip<T>): Promise<T> {
       try {
         value = trip.accept(reply);
       } catch (err) {
-        finish(toDdnsError(err, peer));
+        io.fail(toDdnsError(err, peer));
         return;
       }
       if (value === undefined) ignored++;
-      else finish(undefined, value);
-    });
-    timers.push(
-      setTimeout(() => {
-        const note = ignored > 0 ? ` (${ignored} unrelated datagram(s) ignored)` : '';
-        finish(new DdnsError('ETIMEDOUT', `no answer from ${peer} within ${trip.timeoutMs / 1000} s${note}`, { retryable: true }));
-      }, trip.timeoutMs),
-    );
-    // UDP may lose the request or the reply: one resend halfway, same request
-    timers.push(setTimeout(send, trip.timeoutMs / 2));
-    try {
-      // exclusive: in a cluster worker a shared handle would route replies through the primary
-      socket.bind({ port: 0, address: trip.localAddress, exclusive: true }, () => {
-        bound = true;
-        send();
-      });
-    } catch (err) {
-      finish(toDdnsError(err, `binding to ${trip.localAddress ?? 'a local port'}`));
-    }
+      else io.succeed(value);
+    },
   });
 }
 

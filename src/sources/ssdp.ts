@@ -11,11 +11,11 @@
  * description from some other host (a server on the Internet, say), so the
  * lookup stays between this host and the router that answered.
  */
-import { createSocket, type Socket } from 'node:dgram';
 import { isIP } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { sameAddress } from '../core/address';
 import type { LookupContext } from './types';
+import { udpExchange, type UdpIo } from './udp';
 
 export const SSDP_ADDRESS = '239.255.255.250';
 export const SSDP_PORT = 1900;
@@ -194,73 +194,39 @@ export function discoverGateways(ctx: DiscoverContext, options: DiscoverOptions 
   const request = buildSearchRequest(settings.searchTarget, settings.mx, settings.address, settings.port);
   const multicast = isMulticast(settings.address);
 
-  return new Promise<Gateway[]>((resolve, reject) => {
-    let socket: Socket;
-    try {
-      socket = createSocket(settings.family === 6 ? 'udp6' : 'udp4');
-    } catch (err) {
-      reject(toDdnsError(err, 'SSDP'));
-      return;
-    }
-    const found: Gateway[] = [];
-    let settled = false;
-    let bound = false;
-    const timers: NodeJS.Timeout[] = [];
-    const onAbort = () => finish(abortReason(signal));
-    function finish(err?: DdnsError) {
-      if (settled) return;
-      settled = true;
-      for (const timer of timers) clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      try {
-        socket.close();
-      } catch {
-        // already closed by a failed bind: nothing left to release
-      }
-      if (err) reject(err);
-      else resolve(found);
-    }
-    function send() {
-      if (settled || !bound) return;
-      socket.send(request, settings.port, settings.address, (err) => {
-        if (err) finish(toDdnsError(err, `sending the SSDP search to ${target}`));
+  const found: Gateway[] = [];
+  const send = (io: UdpIo<Gateway[]>) => io.send(request, settings.port, settings.address, `sending the SSDP search to ${target}`);
+  return udpExchange<Gateway[]>({
+    family: settings.family,
+    localAddress: ctx.localAddress,
+    signal,
+    peer: `SSDP search to ${target}`,
+    start(io) {
+      io.after(settings.windowMs, () => io.succeed(found));
+      io.after(settings.windowMs / 3, () => {
+        if (!(settings.first && found.length > 0)) send(io);
       });
-    }
-
-    signal.addEventListener('abort', onAbort, { once: true });
-    socket.on('error', (err) => finish(toDdnsError(err, bound ? `SSDP search to ${target}` : `binding to ${ctx.localAddress ?? 'a local port'}`)));
-    socket.on('message', (reply, from) => {
-      if (settled || reply.length > MAX_SSDP_REPLY_BYTES) return;
+    },
+    bound(io) {
+      if (multicast) {
+        try {
+          io.socket.setMulticastTTL(SSDP_TTL);
+          // the search leaves through the bind address's interface, not the default route's
+          // (IPv6 names the interface by scope, not address: there the bound address decides)
+          if (ctx.localAddress && settings.family === 4) io.socket.setMulticastInterface(ctx.localAddress);
+        } catch (err) {
+          io.fail(toDdnsError(err, `sending the SSDP search from ${ctx.localAddress ?? 'the default interface'}`));
+          return;
+        }
+      }
+      send(io);
+    },
+    message(reply, from, io) {
+      if (reply.length > MAX_SSDP_REPLY_BYTES) return;
       const gateway = gatewayFromReply(reply, from, settings.searchTarget);
       if (!gateway || found.some((g) => g.location === gateway.location)) return;
       found.push(gateway);
-      if (settings.first) finish();
-    });
-    timers.push(setTimeout(() => finish(), settings.windowMs));
-    timers.push(
-      setTimeout(() => {
-        if (!(settings.first && found.length > 0)) send();
-      }, settings.windowMs / 3),
-    );
-    try {
-      // exclusive: in a cluster worker a shared handle would route replies through the primary
-      socket.bind({ port: 0, address: ctx.localAddress, exclusive: true }, () => {
-        bound = true;
-        if (multicast) {
-          try {
-            socket.setMulticastTTL(SSDP_TTL);
-            // the search leaves through the bind address's interface, not the default route's
-            // (IPv6 names the interface by scope, not address: there the bound address decides)
-            if (ctx.localAddress && settings.family === 4) socket.setMulticastInterface(ctx.localAddress);
-          } catch (err) {
-            finish(toDdnsError(err, `sending the SSDP search from ${ctx.localAddress ?? 'the default interface'}`));
-            return;
-          }
-        }
-        send();
-      });
-    } catch (err) {
-      finish(toDdnsError(err, `binding to ${ctx.localAddress ?? 'a local port'}`));
-    }
+      if (settings.first) io.succeed(found);
+    },
   });
 }

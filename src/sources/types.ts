@@ -24,4 +24,6 @@ export interface SourceAnswer {
   kind: 'addresses' | 'body';
   /** the body is an HTML page: only a user's own pattern may pick an address from it */
   markup?: boolean;
+  /** why the answer's addresses are not public, in the origin's words (a router behind another NAT) */
+  notPublicHint?: string;
 }

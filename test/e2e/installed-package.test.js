@@ -10,12 +10,14 @@ const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const fakeCloudflare = require('../servers/fake-cloudflare');
 const bind9 = require('../servers/bind9');
 
 const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
 const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
 const ALIYUN_KEY_ID = 'LTAI-e2e-key';
 const ALIYUN_SECRET = 'e2e-Aliyun-Secret-7731';
+const CLOUDFLARE_TOKEN = 'e2e-Cloudflare-Token-5Rk8wQ2nV7';
 const V6 = '2001:4860:4860:12::8888';
 const RFC2136_SECRET = 'ZTJlLXJmYzIxMzYtdHNpZy1zZWNyZXQtNDQ1OQ==';
 
@@ -31,6 +33,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
   let echoServer;
   let dyndns;
   let alidns;
+  let cloudflare;
   let named;
 
   before(async () => {
@@ -44,6 +47,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     });
     echoServer.route('/both', { body: `8.8.8.8 ${V6}` });
     alidns = await fakeAlidns.start({ keys: { [ALIYUN_KEY_ID]: ALIYUN_SECRET }, domains: ['example.com'] });
+    cloudflare = await fakeCloudflare.start({ tokens: { [CLOUDFLARE_TOKEN]: '*' }, zones: ['example.com'] });
     // the RFC 2136 example keeps a real BIND's zone up to date; without named it is left out, saying why
     if (bind9.unavailable()) console.log(`      rfc2136 example not deployed: ${bind9.unavailable()}`);
     else named = await bind9.start({ keys: [{ name: 'ddns-key', algorithm: 'hmac-sha256', secret: RFC2136_SECRET }], zones: [{ name: 'example.com', grant: ['ddns-key'] }] });
@@ -54,6 +58,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await echoServer?.close();
     await dyndns?.close();
     await alidns?.close();
+    await cloudflare?.close();
     await named?.stop();
   });
 
@@ -149,7 +154,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
       flows.push({ id: tab, type: 'tab', label: file });
       for (const node of example) {
         const copy = { ...node };
-        if (!['aliyun-account', 'dyndns2-account', 'rfc2136-server', 'tls-config'].includes(node.type)) copy.z = tab;
+        if (!['aliyun-account', 'dyndns2-account', 'cloudflare-account', 'rfc2136-server', 'tls-config'].includes(node.type)) copy.z = tab;
         if (node.type === 'ip-source') {
           copy.origin = echoServer.url('/both');
           copy.interval = 0;
@@ -159,6 +164,7 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
         if (node.type === 'inject') copy.once = false;
         if (node.type === 'aliyun-account') Object.assign(copy, { endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } });
         if (node.type === 'dyndns2-account') Object.assign(copy, { server: dyndns.url, credentials: { username: 'user', password: DYNDNS_PASSWORD } });
+        if (node.type === 'cloudflare-account') Object.assign(copy, { endpoint: cloudflare.url, credentials: { apiToken: CLOUDFLARE_TOKEN } });
         if (node.type === 'rfc2136-server') Object.assign(copy, { server: named.server, credentials: { secret: RFC2136_SECRET } });
         flows.push(copy);
       }
@@ -172,6 +178,8 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await waitFor(() => value('nas', 'AAAA') === '2001:4860:4860:12:211:32ff:feaa:bbcc', '05: NAS address from prefix + EUI-64');
     await waitFor(() => value('cam', 'AAAA') === V6, '05: camera');
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
+    const cfValue = (type) => cloudflare.list('home.example.com', type).map((r) => r.content).join();
+    await waitFor(() => cfValue('A') === '8.8.8.8' && cfValue('AAAA') === V6, '07: Cloudflare home A + AAAA');
     if (named) {
       const served = async () => [...(await named.records('home.example.com', 'A')), ...(await named.records('home.example.com', 'AAAA'))].join(' ');
       await waitFor(async () => (await served()) === `8.8.8.8 ${V6}`, '06: BIND serves A + AAAA');

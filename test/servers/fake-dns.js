@@ -1,12 +1,19 @@
 'use strict';
-// A UDP DNS responder on loopback for the dns:// origin tests. It answers A, AAAA,
-// TXT and CNAME records of the IN and CH classes from a table, and per name it can
-// misbehave: answer with an error RCODE, a truncated or garbled message, the wrong
-// id or question, nothing at all, or send a forged answer from another socket
-// first. It records who asked (address and port), so a bind test can see the
-// source address. Its encoder is written here, independently of src/sources/dns-wire,
+// A DNS responder on loopback for the dns:// origin tests, over UDP and over TCP
+// on the same port (RFC 7766: a 2-byte length before each message). It answers A,
+// AAAA, TXT and CNAME records of the IN and CH classes from a table. Like a server
+// that sees no EDNS in the query, it sets the TC bit and leaves the records out
+// when a UDP answer would exceed 512 bytes (RFC 1035 4.2.1); over TCP it answers
+// in full. Per name it can misbehave: answer with an error RCODE, a truncated or
+// garbled message, the wrong id or question, nothing at all, or send a forged
+// answer from another socket first. It records who asked (address, port and
+// transport), so a bind test can see the source address. Its encoder is written here, independently of src/sources/dns-wire,
 // so the tests do not check the decoder against itself.
+const net = require('node:net');
 const { bindUdp } = require('../support/udp-sockets');
+
+/** The classic UDP limit for a query without EDNS (RFC 1035 section 4.2.1). */
+const UDP_LIMIT = 512;
 
 const TYPES = { A: 1, CNAME: 5, TXT: 16, AAAA: 28 };
 const CLASSES = { IN: 1, CH: 3 };
@@ -116,7 +123,9 @@ function buildResponse(query, answers, { rcode = 0, truncated = false, id = quer
 /**
  * options.records: [{name, type: 'A'|'AAAA'|'TXT'|'CNAME', class?: 'IN'|'CH', value}]
  * options.behaviours: {name: mode}, mode one of
- *   'answer' (default), 'nxdomain', 'servfail', 'refused', 'formerr', 'truncated',
+ *   'answer' (default), 'nxdomain', 'servfail', 'refused', 'formerr',
+ *   'truncated' (TC over UDP, the full answer over TCP), 'truncatedEverywhere' (TC over TCP too),
+ *   'tcpClose' (TC over UDP, TCP closed without an answer), 'tcpHang' (TC over UDP, TCP never answers),
  *   'garbage' (right id, broken body), 'silent', 'dropFirst' (answers only the resend),
  *   'wrongIdFirst' / 'wrongIdOnly', 'wrongQuestionFirst',
  *   'spoofPortFirst' (forged answer from another port, then the real one),
@@ -132,8 +141,24 @@ async function start(options = {}) {
   const seenIds = new Set();
   const timers = new Set();
 
-  const socket = await bindUdp(host, 0);
+  // UDP and TCP on one port number, as a real server: a few tries in case the TCP port is taken
+  let socket;
+  let tcp;
+  for (let attempt = 0; !tcp; attempt++) {
+    socket = await bindUdp(host, 0);
+    const candidate = net.createServer();
+    const listening = await new Promise((resolve) => {
+      candidate.once('error', () => resolve(false));
+      candidate.listen(socket.address().port, host, () => resolve(true));
+    });
+    if (listening) tcp = candidate;
+    else {
+      await new Promise((resolve) => socket.close(resolve));
+      if (attempt > 10) throw new Error('fake-dns: no port free for both UDP and TCP');
+    }
+  }
   const { port } = socket.address();
+  const tcpConnections = new Set();
   const spoofPort = await bindUdp(host, 0);
   // the same port on another loopback address: only the source address gives it away
   const spoofAddress = host === '127.0.0.1' ? await bindUdp('127.0.0.3', port).catch(() => undefined) : undefined;
@@ -158,15 +183,47 @@ async function start(options = {}) {
     timers.add(timer);
   }
 
+  function realAnswer(query) {
+    const found = lookup(query.name, query.type, query.class);
+    return found === undefined ? buildResponse(query, [], { rcode: RCODES.nxdomain }) : buildResponse(query, found);
+  }
+
+  tcp.on('connection', (conn) => {
+    tcpConnections.add(conn);
+    conn.on('close', () => tcpConnections.delete(conn));
+    conn.on('error', () => {});
+    let pending = Buffer.alloc(0);
+    conn.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
+        const packet = pending.subarray(2, 2 + pending.readUInt16BE(0));
+        pending = pending.subarray(2 + packet.length);
+        const query = parseQuery(packet);
+        queries.push({ transport: 'tcp', address: conn.remoteAddress, port: conn.remotePort, ...(query ? { id: query.id, name: query.name, type: query.type, class: query.class } : {}), bytes: packet.length });
+        if (!query) return conn.destroy();
+        const mode = behaviours.get(query.name.toLowerCase()) || 'answer';
+        if (mode === 'tcpHang') return undefined;
+        if (mode === 'tcpClose') return conn.destroy();
+        const answer = mode === 'truncatedEverywhere' ? buildResponse(query, [], { truncated: true }) : realAnswer(query);
+        const length = Buffer.alloc(2);
+        length.writeUInt16BE(answer.length);
+        // in two writes, as a real server may: the client must reassemble
+        conn.write(Buffer.concat([length, answer.subarray(0, 1)]));
+        conn.write(answer.subarray(1));
+      }
+    });
+  });
+
   socket.on('message', (packet, peer) => {
     const query = parseQuery(packet);
-    queries.push({ address: peer.address, port: peer.port, ...(query ? { id: query.id, name: query.name, type: query.type, class: query.class } : {}), bytes: packet.length });
+    queries.push({ transport: 'udp', address: peer.address, port: peer.port, ...(query ? { id: query.id, name: query.name, type: query.type, class: query.class } : {}), bytes: packet.length });
     if (!query) return;
     const send = (buf, from = socket) => from.send(buf, peer.port, peer.address);
     const mode = behaviours.get(query.name.toLowerCase()) || 'answer';
-    const found = lookup(query.name, query.type, query.class);
-    const real = () =>
-      found === undefined ? buildResponse(query, [], { rcode: RCODES.nxdomain }) : buildResponse(query, found);
+    const real = () => {
+      const full = realAnswer(query);
+      return full.length > UDP_LIMIT ? buildResponse(query, [], { truncated: true }) : full;
+    };
     const decoy = (extra = {}) =>
       buildResponse(query, [{ name: query.name, type: query.type, class: query.class, value: DECOY[query.type] || DECOY.A }], extra);
 
@@ -180,6 +237,9 @@ async function start(options = {}) {
         return send(real());
       }
       case 'truncated':
+      case 'truncatedEverywhere':
+      case 'tcpClose':
+      case 'tcpHang':
         return send(buildResponse(query, [], { truncated: true }));
       case 'garbage': {
         // the right id and a response header, then a name that runs off the end
@@ -225,8 +285,9 @@ async function start(options = {}) {
     },
     close() {
       for (const timer of timers) clearTimeout(timer);
+      for (const conn of tcpConnections) conn.destroy();
       const all = [socket, spoofPort, spoofAddress].filter(Boolean);
-      return Promise.all(all.map((s) => new Promise((resolve) => s.close(resolve))));
+      return Promise.all([...all.map((s) => new Promise((resolve) => s.close(resolve))), new Promise((resolve) => tcp.close(resolve))]);
     },
   };
 }

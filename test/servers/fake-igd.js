@@ -11,6 +11,9 @@
 //   both     Fritz!Box shape: WANIPConnection:1 and WANPPPConnection:1 side by side (/igdupnp/control/...)
 //   urlbase  URLBase "http://HOST:PORT/base/" and a relative controlURL "ctl/IPConn": only /base/ctl/IPConn exists
 //   nowan    a media server: no WAN connection service at all
+//   elsewhere         controlURL "ELSEWHERE/ctl/IPConn": on another host (settings.elsewhere, default
+//                     http://169.254.169.254), as a hostile device would send the lookup
+//   urlbaseElsewhere  URLBase "ELSEWHERE/" and a relative controlURL "ctl/IPConn"
 // Control modes (settings.mode, or settings.modes[path] for one endpoint):
 //   answer (settings.address), empty, zero (0.0.0.0), fault501, fault606, faultNoCode,
 //   http500 (plain text), http404, hang, garbage, notAddress, fault200 (a fault with status 200)
@@ -136,7 +139,7 @@ function fault(code, description) {
  */
 async function start(options = {}) {
   const host = options.host || '127.0.0.1';
-  const settings = { address: options.address || '203.0.113.45', mode: 'answer', modes: {}, descriptionMode: 'normal' };
+  const settings = { address: options.address || '203.0.113.45', mode: 'answer', modes: {}, descriptionMode: 'normal', elsewhere: 'http://169.254.169.254' };
   const requests = [];
   let variants = {};
 
@@ -197,6 +200,13 @@ async function start(options = {}) {
         body,
       });
       const desc = /^\/desc\/(\w+)\.xml$/.exec(path);
+      if (req.method === 'GET' && desc && (desc[1] === 'elsewhere' || desc[1] === 'urlbaseElsewhere')) {
+        const xml =
+          desc[1] === 'elsewhere'
+            ? gateway(1, [service('WANIPConnection:1', 'WANIPConn1', `${settings.elsewhere}/ctl/IPConn`, 'WANIPCn')])
+            : gateway(1, [service('WANIPConnection:1', 'WANIPConn1', 'ctl/IPConn', 'WANIPCn')], { urlBase: `${settings.elsewhere}/` });
+        return reply(res, 200, xml);
+      }
       if (req.method === 'GET' && desc && variants[desc[1]]) {
         switch (settings.descriptionMode) {
           case 'hang':
@@ -242,7 +252,7 @@ async function start(options = {}) {
       Object.assign(settings, changes);
     },
     reset() {
-      Object.assign(settings, { address: options.address || '203.0.113.45', mode: 'answer', modes: {}, descriptionMode: 'normal' });
+      Object.assign(settings, { address: options.address || '203.0.113.45', mode: 'answer', modes: {}, descriptionMode: 'normal', elsewhere: 'http://169.254.169.254' });
       requests.length = 0;
     },
     close() {

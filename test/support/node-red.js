@@ -52,6 +52,22 @@ function nextMessage(node, ms = 5000) {
   });
 }
 
+/** Resolves with the next message any of the nodes receives (an output or a Catch), or rejects after ms. */
+function nextFromAny(nodes, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const listeners = nodes.map((node) => [node, (msg) => finish(null, msg)]);
+    const timer = setTimeout(() => finish(new Error(`no message within ${ms} ms`)), ms);
+    function finish(err, msg) {
+      clearTimeout(timer);
+      for (const [node, listener] of listeners) node.removeListener('input', listener);
+      if (err) reject(err);
+      else resolve(msg);
+    }
+    // `on`, not `once`: Node-RED keeps input handlers in its own list, which a `once` wrapper confuses on removal
+    for (const [node, listener] of listeners) node.on('input', listener);
+  });
+}
+
 /** Resolves when the node's status matches, with the status. */
 function statusWhere(node, predicate, ms = 5000) {
   return new Promise((resolve, reject) => {
@@ -70,7 +86,7 @@ function statusWhere(node, predicate, ms = 5000) {
 
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { helper, nodeFile, nextMessage, statusWhere, settle };
+module.exports = { helper, nodeFile, nextMessage, nextFromAny, statusWhere, settle };
 
 /**
  * Records every status a node shows from now on: `current()` is the last one,

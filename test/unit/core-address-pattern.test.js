@@ -75,3 +75,98 @@ describe('core/pattern', () => {
     assert.deepEqual(candidatesFrom(['fd00:25a:c::25:7c:e', 'fd01::1', '10.0.0.1'], 'addresses', p), ['fd00:25a:c::25:7c:e']);
   });
 });
+
+describe('core/pattern: the built-in scanner (where an address stands on its own)', () => {
+  const { scanAddresses, riskyShape } = require('../../dist/core/pattern');
+  const cases = [
+    // ddclient's extract_ipv4: a dotted quad between word boundaries
+    ['IP:203.0.113.5', ['203.0.113.5']],
+    ['203.0.113.5:51234', ['203.0.113.5']],
+    ['foo:192.0.2.1:bar', ['192.0.2.1']],
+    ['foo_192.0.2.1', ['192.0.2.1']],
+    ['Your IP is 8.8.8.8.', ['8.8.8.8']],
+    ['1.2.3.4-5.6.7.8', ['1.2.3.4', '5.6.7.8']],
+    ['v1.2.3.4', []],
+    ['1.2.3.4.5', []],
+    ['1.2.3.4a', []],
+    // never 6:2001:db8::5 (qdm12/ddns-updater ipextract.IPv6, inadyn parse_ipv6_address)
+    ['IPv6:2001:db8::5', ['2001:db8::5']],
+    ['addr:fe80::1%eth0', ['fe80::1']],
+    ['[2001:db8::1]:443', ['2001:db8::1']],
+    ['{"ip":"2001:4860:4860::8888"}', ['2001:4860:4860::8888']],
+    ['2001:db8::5:xyz', ['2001:db8::5']],
+    ['cafe:2001:db8::5', ['cafe:2001:db8::5']], // all hex: one address, not a label
+    ['::ffff:1.2.3.4', ['::ffff:1.2.3.4']],
+    ['2024-01-01T10:30:00.123Z', []],
+  ];
+  for (const [text, expected] of cases) {
+    it(`${JSON.stringify(text)} -> ${JSON.stringify(expected)}`, () => assert.deepEqual(scanAddresses(text), expected));
+  }
+
+  // 1 MB bodies shaped against a backtracking tokenizer: the old regex took 2.3 s per 64 KB
+  // of letters and grows with the square of the size (10 minutes for 1 MB)
+  const hostile = {
+    'hex letters': 'a'.repeat(1 << 20),
+    'a: pairs': 'a:'.repeat(1 << 19),
+    'dots': '.'.repeat(1 << 20),
+    'colons': ':'.repeat(1 << 20),
+    '1. pairs': '1.'.repeat(1 << 19),
+    'ffff: groups': 'ffff:'.repeat(1 << 18),
+    'addresses': 'IP:81.2.69.160 '.repeat(70000),
+  };
+  for (const [title, text] of Object.entries(hostile)) {
+    it(`a 1 MB body of ${title} is scanned in one pass (at most 256 candidates)`, () => {
+      const found = extractCandidates(text, compilePattern('', -1));
+      assert.ok(found.length <= 256);
+      if (title === 'addresses') assert.equal(found[0], '81.2.69.160');
+    });
+  }
+
+  const refused = [
+    ['IP: ((\\d+)+\\.)+\\d+$', /quantifier inside a quantifier/],
+    ['(\\d+\\.)+\\d+', /quantifier inside a quantifier/],
+    ['(x{2,})*', /quantifier inside a quantifier/],
+    ['(a|ab)+', /alternatives that can match the same text/],
+    ['(\\d|\\w)*', /alternatives that can match the same text/],
+    ['(a?)+', /can match nothing/],
+    ['(.)\\1', /backreference/],
+    ['(?<n>a)\\k<n>', /backreference/],
+  ];
+  for (const [pattern, reason] of refused) {
+    it(`refuses ${pattern} at deploy with ECONFIG`, () => {
+      assert.throws(() => compilePattern(pattern, -1), (err) => err.code === 'ECONFIG' && reason.test(err.message) && /exponential time/.test(err.message));
+    });
+  }
+  for (const pattern of ['ip=(\\S+)', 'Address: ([\\d.]+)', '(\\d+\\.){3}\\d+', '(?:[0-9a-f]{1,4}:)+', '(\\d|[a-f])+', '[^]]+', '\\d*\\d*x', '^2001:0db8:']) {
+    it(`accepts ${pattern}`, () => assert.equal(riskyShape(pattern, 1), undefined));
+  }
+});
+
+describe('core/address: what scope public keeps', () => {
+  const { parseAddress: parse, notPublicBecause } = require('../../dist/core/address');
+  const cases = [
+    ['2a00:1450:4001:81c::200e', undefined],
+    ['2606:4700:4700::1111', undefined],
+    ['4000::1', /outside 2000::\/3/],
+    ['5f00::1', /./],
+    ['2001:db8::1', /documentation/],
+    ['3fff::1', /documentation/],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', /Teredo/],
+    ['2002:c000:204::1', /6to4/],
+    ['2001:2::1', /IETF protocol assignment|benchmarking/],
+    ['2001:20::1', /IETF protocol assignment|ORCHID/],
+    ['2620:4f:8000::1', /AS112/],
+    ['64:ff9b::8.8.8.8', /./],
+    ['81.2.69.160', undefined],
+    ['198.18.0.1', /reserved|benchmarking/],
+    ['192.31.196.1', /AS112/],
+    ['192.168.1.1', /private/],
+  ];
+  for (const [address, why] of cases) {
+    it(`${address} is ${why ? 'not public' : 'public'}`, () => {
+      const reason = notPublicBecause(parse(address));
+      if (why) assert.match(reason ?? '', why);
+      else assert.equal(reason, undefined);
+    });
+  }
+});

@@ -75,6 +75,25 @@ describe('dyndns2 request: query', () => {
       query: 'hostname=a.example.com&myipv6=2001:db8::1',
     },
     {
+      // ddclient's nic_dynu_update: "&myip=no if !$ipv4 && $ipv6", or Dynu fills A from the source address
+      name: 'myipv6 with IPv6 only, Dynu: myip=no',
+      hosts: ['a.example.com'],
+      mode: 'myipv6',
+      sent: { ipv6: '2001:db8::1' },
+      params: {},
+      quirks: { ipv6Alone: 'myip-no' },
+      query: 'hostname=a.example.com&myip=no&myipv6=2001:db8::1',
+    },
+    {
+      name: 'myipv6 with both, Dynu: the IPv4 as it is',
+      hosts: ['a.example.com'],
+      mode: 'myipv6',
+      sent: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' },
+      params: {},
+      quirks: { ipv6Alone: 'myip-no' },
+      query: 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1',
+    },
+    {
       name: 'separate: one family in myip',
       hosts: ['a.example.com'],
       mode: 'separate',
@@ -93,7 +112,7 @@ describe('dyndns2 request: query', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const url = request.buildUpdateUrl(base, c.hosts, c.mode, c.sent, c.params);
+      const url = request.buildUpdateUrl(base, c.hosts, c.mode, c.sent, c.params, c.quirks);
       assert.equal(url.search.slice(1), c.query);
       assert.equal(url.pathname, '/nic/update');
     });
@@ -181,6 +200,27 @@ describe('dyndns2 request: headers', () => {
   it('a version with odd characters never reaches the header', () => {
     assert.equal(request.userAgent('1.0\r\nX-Evil: 1'), 'node-red-contrib-ddns - dyndns2-update - unknown');
   });
+  // No-IP: "User-Agent: NameOfUpdateProgram/VersionNumber maintainercontact@domain.com"
+  it('the account\'s contact is appended', () => {
+    assert.equal(request.buildHeaders('user', 'pass', '1.2.3', 'admin@example.com')['user-agent'], 'node-red-contrib-ddns - dyndns2-update - 1.2.3 admin@example.com');
+  });
+  const contacts = [
+    ['', undefined],
+    ['  ', undefined],
+    [undefined, undefined],
+    [' admin@example.com ', 'admin@example.com'],
+    ['first.last+ddns@mail.example.co.uk', 'first.last+ddns@mail.example.co.uk'],
+  ];
+  for (const [given, expected] of contacts) {
+    it(`contact ${JSON.stringify(given)} -> ${expected}`, () => {
+      assert.equal(request.validateContact(given), expected);
+    });
+  }
+  for (const bad of ['admin', 'admin@', '@example.com', 'a b@example.com', 'a@b.c\r\nX: y', 'admin@example', 42]) {
+    it(`refuses contact ${JSON.stringify(bad)} with ECONFIG`, () => {
+      assert.equal(codeOf(() => request.validateContact(bad)), 'ECONFIG');
+    });
+  }
   const badCredentials = [
     ['', 'pass'],
     ['user', ''],

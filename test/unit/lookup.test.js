@@ -275,3 +275,29 @@ describe('lookup: review fixes', () => {
     await assert.rejects(find({ origin: server.url('/both'), family: 'ipv6', bind: '127.0.0.2' }), { code: 'ECONFIG', message: /IPv4 address, but this lookup is IPv6/ });
   });
 });
+
+describe('lookup: user patterns run in a worker bounded by the deadline', () => {
+  const { matchCandidates } = require('../../dist/sources/pattern-runner');
+  const { compilePattern } = require('../../dist/core/pattern');
+  const limits = (ms, signal = new AbortController().signal) => ({ signal, endsAt: Date.now() + ms, timeoutMs: ms });
+  const cubic = compilePattern('\\d*\\d*x', -1); // accepted by the shape check, cubic on digits
+  const digits = ['1'.repeat(6000)];
+
+  it('a match that outlives the deadline ends in ETIMEDOUT; a job queued behind it still runs', async () => {
+    const slow = matchCandidates(digits, 'body', cubic, limits(300));
+    const next = matchCandidates(['IP: 81.2.69.160'], 'body', compilePattern('IP: ([\\d.]+)', 1), limits(5000));
+    await assert.rejects(slow, { code: 'ETIMEDOUT', message: /6000 bytes did not finish within the 0\.3 s timeout/ });
+    assert.deepEqual(await next, ['81.2.69.160']);
+  });
+  it('an abort ends a running match at once with the signal\'s reason', async () => {
+    const controller = new AbortController();
+    const pending = matchCandidates(digits, 'body', cubic, limits(60000, controller.signal));
+    setTimeout(() => controller.abort(), 50);
+    await assert.rejects(pending, { code: 'EABORTED' });
+    assert.deepEqual(await matchCandidates(['8.8.8.8'], 'body', compilePattern('[\\d.]+', -1), limits(5000)), ['8.8.8.8']);
+  });
+  it('the built-in scanner and group -2 never leave the calling thread', async () => {
+    assert.deepEqual(await matchCandidates(['IP:81.2.69.160'], 'body', compilePattern('', -1), limits(0)), ['81.2.69.160']);
+    assert.deepEqual(await matchCandidates([' 81.2.69.160 '], 'body', compilePattern('x', -2), limits(0)), ['81.2.69.160']);
+  });
+});

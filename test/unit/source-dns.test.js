@@ -79,7 +79,7 @@ describe('sources/dns-wire: decoding and matching', () => {
       { name: 'myip.example', type: 'A', value: '203.0.113.7' },
       { name: 'myip.example', type: 'A', value: '203.0.113.8' },
     ]);
-    assert.deepEqual(answersTo(query, packet), ['203.0.113.7', '203.0.113.8']);
+    assert.deepEqual(answersTo(query, packet), { texts: ['203.0.113.7', '203.0.113.8'], truncated: false });
     const message = decodeMessage(packet);
     assert.equal(message.id, 4242);
     assert.equal(message.isResponse, true);
@@ -88,13 +88,13 @@ describe('sources/dns-wire: decoding and matching', () => {
   it('writes AAAA answers in RFC 5952 form', () => {
     const q6 = encodeQuery({ name: 'myip.example', type: 'AAAA', dnsClass: 'IN' });
     const packet = responseTo(q6, [{ name: 'myip.example', type: 'AAAA', value: '2001:0db8:0000:0000:0000:0000:0000:0007' }]);
-    assert.deepEqual(answersTo(q6, packet), ['2001:db8::7']);
+    assert.deepEqual(answersTo(q6, packet).texts, ['2001:db8::7']);
   });
   it('joins the character-strings of one TXT record', () => {
     const qt = encodeQuery({ name: 'txt.example', type: 'TXT', dnsClass: 'IN' });
     const long = `${'x'.repeat(300)} 203.0.113.7`;
     const packet = responseTo(qt, [{ name: 'txt.example', type: 'TXT', value: long }]);
-    assert.deepEqual(answersTo(qt, packet), [long]);
+    assert.deepEqual(answersTo(qt, packet).texts, [long]);
   });
   it('follows a CNAME chain and ignores records of unrelated names', () => {
     const packet = responseTo(query, [
@@ -102,7 +102,7 @@ describe('sources/dns-wire: decoding and matching', () => {
       { name: 'edge.example', type: 'A', value: '203.0.113.9' },
       { name: 'evil.example', type: 'A', value: '192.0.2.66' },
     ]);
-    assert.deepEqual(answersTo(query, packet), ['203.0.113.9']);
+    assert.deepEqual(answersTo(query, packet).texts, ['203.0.113.9']);
   });
   it('matches the question case-insensitively', () => {
     const mixed = encodeQuery({ name: 'MyIP.Example', type: 'A', dnsClass: 'IN' });
@@ -110,10 +110,10 @@ describe('sources/dns-wire: decoding and matching', () => {
     const packet = fakeDns.buildResponse({ ...parsed, questionBytes: encodeQuery({ name: 'myip.example', type: 'A', dnsClass: 'IN' }).packet.subarray(12) }, [
       { name: 'myip.example', type: 'A', value: '203.0.113.7' },
     ]);
-    assert.deepEqual(answersTo(mixed, packet), ['203.0.113.7']);
+    assert.deepEqual(answersTo(mixed, packet).texts, ['203.0.113.7']);
   });
   it('NOERROR without records is an empty list', () => {
-    assert.deepEqual(answersTo(query, responseTo(query, [])), []);
+    assert.deepEqual(answersTo(query, responseTo(query, [])), { texts: [], truncated: false });
   });
 
   const notOurs = [
@@ -149,8 +149,8 @@ describe('sources/dns-wire: decoding and matching', () => {
       });
     });
   }
-  it('a truncated answer (TC) is EBADRESPONSE', () => {
-    assert.throws(() => answersTo(query, responseTo(query, [], { truncated: true })), { code: 'EBADRESPONSE', message: /truncated/ });
+  it('a truncated answer (TC) says so and gives no records, to be asked again over TCP (RFC 7766 section 5)', () => {
+    assert.deepEqual(answersTo(query, responseTo(query, [], { truncated: true })), { texts: [], truncated: true });
   });
 
   // hand-made hostile packets: header (id 4242, QR, qdcount 1) followed by the given bytes
@@ -220,8 +220,8 @@ describe('sources/dns-wire: decoding and matching', () => {
     for (const packet of packets) {
       for (const q of queries) {
         try {
-          const texts = answersTo(q, packet);
-          if (texts) for (const t of texts) assert.equal(typeof t, 'string');
+          const answer = answersTo(q, packet);
+          if (answer) for (const t of answer.texts) assert.equal(typeof t, 'string');
           decoded++;
         } catch (err) {
           if (!(err instanceof DdnsError) || err.code !== 'EBADRESPONSE') {
@@ -302,9 +302,10 @@ describe('sources/dns: lookupDns against a fake resolver', () => {
     { name: 'whoami.cloudflare', type: 'TXT', class: 'CH', value: '203.0.113.11' },
     { name: 'alias.example', type: 'CNAME', value: 'v4only.example' },
     { name: 'empty.example', type: 'TXT', value: 'nothing to see' },
+    { name: 'big.example', type: 'TXT', value: `${'x'.repeat(3000)} 203.0.113.21` },
   ];
   const behaviours = {};
-  for (const mode of ['nxdomain', 'servfail', 'refused', 'truncated', 'garbage', 'silent', 'dropFirst', 'wrongIdFirst', 'wrongIdOnly', 'wrongQuestionFirst', 'spoofPortFirst', 'spoofAddressFirst', 'spoofOnly']) {
+  for (const mode of ['nxdomain', 'servfail', 'refused', 'truncated', 'truncatedEverywhere', 'tcpClose', 'tcpHang', 'garbage', 'silent', 'dropFirst', 'wrongIdFirst', 'wrongIdOnly', 'wrongQuestionFirst', 'spoofPortFirst', 'spoofAddressFirst', 'spoofOnly']) {
     records.push({ name: `${mode.toLowerCase()}.example`, type: 'A', value: '203.0.113.20' });
     behaviours[`${mode.toLowerCase()}.example`] = mode;
   }
@@ -351,6 +352,9 @@ describe('sources/dns: lookupDns against a fake resolver', () => {
     { title: 'the real answer after a forged one from another port', name: 'spoofportfirst.example', texts: ['203.0.113.20'], kind: 'addresses', asked: ['A'] },
     { title: 'the real answer after a forged one from another address', name: 'spoofaddressfirst.example', texts: ['203.0.113.20'], kind: 'addresses', asked: ['A'] },
     { title: 'the answer to the resend when the first query is lost', name: 'dropfirst.example', texts: ['203.0.113.20'], kind: 'addresses', asked: ['A', 'A'], timeoutMs: 1000 },
+    // RFC 7766 section 5, and dig: ";; Truncated, retrying in TCP mode."
+    { title: 'over TCP when the UDP answer is truncated (TC)', name: 'truncated.example', texts: ['203.0.113.20'], kind: 'addresses', asked: ['A', 'A'], transports: ['udp', 'tcp'] },
+    { title: 'a large TXT answer over TCP (the UDP one had TC set)', name: 'big.example', type: 'TXT', texts: [`${'x'.repeat(3000)} 203.0.113.21`], kind: 'body', asked: ['TXT', 'TXT'], transports: ['udp', 'tcp'] },
   ];
   for (const t of answers) {
     it(`answers ${t.title}`, async function () {
@@ -361,6 +365,7 @@ describe('sources/dns: lookupDns against a fake resolver', () => {
       const answer = await lookupDns(at(t.name, extra), ctx({ family: t.family || 'ipv4', timeoutMs: t.timeoutMs || 2000 }));
       assert.deepEqual(answer, { texts: t.texts, kind: t.kind });
       assert.deepEqual(server.queries.map((q) => q.type).sort(), [...t.asked].sort());
+      if (t.transports) assert.deepEqual(server.queries.map((q) => q.transport), t.transports);
       for (const q of server.queries) assert.equal(q.class, t.dnsClass || 'IN');
     });
   }
@@ -370,7 +375,9 @@ describe('sources/dns: lookupDns against a fake resolver', () => {
     { title: 'a name not in the table (NXDOMAIN)', name: 'unknown.example', code: 'EBADRESPONSE', message: /NXDOMAIN/ },
     { title: 'SERVFAIL', name: 'servfail.example', code: 'EBADRESPONSE', message: /SERVFAIL/ },
     { title: 'REFUSED', name: 'refused.example', code: 'EBADRESPONSE', message: /REFUSED/ },
-    { title: 'a truncated answer', name: 'truncated.example', code: 'EBADRESPONSE', message: /truncated/ },
+    { title: 'an answer truncated even over TCP', name: 'truncatedeverywhere.example', code: 'EBADRESPONSE', message: /truncated \(TC bit\) even over TCP/ },
+    { title: 'a TCP connection closed before the answer', name: 'tcpclose.example', code: 'EBADRESPONSE', message: /closed the TCP connection/ },
+    { title: 'a TCP answer that never comes', name: 'tcphang.example', code: 'ETIMEDOUT', message: /over TCP/ },
     { title: 'a garbled answer', name: 'garbage.example', code: 'EBADRESPONSE', message: /malformed/ },
     { title: 'no answer at all', name: 'silent.example', code: 'ETIMEDOUT', message: /no answer from 127\.0\.0\.1:\d+/ },
     { title: 'only answers with a wrong id', name: 'wrongidonly.example', code: 'ETIMEDOUT', message: /ignored/ },

@@ -1,4 +1,5 @@
 'use strict';
+const { requireRoot } = require('../support/root');
 // upnp:// origins against a fake UPnP IGD (HTTP + SOAP) and a fake SSDP responder.
 // On the machine itself everything is unicast on loopback; real multicast
 // discovery runs only inside a network namespace this file creates and removes.
@@ -141,7 +142,7 @@ describe('sources/upnp: the XML reader', () => {
     const deep = '<a>'.repeat(5000) + 'x' + '</a>'.repeat(5000);
     assert.equal(parseXml(deep).children.length, 1);
     const many = '<service>'.repeat(30000);
-    assert.deepEqual(findWanServices(many, 'http://127.0.0.1/'), []);
+    assert.deepEqual(findWanServices(many, 'http://127.0.0.1/').services, []);
     const declarations = '<!x>'.repeat(65000) + '<a>1</a>';
     assert.equal(descendants(parseXml(declarations), 'a')[0].text, '1');
     const closes = '<a>' + '</b>'.repeat(60000);
@@ -186,9 +187,9 @@ describe('sources/upnp: findWanServices (device descriptions)', () => {
       expected: [{ serviceType: IP2, controlUrl: 'http://192.168.1.1:5000/ctl/IPConn' }],
     },
     {
-      title: 'WANPPPConnection:1 with an absolute controlURL on another port',
-      xml: desc(igd([svc(PPP1, 'http://192.168.1.1:49000/upnp/control/WANPPPConn1')])),
-      expected: [{ serviceType: PPP1, controlUrl: 'http://192.168.1.1:49000/upnp/control/WANPPPConn1' }],
+      title: 'WANPPPConnection:1 with an absolute controlURL on the same host and port',
+      xml: desc(igd([svc(PPP1, 'http://192.168.1.1:5000/upnp/control/WANPPPConn1')])),
+      expected: [{ serviceType: PPP1, controlUrl: 'http://192.168.1.1:5000/upnp/control/WANPPPConn1' }],
     },
     {
       title: 'a controlURL without a leading slash, relative to the description',
@@ -197,13 +198,13 @@ describe('sources/upnp: findWanServices (device descriptions)', () => {
     },
     {
       title: 'URLBase: relative controlURLs resolve against it',
-      xml: desc(igd([svc(IP1, 'ctl/IPConn')]), { urlBase: 'http://192.168.1.1:49152/base/' }),
-      expected: [{ serviceType: IP1, controlUrl: 'http://192.168.1.1:49152/base/ctl/IPConn' }],
+      xml: desc(igd([svc(IP1, 'ctl/IPConn')]), { urlBase: 'http://192.168.1.1:5000/base/' }),
+      expected: [{ serviceType: IP1, controlUrl: 'http://192.168.1.1:5000/base/ctl/IPConn' }],
     },
     {
       title: 'URLBase with a rooted controlURL',
-      xml: desc(igd([svc(IP1, '/ctl/IPConn')]), { urlBase: 'http://192.168.1.1:49152/base/' }),
-      expected: [{ serviceType: IP1, controlUrl: 'http://192.168.1.1:49152/ctl/IPConn' }],
+      xml: desc(igd([svc(IP1, '/ctl/IPConn')]), { urlBase: 'http://192.168.1.1:5000/base/' }),
+      expected: [{ serviceType: IP1, controlUrl: 'http://192.168.1.1:5000/ctl/IPConn' }],
     },
     {
       title: 'an unusable URLBase is ignored',
@@ -275,9 +276,31 @@ describe('sources/upnp: findWanServices (device descriptions)', () => {
   ];
   for (const { title, xml, expected } of cases) {
     it(title, () => {
-      assert.deepEqual(findWanServices(xml, base), expected);
+      assert.deepEqual(findWanServices(xml, base).services, expected);
     });
   }
+
+  // A description must not send the lookup elsewhere: a POST to 169.254.169.254 (cloud
+  // metadata) or to an internal host is what a hostile or hijacked device would want.
+  const elsewhere = [
+    ['an absolute controlURL on another host', desc(igd([svc(IP1, 'http://169.254.169.254/latest/meta-data/')])), 'http://169.254.169.254'],
+    ['an absolute controlURL on another port', desc(igd([svc(PPP1, 'http://192.168.1.1:49000/upnp/control/WANPPPConn1')])), 'http://192.168.1.1:49000'],
+    ['an https controlURL for an http description', desc(igd([svc(IP1, 'https://192.168.1.1:5000/ctl/IPConn')])), 'https://192.168.1.1:5000'],
+    ['a URLBase on another host under a relative controlURL', desc(igd([svc(IP1, 'ctl/IPConn')]), { urlBase: 'http://10.0.0.5:8080/' }), 'http://10.0.0.5:8080'],
+    ['a protocol-relative controlURL naming another host', desc(igd([svc(IP1, '//internal.example/ctl')])), 'http://internal.example'],
+  ];
+  for (const [title, xml, origin] of elsewhere) {
+    it(`${title} is refused, not listed`, () => {
+      const found = findWanServices(xml, base);
+      assert.deepEqual(found.services, []);
+      assert.deepEqual(found.refused.map((r) => r.origin), [origin]);
+    });
+  }
+  it('a refused control URL does not hide a good one beside it', () => {
+    const found = findWanServices(desc(igd([svc(IP1, 'http://169.254.169.254/x'), svc(PPP1, '/ok')])), base);
+    assert.deepEqual(found.services, [{ serviceType: PPP1, controlUrl: 'http://192.168.1.1:5000/ok' }]);
+    assert.equal(found.refused.length, 1);
+  });
 
   it('lists exactly the three WAN connection types that have GetExternalIPAddress', () => {
     assert.deepEqual([...WAN_SERVICE_TYPES], [IP2, IP1, PPP1]);
@@ -413,7 +436,7 @@ describe('sources/upnp: lookupUpnp against a fake IGD', () => {
     router.configure({ modes: { '/igdupnp/control/WANIPConn1': 'fault501', '/igdupnp/control/WANPPPConn1': 'empty' } });
     await assert.rejects(
       lookupUpnp(origin('both'), ctx()),
-      expectError('ENOADDR', { message: /WANIPConnection:1 at .*UPnP error 501.*; WANPPPConnection:1 at .*no external address/, retryable: true }),
+      expectError('ENOADDR', { message: /WANIPConnection:1 at .*UPnP error 501.*; WANPPPConnection:1 at .*empty external address.*double NAT/, retryable: true }),
     );
   });
 
@@ -755,8 +778,9 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
   const children = new Set();
   const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-  before(() => {
-    // no skip: if namespaces do not work here, this fails and says why
+  before(function () {
+    requireRoot(this, 'SSDP multicast inside a network namespace');
+    // as root no skip: if namespaces do not work here, this fails and says why
     ip('netns', 'add', ns);
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     // the client's LAN address first (the one an unbound search leaves from), the router's, a second uplink's

@@ -21,6 +21,7 @@ import type { IpSourceConfig, IpSourceSettings } from '../../sources/settings';
 import type { Emitted } from '../../sources/reading';
 import type { AddressWatch } from '../../sources/watch';
 import { nodeContextStore } from '../shared/context-store';
+import { recordBoard, type SourceSeat } from '../shared/record-board';
 import { flowError } from '../shared/failure';
 import { StatusLine } from '../shared/status';
 import { errorWords, sharedTexts, type Translate } from '../shared/texts';
@@ -71,6 +72,8 @@ export class IpSource {
   private startTimer?: NodeJS.Timeout;
   private debounceTimer?: NodeJS.Timeout;
   private watch?: AddressWatch;
+  /** the address on the DDNS sidebar, above the records */
+  private readonly seat: SourceSeat;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -78,6 +81,7 @@ export class IpSource {
     private readonly def: IpSourceConfig & { name?: string },
   ) {
     this.status = new StatusLine(node);
+    this.seat = recordBoard.joinSource({ id: node.id, name: def.name || String(def.origin ?? '').split(/\r?\n/)[0], flowId: node.z });
     this.store = nodeContextStore(node);
     this.t = sharedTexts(RED);
     this.texts = { checking: RED._('ip-source.status.checking'), waitingInput: RED._('ip-source.status.waiting-input') };
@@ -177,6 +181,8 @@ export class IpSource {
       const now = Date.now();
       if (reading.changed || state.since === undefined) await this.remember({ last: reading.remember, since: now });
       const since = this.memory?.since ?? now;
+      if (reading.changed || !this.healthy) this.seat.report({ state: 'ok', addresses: reading.addresses, since, checkedAt: now });
+      else this.seat.checked(now);
       const missing = reading.missing ? ` (${this.RED._('ip-source.status.no-family', { family: reading.missing })})` : '';
       this.status.show('ok', this.RED._('ip-source.status.since', { addresses: reading.addresses, time: formatTime(since, now) }) + missing);
       this.healthy = true;
@@ -198,6 +204,7 @@ export class IpSource {
         newest?.done();
         return;
       }
+      if (this.healthy || this.lastReported === '') this.seat.report({ state: 'failed', code: err.code, checkedAt: Date.now(), ...(this.memory?.last ? { addresses: typeof this.memory.last === 'string' ? this.memory.last : [this.memory.last.ipv4, this.memory.last.ipv6].filter(Boolean).join(' / ') } : {}) });
       this.healthy = false;
       this.status.show('failed', this.t('status.failed', { reason: errorWords(this.t, err.code), name: settings.lookup.origins[0]?.text ?? '' }));
       const report = flowError(err);
@@ -212,6 +219,7 @@ export class IpSource {
   }
 
   async close(): Promise<void> {
+    this.seat.leave();
     this.closing.abort(new DdnsError('EABORTED', 'node closed'));
     for (const timer of [this.startTimer, this.debounceTimer]) if (timer) clearTimeout(timer);
     if (this.intervalTimer) clearInterval(this.intervalTimer);

@@ -85,11 +85,28 @@ export interface BoardNode {
   canRerun?: boolean;
 }
 
+/** An ip-source node's current address, shown above the records. */
+export interface SourceRow {
+  nodeId: string;
+  nodeName: string;
+  flowId?: string;
+  /** `203.0.113.5`, or `203.0.113.5 / 2001:db8::5` in dual stack */
+  addresses?: string;
+  /** when the address last changed */
+  since?: number;
+  /** the last check (updated without a live push: an unchanged check costs no comms message) */
+  checkedAt?: number;
+  state: 'pending' | 'ok' | 'failed';
+  /** failed: the error code */
+  code?: string;
+}
+
 export interface BoardSnapshot {
   /** the board's revision when the snapshot was taken: a live update above it is newer */
   revision: number;
   nodes: BoardNode[];
   records: RecordRow[];
+  sources: SourceRow[];
 }
 
 /** comms payload for one node; `node` null = it left the board (removed or redeployed) */
@@ -98,6 +115,8 @@ export interface BoardUpdate {
   revision: number;
   node: BoardNode | null;
   records: RecordRow[];
+  /** an ip-source node: its row, null when it left */
+  source?: SourceRow | null;
 }
 
 /** The last result a record had in this process, and when. */
@@ -305,8 +324,17 @@ interface Member {
   rerun?: Rerunner;
 }
 
+export interface SourceSeat {
+  /** a new address or state: pushed to the editors */
+  report(row: Omit<SourceRow, 'nodeId' | 'nodeName' | 'flowId'>): void;
+  /** a check that changed nothing: remembered for the next read, not pushed */
+  checked(at: number): void;
+  leave(): void;
+}
+
 export class RecordBoard {
   private readonly members = new Map<string, Member>();
+  private readonly sources = new Map<string, { row: SourceRow; revision: number }>();
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private revision = 0;
@@ -354,6 +382,33 @@ export class RecordBoard {
     };
   }
 
+  joinSource(who: { id: string; name?: string; flowId?: string }): SourceSeat {
+    const entry = { row: { nodeId: who.id, nodeName: who.name ?? '', state: 'pending' } as SourceRow, revision: ++this.revision };
+    if (who.flowId) entry.row.flowId = who.flowId;
+    this.sources.set(who.id, entry);
+    this.changed(who.id);
+    let left = false;
+    return {
+      report: (view) => {
+        if (left) return;
+        entry.row = { nodeId: entry.row.nodeId, nodeName: entry.row.nodeName, ...(entry.row.flowId ? { flowId: entry.row.flowId } : {}), ...view };
+        entry.revision = ++this.revision;
+        this.changed(who.id);
+      },
+      checked: (at) => {
+        entry.row.checkedAt = at;
+      },
+      leave: () => {
+        if (left) return;
+        left = true;
+        if (this.sources.get(who.id) === entry) {
+          this.sources.delete(who.id);
+          this.changed(who.id);
+        }
+      },
+    };
+  }
+
   snapshot(): BoardSnapshot {
     const nodes: BoardNode[] = [];
     const records: RecordRow[] = [];
@@ -361,7 +416,8 @@ export class RecordBoard {
       nodes.push(member.node);
       records.push(...member.rows);
     }
-    return { revision: this.revision, nodes, records };
+    const sources = [...this.sources.values()].map((entry) => ({ ...entry.row }));
+    return { revision: this.revision, nodes, records, sources };
   }
 
   /** Clears the block of `name` in node `nodeId`'s stored state. */
@@ -394,9 +450,12 @@ export class RecordBoard {
     if (!publish) return;
     for (const nodeId of ids) {
       const member = this.members.get(nodeId);
+      const source = this.sources.get(nodeId);
       const update: BoardUpdate = member
         ? { nodeId, revision: member.node.revision, node: member.node, records: member.rows }
-        : { nodeId, revision: ++this.revision, node: null, records: [] };
+        : source
+          ? { nodeId, revision: source.revision, node: null, records: [], source: { ...source.row } }
+          : { nodeId, revision: ++this.revision, node: null, records: [], source: null };
       try {
         publish(update);
       } catch {

@@ -467,8 +467,11 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private showResults(results: readonly RecordResult[], records: readonly StoredRecord[]): void {
-    const failed = results.filter((r) => r.status === 'failed');
-    if (failed.length > 0 && !records.some((r) => r.blockedCode && r.name === failed[0].name)) {
+    const now = Date.now();
+    // a failure the stored state explains (a block, a pause the server asked for) is shown as that
+    const explained = (name: string) => records.some((r) => r.name === name && (r.blockedCode || (r.waitUntil !== undefined && r.waitUntil > now)));
+    const failed = results.filter((r) => r.status === 'failed' && !explained(r.name));
+    if (failed.length > 0) {
       const first = failed[0];
       const words = errorWords(this.t, first.code);
       const answer = first.providerCode ? `: ${first.providerCode}` : '';

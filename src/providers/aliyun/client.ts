@@ -130,7 +130,7 @@ export class AlidnsClient implements AlidnsApi {
     this.backoff = options.backoff ?? DEFAULT_CLIENT_BACKOFF;
     this.userAgent = options.userAgent ?? 'node-red-contrib-ddns';
     if (options.onRetry) this.onRetry = options.onRetry;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.nonce = options.nonce ?? newNonce;
   }
 

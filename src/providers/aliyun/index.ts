@@ -28,4 +28,4 @@ export { emptyAliyunState, normaliseAliyunState, recordKey, type AliyunRecordSta
 export { RECORD_TYPES, normaliseRecordType, normaliseValue, sameValue, type RecordType } from './values';
 export { fqdn, normaliseDomain, parseRrs } from './names';
 export { ALIDNS_API_VERSION, canonicalQuery, formatTimestamp, percentEncode, signParameters, signRequest, stringToSign } from './sign';
-export { createAliyunProvider, jobsFor, MAX_RECORDS_PER_INPUT, type AliyunProviderOptions, type AliyunSettings } from './provider';
+export { createAliyunProvider, jobsFor, type AliyunProviderOptions, type AliyunSettings } from './provider';

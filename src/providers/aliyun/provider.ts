@@ -11,7 +11,7 @@ import { isAddressPair, parsePayloadAddresses } from '../../core/payload';
 import type { RecordResult } from '../../core/result';
 import type { StoredRecord } from '../../core/records';
 import type { RetryPolicy } from '../../core/run';
-import { numberSetting } from '../../core/validate';
+import { checkNamesPerInput, numberSetting } from '../../core/validate';
 import type { Provider } from '../contract';
 import { DEFAULT_CLIENT_BACKOFF, DEFAULT_RETRIES, type AlidnsApi, type AlidnsClient } from './client';
 import { fqdn, normaliseDomain, parseRrs } from './names';
@@ -20,8 +20,6 @@ import { DEFAULT_LINE, DEFAULT_TTL, syncRecords } from './sync';
 import { normaliseRecordType } from './values';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** one message may name at most this many records: each costs a request or two */
-export const MAX_RECORDS_PER_INPUT = 100;
 
 export interface AliyunSettings {
   /** the zone in the account; undefined = given with each input */
@@ -74,11 +72,10 @@ export function jobsFor(recordType: string, payload: unknown): Job[] {
   return [{ type: recordType, value: payload }];
 }
 
-function checkRrs(rr: string, domain: string): string[] {
+/** RRs that came with an input: capped, since each costs requests. */
+function rrsOfInput(rr: string, domain: string): string[] {
   const rrs = parseRrs(rr, domain);
-  if (rrs.length > MAX_RECORDS_PER_INPUT) {
-    throw new DdnsError('EBADINPUT', `${rrs.length} host records in one input; at most ${MAX_RECORDS_PER_INPUT}`);
-  }
+  checkNamesPerInput(rrs.length, 'host records (RR)');
   return rrs;
 }
 
@@ -86,7 +83,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
   const s = options.settings;
   const recordType = !s.recordType || s.recordType === 'auto' ? 'auto' : normaliseRecordType(s.recordType);
   const domain = s.domain === undefined ? undefined : normaliseDomain(s.domain);
-  const rrs = s.rr === undefined ? undefined : domain === undefined ? parseRrs(s.rr, 'example.com') : checkRrs(s.rr, domain);
+  const rrs = s.rr === undefined ? undefined : parseRrs(s.rr, domain ?? 'example.com');
   const ttl = numberSetting('ttl', s.ttl, { fallback: DEFAULT_TTL, min: 1, max: 86_400 });
   const line = typeof s.line === 'string' && s.line.trim() !== '' ? s.line.trim() : DEFAULT_LINE;
   if (!/^[\w.-]{1,64}$/.test(line)) throw new DdnsError('ECONFIG', `"${line.slice(0, 64)}" is not a resolution line such as default`);
@@ -96,7 +93,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
   }
   const refreshDays = numberSetting('refresh', s.refresh, { fallback: 0, min: 0, max: 3650, whole: false });
   const dryRun = s.dryRun === true;
-  const now = options.now ?? Date.now;
+  // the clock is read when it is needed, not captured: a clock put right applies at once
+  const now = options.now ?? (() => Date.now());
   const retry: RetryPolicy = { retries: DEFAULT_RETRIES, backoff: DEFAULT_CLIENT_BACKOFF, maxWaitMs: DEFAULT_CLIENT_BACKOFF.capMs };
 
   return {
@@ -122,7 +120,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
     },
     async sync(input, state, run) {
       const zone = domain ?? normaliseDomain(input.names?.domain);
-      const names = rrs && domain ? rrs : checkRrs(s.rr ?? input.names?.rr ?? '', zone);
+      const names = rrs && domain ? rrs : s.rr !== undefined ? parseRrs(s.rr, zone) : rrsOfInput(input.names?.rr ?? '', zone);
       const jobs = jobsFor(recordType, input.value);
       // every API call of the workflow is an exchange of the run: retried, paced and displaced alike
       const client = options.client;

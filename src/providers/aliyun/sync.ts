@@ -125,7 +125,7 @@ function resolveSettings(request: SyncRequest): Settings {
     verifyAfterMs: wholeNumber('verifyAfterMs', request.verifyAfterMs, DEFAULT_VERIFY_AFTER_MS, 0, Number.MAX_SAFE_INTEGER),
     refreshAfterMs: wholeNumber('refreshAfterMs', request.refreshAfterMs, 0, 0, Number.MAX_SAFE_INTEGER),
     bulkThreshold: wholeNumber('bulkThreshold', request.bulkThreshold, DEFAULT_BULK_THRESHOLD, 0, 1_000_000),
-    now: request.now ?? Date.now,
+    now: request.now ?? (() => Date.now()),
   };
   if (type === 'MX') settings.priority = wholeNumber('priority', request.priority, DEFAULT_MX_PRIORITY, 1, 50);
   if (pin !== '') settings.pin = pin;
@@ -200,8 +200,10 @@ class SyncRun {
   /** The keep-alive write is due: `refresh` days have passed since the last write (or there never was one). */
   private refreshDue(rr: string): boolean {
     if (this.cfg.refreshAfterMs <= 0) return false;
-    const lastWrite = this.state.records[this.key(rr)]?.lastWriteAt ?? 0;
-    return this.cfg.now() - lastWrite >= this.cfg.refreshAfterMs;
+    // a last write stored while the clock was ahead counts as now: it must not postpone the keep-alive for as long
+    const now = this.cfg.now();
+    const lastWrite = Math.min(this.state.records[this.key(rr)]?.lastWriteAt ?? 0, now);
+    return now - lastWrite >= this.cfg.refreshAfterMs;
   }
 
   /** Remembered with this value, seen recently, and (when pinned) the pinned record: no request needed. */

@@ -6,6 +6,7 @@
  */
 import type { Dispatcher } from 'undici';
 import type { StoredRecord } from '../../core/records';
+import { checkNamesPerInput } from '../../core/validate';
 import type { Provider } from '../contract';
 import { emptyState, normaliseState, type Dyndns2State } from './host-state';
 import { parseHostnames } from './input';
@@ -50,6 +51,12 @@ export function describeHosts(state: Dyndns2State, configured: readonly string[]
   return out;
 }
 
+/** Host names that came with an input: capped, since each costs requests. */
+function namesOfInput(text: string | undefined): string[] {
+  checkNamesPerInput((text ?? '').split(/[\s,]+/).filter((part) => part !== '').length, 'host names');
+  return parseHostnames(text);
+}
+
 export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider<Dyndns2State> {
   const cfg = resolveSettings(options.settings);
   return {
@@ -68,9 +75,9 @@ export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider
       return next;
     },
     async sync(input, state, run) {
-      const hostnames = cfg.hostnames ?? parseHostnames(input.names?.hostnames);
+      const hostnames = cfg.hostnames ?? namesOfInput(input.names?.hostnames);
       const outcome = await runUpdate(cfg, hostnames, input.value, state, options.dispatcher(), options.version, run);
-      return { results: outcome.results, state: outcome.state };
+      return { results: outcome.results, state: outcome.state, notes: outcome.notes };
     },
   };
 }
