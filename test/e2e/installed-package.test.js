@@ -6,6 +6,7 @@ const { waitFor } = require('../support/wait');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const dgram = require('node:dgram');
 const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
@@ -26,6 +27,18 @@ async function press(red, id) {
   await waitFor(async () => (await red.request('POST', `/inject/${id}`)).status === 200, `inject node ${id}`);
 }
 
+
+/** A UDP port no one listens on now. */
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
 
 describe('installed from the packed tarball, in a started Node-RED', function () {
   this.timeout(180000);
@@ -147,16 +160,28 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     const dir = path.join(__dirname, '..', '..', 'examples');
     const flows = [];
     const triggers = [];
+    const sockSources = [];
     for (const file of fs.readdirSync(dir).sort()) {
       const tab = `tab-${file}`;
       const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
       if (!named && example.some((node) => node.type.startsWith('rfc2136-'))) continue;
       flows.push({ id: tab, type: 'tab', label: file });
+      const udpPort = await freeUdpPort();
       for (const node of example) {
+        // each example brings its own tab; here each runs in the tab made for it
+        if (node.type === 'tab') continue;
         const copy = { ...node };
+        // the UDP address provider (08) on a free port: its own ip-source asks it over loopback
+        if (node.type === 'udp in') copy.port = String(udpPort);
+        if (node.type === 'udp out') copy.outport = String(udpPort);
         if (!['aliyun-account', 'dyndns2-account', 'cloudflare-account', 'rfc2136-server', 'tls-config'].includes(node.type)) copy.z = tab;
         if (node.type === 'ip-source') {
-          copy.origin = echoServer.url('/both');
+          if (/^sock:/.test(node.origin)) {
+            copy.origin = `sock://127.0.0.1:${udpPort}`;
+            sockSources.push(node.id);
+          } else {
+            copy.origin = echoServer.url('/both');
+          }
           copy.interval = 0;
           copy.watch = false;
           triggers.push({ id: `go-${node.id}`, type: 'inject', z: tab, props: [], once: false, repeat: '', wires: [[node.id]] });
@@ -180,6 +205,14 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
     const cfValue = (type) => cloudflare.list('home.example.com', type).map((r) => r.content).join();
     await waitFor(() => cfValue('A') === '8.8.8.8' && cfValue('AAAA') === V6, '07: Cloudflare home A + AAAA');
+    // 08: an ip-source asked the sock:// provider built from core udp nodes, and learnt its address
+    for (const id of sockSources) {
+      await waitFor(async () => {
+        const board = await red.request('GET', '/ddns/records');
+        const row = board.json && board.json.sources.find((r) => r.nodeId === id);
+        return row && row.state === 'ok' && row.addresses === '127.0.0.1';
+      }, '08: the sock:// provider answered 127.0.0.1');
+    }
     if (named) {
       const served = async () => [...(await named.records('home.example.com', 'A')), ...(await named.records('home.example.com', 'AAAA'))].join(' ');
       await waitFor(async () => (await served()) === `8.8.8.8 ${V6}`, '06: BIND serves A + AAAA');

@@ -9,8 +9,8 @@
 // SDK, so its shapes are the ones that SDK reads. Tokens are API tokens sent
 // as `Authorization: Bearer`; each may see some zones only. It records every
 // request, counts them, and can be told to misbehave for the next N requests.
+const { listenHttp } = require('./listen');
 const crypto = require('node:crypto');
-const http = require('node:http');
 const net = require('node:net');
 
 const ZONE_PAGE_MAX = 50;
@@ -41,7 +41,6 @@ async function start(options = {}) {
   const records = new Map(); // id -> record
   const requests = [];
   const faults = [];
-  const sockets = new Set();
   let onRequest;
   for (const name of options.zones || ['example.com']) addZone(name);
 
@@ -344,22 +343,16 @@ async function start(options = {}) {
     }
   }
 
-  const server = http.createServer((req, res) => {
+  const listening = await listenHttp((req, res) => {
     handler(req, res).catch((err) => {
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end(String(err && err.stack));
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
 
   return {
-    url: `http://127.0.0.1:${port}/client/v4`,
-    port,
+    url: `${listening.origin}/client/v4`,
+    port: listening.port,
     zones,
     records,
     requests,
@@ -381,10 +374,7 @@ async function start(options = {}) {
     setOnRequest(fn) {
       onRequest = fn || undefined;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listening.close(),
   };
 }
 

@@ -5,7 +5,7 @@
 // told to misbehave for the next N requests (fixed body, HTTP status, hang,
 // connection reset, slow body — its own answer when no body is given) so tests
 // and benchmarks can count what a client sends in each situation.
-const http = require('node:http');
+const { listenHttp } = require('./listen');
 const net = require('node:net');
 
 // this package's format, with the contact No-IP asks for ("... maintainercontact@domain.com") when the account has one
@@ -44,7 +44,6 @@ async function start(options = {}) {
   const hosts = new Map(); // name -> { owner, ipv4, ipv6, updates }
   const requests = [];
   const faults = [];
-  const sockets = new Set();
   const path = options.path || '/nic/update';
   const lineEnding = options.lineEnding || '\n';
   const maxHosts = options.maxHosts || 20;
@@ -165,14 +164,9 @@ async function start(options = {}) {
     res.end(answer.body);
   }
 
-  const server = http.createServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise((resolve) => server.listen(options.port || 0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const url = `http://127.0.0.1:${port}`;
+  const listening = await listenHttp(handler, { port: options.port });
+  const { port } = listening;
+  const url = listening.origin;
   return {
     /** base URL without a path: the client adds /nic/update */
     url,
@@ -191,12 +185,9 @@ async function start(options = {}) {
       clearFaults();
     },
     get connections() {
-      return sockets.size;
+      return listening.open;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listening.close(),
   };
 }
 

@@ -92,8 +92,10 @@ module.exports = { helper, nodeFile, nextMessage, nextFromAny, statusWhere, sett
  * Records every status a node shows from now on: `current()` is the last one,
  * `count` how many were sent (an unchanged run should send none).
  */
-function watchStatus(node) {
-  const seen = [];
+function watchStatus(node, { fromStart = false } = {}) {
+  // the helper spies on Node.prototype.status: the calls made before now (a status set while the node was built) are there
+  const earlier = fromStart ? helper._NodePrototype.status.getCalls().filter((call) => call.thisValue === node).map((call) => call.args[0]) : [];
+  const seen = [...earlier];
   node.on('call:status', (call) => seen.push(call.args[0]));
   return {
     seen,

@@ -11,7 +11,6 @@ describe('dyndns2 request: server URL', () => {
   const cases = [
     ['https://dyn.example.net', 'https://dyn.example.net/nic/update'],
     ['https://dyn.example.net/', 'https://dyn.example.net/nic/update'],
-    ['dyn.example.net', 'https://dyn.example.net/nic/update'],
     ['http://192.168.1.10:8245', 'http://192.168.1.10:8245/nic/update'],
     ['https://dyn.example.net/v3/update', 'https://dyn.example.net/v3/update'],
     ['https://www.ovh.com/nic/update?system=dyndns', 'https://www.ovh.com/nic/update?system=dyndns'],
@@ -25,6 +24,9 @@ describe('dyndns2 request: server URL', () => {
 
   const refused = [
     ['', 'empty'],
+    // no guess: `127.0.0.1:18950` silently became https and failed with a TLS error (issue: first five minutes)
+    ['dyn.example.net', 'no scheme'],
+    ['127.0.0.1:18950', 'no scheme on a LAN server'],
     ['ftp://dyn.example.net', 'another scheme'],
     ['https://user:secret@dyn.example.net', 'credentials in the URL'],
     ['https://dyn.example.net/nic/update\r\nX-Evil: 1', 'CR/LF'],
@@ -37,6 +39,10 @@ describe('dyndns2 request: server URL', () => {
       assert.equal(codeOf(() => request.normaliseServerUrl(given)), 'ECONFIG');
     });
   }
+
+  it('says how to write a server without its scheme', () => {
+    assert.throws(() => request.normaliseServerUrl('127.0.0.1:18950'), /needs its scheme: write https:\/\/127\.0\.0\.1:18950 \(or http:\/\/ for a server on your LAN\)/);
+  });
 });
 
 describe('dyndns2 request: query', () => {

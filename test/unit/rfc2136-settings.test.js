@@ -82,6 +82,9 @@ describe('rfc2136 settings', () => {
     assert.equal(codeOf(() => parseHostnames('home.example.com\r\nX: y')), 'ECONFIG');
     assert.equal(codeOf(() => parseHostnames(' , ')), 'ECONFIG');
     assert.ok(isInZone('a.b.example.com', 'example.com') && !isInZone('aexample.com', 'example.com'));
+    // the names the wire carries: an internationalised name in punycode; owner names may hold `_`
+    assert.deepEqual(parseHostnames('Bücher.example.com, _srv-host.example.com'), ['xn--bcher-kva.example.com', '_srv-host.example.com']);
+    assert.equal(resolveSettings({ ...base, zone: 'bücher.example', hostnames: 'nas.bücher.example' }).zone, 'xn--bcher-kva.example');
   });
 
   const payloads = [

@@ -9,17 +9,12 @@
  * turns an xn-- zone into Unicode before comparing), so zones are compared in
  * one form, never by suffix or keyword.
  */
+import { checkName, shownName } from '../../core/names';
 import { domainToASCII } from 'node:url';
 import { DdnsError } from '../../core/errors';
 
-// letters, digits, hyphens and underscores (`_dmarc`-style names exist in zones), no hyphen at either end
-const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 /** more names than this in one input is a configuration mistake: each costs a request or two */
 export const MAX_HOSTNAMES = 100;
-
-function shown(text: string): string {
-  return text.slice(0, 80).replace(/[^\x20-\x7e]/g, '?');
-}
 
 /** One name in the form Cloudflare stores: ASCII (punycode), lower case, no root dot; '' when IDNA refuses it. */
 export function asciiName(name: string): string {
@@ -30,12 +25,9 @@ export function asciiName(name: string): string {
 /** The zone as typed (`example.com`, `例子.中国`): checked, in ASCII. */
 export function normaliseZone(zone: unknown): string {
   if (typeof zone !== 'string' || zone.trim() === '') throw new DdnsError('ECONFIG', 'no zone configured');
-  const ascii = asciiName(zone);
-  const labels = ascii.split('.');
-  if (ascii.length > 253 || labels.length < 2 || !labels.every((label) => LABEL.test(label) && !label.includes('_'))) {
-    throw new DdnsError('ECONFIG', `"${shown(zone.trim())}" is not a zone name such as example.com`);
-  }
-  return ascii;
+  const checked = checkName(zone, { international: true, minLabels: 2 });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(zone)}" is not a zone name such as example.com`);
+  return checked.ascii;
 }
 
 /** Two zone names are one zone: equal in ASCII form, case aside. */
@@ -50,10 +42,10 @@ export function sameZone(a: string, b: string): boolean {
  * name's own shape is checked.
  */
 export function normaliseHostname(raw: string, zone?: string): string {
-  const ascii = asciiName(raw);
-  const labels = ascii.split('.');
-  const valid = ascii.length > 0 && ascii.length <= 253 && labels.every((label, i) => (label === '*' && i === 0) || LABEL.test(label));
-  if (!valid || labels.length < 2) throw new DdnsError('ECONFIG', `"${shown(raw.trim())}" is not a full host name such as home.${zone ?? 'example.com'}`);
+  // letters, digits, hyphens and underscores (`_dmarc`-style names exist in zones), `*.` only leftmost
+  const checked = checkName(raw, { international: true, underscore: true, wildcard: true, minLabels: 2 });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a full host name such as home.${zone ?? 'example.com'}`);
+  const ascii = checked.ascii;
   if (zone !== undefined && ascii !== zone && !ascii.endsWith(`.${zone}`)) {
     throw new DdnsError('ECONFIG', `${ascii} is not in the zone ${zone}: give full names such as home.${zone}`);
   }

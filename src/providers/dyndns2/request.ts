@@ -3,6 +3,7 @@
  * (hostname list, addresses in the provider's dual stack style, optional
  * parameters) and the headers. Pure functions; nothing here sends anything.
  */
+import { parseServerUrl } from '../../core/validate';
 import { DdnsError } from '../../core/errors';
 import { normaliseHostname } from './input';
 import type { PresetQuirks } from './presets';
@@ -21,34 +22,13 @@ export const MAX_HOSTS_PER_REQUEST = 20;
 export const DEFAULT_PATH = '/nic/update';
 
 /**
- * The update endpoint from what a user typed: a bare host gets `https://`, a URL
- * without a path gets `/nic/update`, a query the provider needs (OVH's
- * `system=dyndns`) is kept. Plain http:// is allowed for LAN servers.
+ * The update endpoint from what a user typed: the scheme is required (a LAN
+ * server speaks http://, a provider https://: guessing sent `127.0.0.1:18950`
+ * to https and failed with a TLS error), a URL without a path gets
+ * `/nic/update`, a query the provider needs (OVH's `system=dyndns`) is kept.
  */
 export function normaliseServerUrl(server: string): URL {
-  if (typeof server !== 'string' || server.trim() === '') throw new DdnsError('ECONFIG', 'no server URL configured');
-  const text = server.trim();
-  // WHATWG URL parsing silently drops tabs and newlines: refuse them before it can
-  if (text.length > 2048 || /[\x00-\x20\x7f]/.test(text)) {
-    throw new DdnsError('ECONFIG', 'server URL contains spaces or control characters');
-  }
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new DdnsError('ECONFIG', 'server is not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DdnsError('ECONFIG', `server URL must be http:// or https://, not ${url.protocol}`);
-  }
-  if (url.username || url.password) {
-    // credentials belong in the account's credential fields, which never end up in a flow export
-    throw new DdnsError('ECONFIG', 'server URL must not contain a user name or password; use the account credentials');
-  }
-  if (url.pathname === '' || url.pathname === '/') url.pathname = DEFAULT_PATH;
-  url.hash = '';
-  return url;
+  return parseServerUrl('server', server, { defaultPath: DEFAULT_PATH, allowQuery: true });
 }
 
 export function validateDualStack(mode: string | undefined): DualStackMode {

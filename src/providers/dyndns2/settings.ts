@@ -2,6 +2,7 @@
  * The updater's settings, validated once per run so that a bad value fails
  * early with ECONFIG and before anything is sent (the qdm12/ddns-updater way).
  */
+import { numberSetting } from '../../core/validate';
 import { DdnsError } from '../../core/errors';
 import { basicAuthForms } from '../../core/redact';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/retry';
@@ -80,24 +81,15 @@ export interface ResolvedSettings {
   maxBytes: number;
 }
 
-function numberSetting(name: string, value: number | string | undefined, fallback: number): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isFinite(n)) throw new DdnsError('ECONFIG', `${name} must be a number`);
-  return n;
-}
-
 export function resolveSettings(settings: Dyndns2Settings): ResolvedSettings {
   if (!settings || typeof settings !== 'object') throw new DdnsError('ECONFIG', 'no DynDNS2 settings given');
   const { username, password } = validateCredentials(settings.username, settings.password);
-  const retries = numberSetting('retries', settings.retries, DEFAULT_RETRIES);
-  if (!Number.isInteger(retries) || retries < -1) throw new DdnsError('ECONFIG', 'retries must be -1 (unlimited) or a whole number >= 0');
-  const refreshDays = numberSetting('refresh', settings.refreshDays, DEFAULT_REFRESH_DAYS);
-  if (refreshDays < 0) throw new DdnsError('ECONFIG', 'refresh must be 0 (never) or a number of days');
-  const timeoutMs = numberSetting('timeoutMs', settings.timeoutMs, DEFAULT_TIMEOUT_MS);
-  if (timeoutMs <= 0) throw new DdnsError('ECONFIG', 'timeoutMs must be positive');
-  const maxBytes = numberSetting('maxBytes', settings.maxBytes, DEFAULT_MAX_BYTES);
-  if (maxBytes <= 0) throw new DdnsError('ECONFIG', 'maxBytes must be positive');
+  // -1 = unlimited
+  const retries = numberSetting('retries', settings.retries, { fallback: DEFAULT_RETRIES, min: -1, max: 1000 });
+  // 0 = never
+  const refreshDays = numberSetting('refresh', settings.refreshDays, { fallback: DEFAULT_REFRESH_DAYS, min: 0, max: 3650, whole: false });
+  const timeoutMs = numberSetting('timeoutMs', settings.timeoutMs, { fallback: DEFAULT_TIMEOUT_MS, min: 1, max: 600_000 });
+  const maxBytes = numberSetting('maxBytes', settings.maxBytes, { fallback: DEFAULT_MAX_BYTES, min: 1, max: 64 * 1024 * 1024 });
   if (settings.preset !== undefined && settings.preset !== null && typeof settings.preset !== 'string') {
     throw new DdnsError('ECONFIG', 'preset must be a preset id');
   }

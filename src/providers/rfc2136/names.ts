@@ -1,46 +1,37 @@
 /**
  * Domain names as the RFC 2136 nodes take them: the host names to keep up to
- * date, the zone and the TSIG key name. Lower-cased, without the root's
- * trailing dot, checked label by label before anything is encoded, so no
- * user text reaches the wire unchecked.
+ * date, the zone and the TSIG key name, checked by the one rule set
+ * (src/core/names.ts) before anything is encoded, and kept in the form the
+ * wire carries: ASCII (an internationalised name in punycode), lower case, no
+ * root dot. Names are owner names in the zone, so `_` is allowed as in any
+ * zone file, and `*` as the leftmost label of a wildcard record.
  */
+import { checkName, shownName, MAX_NAME_LENGTH } from '../../core/names';
 import { DdnsError } from '../../core/errors';
 
-/** RFC 1035 §2.3.4: 255 octets on the wire, which is 253 characters of text. */
-export const MAX_NAME_LENGTH = 253;
+export { MAX_NAME_LENGTH };
 /** more than this many names in one input is a configuration mistake: each costs a query and an update entry */
 export const MAX_NAMES = 100;
 
-const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-// key names are any domain name; tsig-keygen's and ddclient's examples use hyphens and underscores
-const KEY_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
-
-function shown(raw: string): string {
-  return raw.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
-}
-
-function checked(raw: unknown, what: string, label: RegExp, wildcard: boolean): string {
-  if (typeof raw !== 'string') throw new DdnsError('ECONFIG', `${what} must be text`);
-  const name = raw.trim().toLowerCase().replace(/\.$/, '');
-  const labels = name.split('.');
-  const body = wildcard && labels[0] === '*' ? labels.slice(1) : labels;
-  if (name.length === 0 || name.length > MAX_NAME_LENGTH || body.length === 0 || !body.every((l) => label.test(l))) {
-    throw new DdnsError('ECONFIG', `"${shown(raw)}" is not a valid ${what}`);
-  }
-  return name;
-}
-
-/** A host name to update: letters, digits, inner hyphens per label; an optional leading `*.` for a wildcard record. */
+/** A host name to update, in wire form. */
 export function normaliseHostname(raw: unknown): string {
-  return checked(raw, 'host name (letters, digits, hyphens and dots; optional leading "*.")', HOST_LABEL, true);
+  const checked = checkName(raw, { international: true, underscore: true, wildcard: true });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid host name (letters, digits, hyphens and dots; optional leading "*.")`);
+  return checked.ascii;
 }
 
+/** A zone (one label is enough: `lan`, `home.arpa` and the like are zones on one's own server). */
 export function normaliseZone(raw: unknown): string {
-  return checked(raw, 'zone name such as example.com', HOST_LABEL, false);
+  const checked = checkName(raw, { international: true });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid zone name such as example.com`);
+  return checked.ascii;
 }
 
+/** The key's name exactly as the server's `key "name" { ... }` statement has it. */
 export function normaliseKeyName(raw: unknown): string {
-  return checked(raw, 'TSIG key name (as in the server\'s key "name" { ... } statement)', KEY_LABEL, false);
+  const checked = checkName(raw, { underscore: true });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid TSIG key name (as in the server's key "name" { ... } statement)`);
+  return checked.ascii;
 }
 
 /** Comma or whitespace separated names; duplicates dropped, order kept; ECONFIG when none or too many. */
