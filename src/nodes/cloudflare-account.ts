@@ -7,7 +7,7 @@
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError, toDdnsError } from '../core/errors';
 import type { CloudflareClient } from '../providers/cloudflare/client';
-import { attachAccount, STATE_KEY_CREDENTIAL, type AccountNode } from './shared/account';
+import { attachAccount, type AccountNode } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
 
 interface CloudflareCredentials {
@@ -68,7 +68,6 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType<Node<CloudflareCredentials>, CloudflareAccountDef, object, CloudflareCredentials>('cloudflare-account', CloudflareAccount, {
     credentials: {
       apiToken: { type: 'password' },
-      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };

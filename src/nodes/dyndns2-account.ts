@@ -9,7 +9,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError } from '../core/errors';
 import { DYNDNS2_PRESETS } from '../providers/dyndns2/presets';
 import type { Dyndns2AccountNode, Dyndns2Credentials } from './shared/account-types';
-import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
+import { attachAccount } from './shared/account';
 
 interface Dyndns2AccountDef extends NodeDef {
   server?: string;
@@ -62,7 +62,6 @@ export = function register(RED: NodeAPI): void {
     credentials: {
       username: { type: 'text' },
       password: { type: 'password' },
-      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };
