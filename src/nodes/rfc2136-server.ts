@@ -7,7 +7,7 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError } from '../core/errors';
-import { attachAccount, STATE_KEY_CREDENTIAL, type AccountNode } from './shared/account';
+import { attachAccount, type AccountNode } from './shared/account';
 
 interface Rfc2136ServerDef extends NodeDef {
   server?: string;
@@ -18,7 +18,6 @@ interface Rfc2136ServerDef extends NodeDef {
 
 interface Rfc2136Credentials {
   secret?: string;
-  stateKey?: string;
 }
 
 /** What `rfc2136-update` reads from its server node (its copy of this shape lives in rfc2136-update.ts). */
@@ -50,7 +49,6 @@ export = function register(RED: NodeAPI): void {
   RED.nodes.registerType<Node<Rfc2136Credentials>, Rfc2136ServerDef, object, Rfc2136Credentials>('rfc2136-server', Rfc2136ServerNode, {
     credentials: {
       secret: { type: 'password' },
-      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };
