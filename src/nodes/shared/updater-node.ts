@@ -20,17 +20,17 @@ import { Coalescer } from '../../core/coalesce';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
 import { redactSecrets } from '../../core/redact';
 import type { RecordResult } from '../../core/result';
-import type { StoredRecord } from '../../core/records';
 import { Run, type RunProgress } from '../../core/run';
-import { fingerprint, loadState, saveState, type StateStore } from '../../core/state';
-import { formatTime } from '../../core/time';
+import { fingerprint, type StateStore } from '../../core/state';
 import type { Provider } from '../../providers/contract';
 import type { AccountHandle, AccountNode } from './account';
 import { nodeContextStore } from './context-store';
 import { flowError } from './failure';
 import { installRecordRoutes } from './record-board';
 import { StatusLine } from './status';
-import { errorWords, sharedTexts, type Translate } from './texts';
+import { StateCache } from './updater-state';
+import { UpdaterStatus } from './updater-status';
+import { sharedTexts, type Translate } from './texts';
 import { evaluateText } from './typed-property';
 import { UpdaterSeat } from './updater-board';
 
@@ -86,14 +86,6 @@ function summary(results: readonly RecordResult[], dryRun: boolean): string {
   return `${dryRun ? 'dry run: ' : ''}${parts.join(', ') || 'nothing to do'}`;
 }
 
-function valuesOf(items: ReadonlyArray<{ value?: string }>): string {
-  return [...new Set(items.map((r) => r.value).filter((v): v is string => Boolean(v)))].join(' ');
-}
-
-function moreOf(count: number): string {
-  return count > 1 ? ` +${count - 1}` : '';
-}
-
 export function registerUpdater<Def extends UpdaterDef, State>(RED: NodeAPI, spec: UpdaterSpec<Def, State>): void {
   const t = sharedTexts(RED);
   function UpdaterNode(this: Node, def: Def) {
@@ -114,11 +106,10 @@ interface Unusable {
 }
 
 class UpdaterInstance<Def extends UpdaterDef, State> {
-  private readonly status: StatusLine;
+  private readonly status: UpdaterStatus;
   private readonly closing = new AbortController();
   private readonly store: StateStore;
-  private readonly stateKey: string;
-  private readonly tag: string;
+  private readonly state?: StateCache<State>;
   private readonly dryRun: boolean;
   private readonly account?: AccountHandle;
   private readonly provider?: Provider<State>;
@@ -128,17 +119,12 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   private readonly secrets: readonly string[];
   private readonly seat: UpdaterSeat;
   private readonly jobs: Coalescer<Job>;
-  /** the stored state, loaded once; `saved` is what the store holds, to write only changes */
-  private memory?: { state: State; saved: string };
-  private loading?: Promise<State>;
   /** the run under way: displaced by newer input while it only waits to retry */
   private current?: { abort: AbortController; waiting: boolean };
   private running = false;
   /** blocks cleared from the sidebar while a run was under way: lifted in the state it saves */
   private readonly pendingUnblocks = new Set<string>();
   private lastInput?: NodeMessage;
-  /** the last status is kept so a failed or blocked state shows until something changes */
-  private lastGreen?: { values: string; since: number };
 
   constructor(
     private readonly RED: NodeAPI,
@@ -147,9 +133,9 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     spec: UpdaterSpec<Def, State>,
     private readonly t: Translate,
   ) {
-    this.status = new StatusLine(node);
     this.store = nodeContextStore(node);
     this.dryRun = def.dryRun === true;
+    this.status = new UpdaterStatus(new StatusLine(node), t, this.dryRun);
     const accountId = (def as unknown as Record<string, unknown>)[spec.accountProperty ?? 'account'];
     const accountNode = typeof accountId === 'string' && accountId !== '' ? (RED.nodes.getNode(accountId) as AccountNode | null) : null;
     this.account = accountNode?.account;
@@ -157,12 +143,15 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const built = this.build(spec);
     this.provider = built.provider;
     this.unusable = built.unusable;
-    this.stateKey = built.provider?.kind ?? spec.type;
-    this.tag = fingerprint(spec.type, this.account?.identity, configurationOf(def));
+    const stateKey = built.provider?.kind ?? spec.type;
+    if (built.provider) {
+      const provider = built.provider;
+      this.state = new StateCache(this.store, stateKey, fingerprint(spec.type, this.account?.identity, configurationOf(def)), (raw) => provider.normaliseState(raw));
+    }
     this.seat = new UpdaterSeat(
       { id: node.id, type: node.type, name: node.name, flowId: node.z, dryRun: this.dryRun },
       this.store,
-      this.stateKey,
+      stateKey,
       {
         ...(this.provider?.unblock ? { unblock: (name: string) => this.unblock(name) } : {}),
         rerun: () => this.rerun(),
@@ -207,52 +196,27 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   /** The status and the sidebar from deploy on, before any input. */
   private start(): void {
     if (this.unusable) {
-      this.status.show('failed', this.unusable.status);
+      this.status.failed(this.unusable.error, this.unusable.status);
       this.seat.stored([], this.boardError(this.unusable.error));
       return;
     }
-    this.status.show(this.dryRun ? 'dryRun' : 'idle', this.t(this.dryRun ? 'status.dry-run-waiting' : 'status.waiting-address'));
-    this.load().then(
+    this.status.beforeFirstRun();
+    this.state!.load().then(
       (state) => {
         if (this.closing.signal.aborted || this.running) return;
         const records = this.provider!.describe(state, Date.now());
         this.seat.stored(records);
-        this.showStored(records);
+        this.status.stored(records);
       },
       (err) => {
         const error = toDdnsError(err);
-        this.status.show('failed', this.failureText(error));
+        this.status.failed(error);
         this.seat.stored([], this.boardError(error));
       },
     );
   }
 
-  // ---------------------------------------------------------------- state
-
-  private load(): Promise<State> {
-    if (this.memory) return Promise.resolve(this.memory.state);
-    this.loading ??= loadState<unknown>(this.store, this.stateKey, this.tag, () => undefined).then(
-      (raw) => {
-        const state = this.provider!.normaliseState(raw);
-        this.memory = { state, saved: raw === undefined ? '' : JSON.stringify(state) };
-        return state;
-      },
-      (err) => {
-        this.loading = undefined;
-        throw err;
-      },
-    );
-    return this.loading;
-  }
-
-  /** Writes the state only when it differs from what the store holds. */
-  private async save(state: State): Promise<void> {
-    const text = JSON.stringify(state);
-    this.memory = { state, saved: this.memory?.saved ?? '' };
-    if (text === this.memory.saved) return;
-    await saveState(this.store, this.stateKey, this.tag, JSON.parse(text) as unknown);
-    this.memory = { state, saved: text };
-  }
+  // ---------------------------------------------------------------- blocks
 
   /** The run's state with the blocks cleared meanwhile lifted, and the names lifted. */
   private withUnblocks(state: State): { state: State; lifted: string[] } {
@@ -264,7 +228,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private async unblock(name: string): Promise<'unblocked' | 'not-blocked'> {
-    const state = await this.load();
+    const state = await this.state!.load();
     const blocked = (s: State) => this.provider!.describe(s, Date.now()).some((r) => r.name === name && Boolean(r.blockedCode));
     if (!blocked(state) && !this.pendingUnblocks.has(name)) return 'not-blocked';
     if (this.running) {
@@ -273,11 +237,11 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       return 'unblocked';
     }
     const next = this.provider!.unblock!(state, name);
-    await this.save(next);
+    await this.state!.save(next);
     this.seat.forget(name);
     const records = this.provider!.describe(next, Date.now());
     this.seat.stored(records);
-    this.showStored(records);
+    this.status.stored(records);
     this.node.log(`block of ${name} cleared from the DDNS sidebar`);
     return 'unblocked';
   }
@@ -342,7 +306,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     let outcome;
     try {
       const names = await this.perInputNames(msg);
-      state = await this.load();
+      state = await this.state!.load();
       const run = new Run({
         signal,
         policy: provider.retry,
@@ -361,7 +325,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const { state: next, lifted } = this.withUnblocks(outcome.state);
     try {
       // saved even when the node is closing: what was written must not be written again
-      await this.save(next);
+      await this.state!.save(next);
     } catch (thrown) {
       if (this.closing.signal.aborted) return done();
       // the writes happened; only remembering them failed: report both, keep the results
@@ -376,7 +340,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     if (this.closing.signal.aborted) return done();
     // it was only waiting to retry an older value; the newer input runs next
     if (superseded.aborted) return this.answerSuperseded(job, results);
-    this.showResults(results, records);
+    this.status.ran(results, records);
     msg.payload = summary(results, this.dryRun);
     (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
     job.send(msg);
@@ -392,16 +356,15 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   private progress(): RunProgress {
     return {
-      sending: () => this.status.show('working', this.t('status.updating')),
+      sending: () => this.status.working(),
       retrying: ({ error, until }) => {
         if (this.current) this.current.waiting = true;
-        const detail = error.providerCode ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.code);
-        this.status.show('waiting', this.t('status.retrying', { time: formatTime(until), reason: errorWords(this.t, error.code), detail }));
+        this.status.retrying(error, until);
         this.seat.retrying(until, error.providerCode ?? error.code);
       },
       resumed: () => {
         if (this.current) this.current.waiting = false;
-        this.status.show('working', this.t('status.updating'));
+        this.status.working();
       },
     };
   }
@@ -416,15 +379,10 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     return { code: err.code, message: this.scrub(err.message) };
   }
 
-  private failureText(err: DdnsError): string {
-    const words = errorWords(this.t, err.code);
-    return err.providerCode ? `${words}: ${err.providerCode}` : words;
-  }
-
   private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
     const report = flowError(err, [...this.secrets]);
     this.seat.failed({ code: report.code, message: report.message });
-    this.status.show('failed', statusText ?? this.failureText(err));
+    this.status.failed(err, statusText);
     job.msg.payload = report.message;
     (job.msg as Record<string, unknown>).ddns = { results, error: { code: report.code, message: report.message } };
     job.send(job.msg);
@@ -436,68 +394,6 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     (job.msg as Record<string, unknown>).ddns = { results, superseded: true };
     job.send(job.msg);
     job.done();
-  }
-
-  // ---------------------------------------------------------------- status
-
-  /** Blocked and paused records say more than anything else; then what is in sync. */
-  private showStored(records: readonly StoredRecord[]): boolean {
-    const now = Date.now();
-    const blocked = records.filter((r) => r.blockedCode);
-    if (blocked.length > 0) {
-      const names = [...new Set(blocked.map((r) => r.name))];
-      this.status.show('failed', this.t('status.blocked', { answer: blocked[0].blockedCode!, name: names[0] + moreOf(names.length) }));
-      return true;
-    }
-    const paused = records.filter((r) => r.waitUntil !== undefined && r.waitUntil > now);
-    if (paused.length > 0) {
-      const until = Math.max(...paused.map((r) => r.waitUntil!));
-      this.status.show('waiting', this.t('status.paused', { time: formatTime(until), answer: paused[0].waitCode ?? '' }));
-      return true;
-    }
-    const known = records.filter((r) => r.value !== undefined);
-    if (known.length > 0 && !this.dryRun) {
-      const since = Math.max(...known.map((r) => r.lastWriteAt ?? r.checkedAt ?? 0));
-      this.showGreen(valuesOf(known), since || now);
-      return true;
-    }
-    return false;
-  }
-
-  private showGreen(values: string, since: number): void {
-    if (this.lastGreen?.values !== values) this.lastGreen = { values, since };
-    this.status.show('ok', this.t('status.in-sync', { values, time: formatTime(this.lastGreen.since) }));
-  }
-
-  private showResults(results: readonly RecordResult[], records: readonly StoredRecord[]): void {
-    const now = Date.now();
-    // a failure the stored state explains (a block, a pause the server asked for) is shown as that
-    const explained = (name: string) => records.some((r) => r.name === name && (r.blockedCode || (r.waitUntil !== undefined && r.waitUntil > now)));
-    const failed = results.filter((r) => r.status === 'failed' && !explained(r.name));
-    if (failed.length > 0) {
-      const first = failed[0];
-      const words = errorWords(this.t, first.code);
-      const answer = first.providerCode ? `: ${first.providerCode}` : '';
-      this.status.show('failed', this.t('status.failed', { reason: `${words}${answer}`, name: first.name + moreOf(failed.length) }));
-      return;
-    }
-    if (this.showStored(records.filter((r) => results.some((x) => x.name === r.name)))) return;
-    if (this.dryRun) {
-      const planned = results.filter((r) => r.status === 'skipped');
-      const text = planned.length > 0 ? this.t('status.dry-run', { values: valuesOf(planned) }) : this.t('status.dry-run-in-sync', { values: valuesOf(results) });
-      this.status.show('dryRun', text);
-      return;
-    }
-    const skipped = results.filter((r) => r.status === 'skipped');
-    if (skipped.length > 0 && skipped.length === results.length) {
-      const first = skipped[0];
-      this.status.show('waiting', this.t('status.failed', { reason: errorWords(this.t, first.code), name: first.name + moreOf(skipped.length) }));
-      return;
-    }
-    const changed = results.some((r) => r.status === 'created' || r.status === 'updated');
-    const values = valuesOf(results.filter((r) => r.status !== 'failed'));
-    if (changed) this.lastGreen = { values, since: Date.now() };
-    this.showGreen(values, Date.now());
   }
 
   // ---------------------------------------------------------------- close
