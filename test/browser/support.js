@@ -181,6 +181,11 @@ async function resetEditor(editor) {
     await topTray(page).locator('.red-ui-tray-toolbar button[id$="-cancel"]').click({ timeout: 5000 }).catch(() => {});
     await page.waitForFunction(`(${trayDepth})() === ${depth - 1}`, null, { timeout: 5000 }).catch(() => {});
   }
+  // a modal jQuery UI dialog left open (Import, a deploy warning) would block every click after it
+  await page.evaluate(() => {
+    $('.ui-dialog-content').each((i, d) => { try { if ($(d).dialog('isOpen')) $(d).dialog('close'); } catch (e) { /* not a dialog */ } });
+    $('.red-ui-notification').remove();
+  }).catch(() => {});
   for (const id of await nodeIds(page)) await deleteNode(page, id).catch(() => {});
   await editor.settle();
   // what the browser reported during the failed test, shown with it rather than blamed on the next
