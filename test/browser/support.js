@@ -120,9 +120,12 @@ async function openEditor(browser, red, locale) {
   page.on('response', (res) => {
     if (res.status() >= 400) problems.push(`HTTP ${res.status()}: ${res.request().method()} ${res.url()}`);
   });
+  let reloading = false;
   page.on('dialog', (dialog) => {
-    problems.push(`unexpected browser dialog: ${dialog.message()}`);
-    dialog.dismiss().catch(() => {});
+    // a reload the test asks for leaves unsaved edits behind on purpose
+    if (reloading && dialog.type() === 'beforeunload') return dialog.accept().catch(() => {});
+    problems.push(`unexpected browser dialog: ${dialog.type()} ${dialog.message()}`);
+    return dialog.dismiss().catch(() => {});
   });
 
   const editor = {
@@ -153,8 +156,14 @@ async function openEditor(browser, red, locale) {
     async close() { await context.close(); },
   };
 
+  /** Loads the editor again: it shows the flows the runtime has now. */
   editor.reload = async () => {
-    await page.goto(`${red.url}/`);
+    reloading = true;
+    try {
+      await page.goto(`${red.url}/`);
+    } finally {
+      reloading = false;
+    }
     await waitForEditor(page);
     await editor.settle();
   };
@@ -204,13 +213,13 @@ async function screenshot(page, name) {
  * (`DDNS_SCREENSHOTS=docs`): an ordinary test run leaves the tree as it was.
  * `target` is a page or a locator (one element).
  */
-async function docsScreenshot(target, name) {
+async function docsScreenshot(target, name, options = {}) {
   const dir = process.env.DDNS_SCREENSHOTS;
   if (!dir) return undefined;
   const folder = path.resolve(root, dir);
   fs.mkdirSync(folder, { recursive: true });
   const file = path.join(folder, `${name}.png`);
-  await target.screenshot({ path: file, animations: 'disabled', caret: 'hide' });
+  await target.screenshot({ path: file, animations: 'disabled', caret: 'hide', ...options });
   return file;
 }
 
