@@ -24,10 +24,6 @@ export class Coalescer<T> {
     this.hasPending = true;
   }
 
-  get busy(): boolean {
-    return this.running;
-  }
-
   /** Drops what waits (the node is closing); the caller finishes it. */
   takePending(): T | undefined {
     const item = this.hasPending ? this.pending : undefined;

@@ -43,7 +43,7 @@ export function createHttpAgent(options: HttpAgentOptions = {}): Agent {
 
 export interface HttpRequest {
   url: string | URL;
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   headers?: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;

@@ -84,13 +84,14 @@ export function redactSecrets(text: string, secrets: ReadonlyArray<string | unde
  * as `?`, at most `max` characters. Never a whole body.
  */
 export function serverExcerpt(text: string, secrets: ReadonlyArray<string | undefined> = [], max = EXCERPT_LENGTH): string {
-  // only the head is looked at: a body is bounded by the HTTP cap, but this stays linear in `max`
-  const head = text.slice(0, max * 8);
-  const flat = head
+  // only the head is looked at: a body is bounded by the HTTP cap, but this stays linear in `max`;
+  // secrets are masked before the text is flattened, which could change a secret's spelling
+  // (a password with `ü` or two spaces) so that it no longer matched
+  const head = redactSecrets(text.slice(0, max * 8), secrets);
+  const clean = head
     .replace(/<[^<>]{0,200}>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/[^\x20-\x7e]/g, '?');
-  const clean = redactSecrets(flat, secrets);
   return clean.length > max ? `${clean.slice(0, max - 3)}...` : clean;
 }

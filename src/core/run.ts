@@ -73,7 +73,7 @@ export class Run {
     this.policy = options.policy ?? DEFAULT_RETRY_POLICY;
     if (options.slot) this.slot = options.slot;
     if (options.progress) this.progress = options.progress;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.isRetryable = options.isRetryable ?? ((err) => err.retryable);
   }
 

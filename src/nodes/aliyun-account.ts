@@ -8,7 +8,7 @@ import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError, toDdnsError } from '../core/errors';
 import type { AlidnsClient } from '../providers/aliyun';
 import type { AliyunAccountNode, AliyunCredentials } from './shared/account-types';
-import { attachAccount, STATE_KEY_CREDENTIAL } from './shared/account';
+import { attachAccount } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
 
 interface AliyunAccountDef extends NodeDef {
@@ -56,7 +56,6 @@ export = function register(RED: NodeAPI): void {
     credentials: {
       accessKeyId: { type: 'text' },
       accessKeySecret: { type: 'password' },
-      [STATE_KEY_CREDENTIAL]: { type: 'password' },
     },
   });
 };

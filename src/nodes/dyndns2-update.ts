@@ -32,10 +32,9 @@ export = function register(RED: NodeAPI): void {
       const login = RED.nodes.getNode(def.account!) as Dyndns2AccountNode;
       return createDyndns2Provider({
         settings: {
-          server: login.server,
+          ...login.accountSettings,
           username: login.credentials.username ?? '',
           password: login.credentials.password ?? '',
-          dualStack: login.dualStack,
           ...(names.hostnames !== undefined ? { hostnames: names.hostnames } : {}),
           options: { wildcard: def.wildcard, mx: def.mx, backmx: def.backmx, offline: def.offline },
           retries: def.retries,

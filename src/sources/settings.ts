@@ -2,6 +2,7 @@
  * The `ip-source` configuration as stored in a flow (strings, mostly) turned into
  * checked, typed lookup settings. Every mistake is an ECONFIG naming the property.
  */
+import { numberSetting } from '../core/validate';
 import { DdnsError } from '../core/errors';
 import { compilePattern } from '../core/pattern';
 import type { FamilyOption, ScopeOption } from '../core/address';
@@ -36,14 +37,6 @@ export interface IpSourceSettings {
 const FAMILIES: FamilyOption[] = ['ipv4', 'ipv6', 'any', 'dual'];
 const MAX_INTERVAL_S = 7 * 24 * 3600;
 
-function numberIn(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    throw new DdnsError('ECONFIG', `${name} must be a number from ${min} to ${max}, not "${String(value)}"`);
-  }
-  return n;
-}
 
 function oneOf<T extends string>(name: string, value: unknown, allowed: readonly T[], fallback: T): T {
   if (value === undefined || value === null || value === '') return fallback;
@@ -54,10 +47,10 @@ function oneOf<T extends string>(name: string, value: unknown, allowed: readonly
 export function parseIpSourceConfig(config: IpSourceConfig): IpSourceSettings {
   const family = oneOf('family', config.family, FAMILIES, 'ipv4');
   const scope = oneOf<ScopeOption>('scope', config.scope, ['public', 'any'], 'public');
-  const intervalS = numberIn('interval', config.interval, 0, 0, MAX_INTERVAL_S);
+  const intervalS = numberSetting('interval', config.interval, { fallback: 0, min: 0, max: MAX_INTERVAL_S, whole: false });
   if (intervalS > 0 && intervalS < 10) throw new DdnsError('ECONFIG', 'interval must be 0 (only on input) or at least 10 seconds');
-  const timeoutS = numberIn('timeout', config.timeout, 10, 0.1, 300);
-  const agree = Math.trunc(numberIn('agree', config.agree, 1, 1, 10));
+  const timeoutS = numberSetting('timeout', config.timeout, { fallback: 10, min: 0.1, max: 300, whole: false });
+  const agree = Math.trunc(numberSetting('agree', config.agree, { fallback: 1, min: 1, max: 10, whole: false }));
   const bind = String(config.bind ?? '').trim();
   if (bind && !/^[A-Za-z0-9_.:@%-]{1,64}$/.test(bind)) throw new DdnsError('ECONFIG', `bind "${bind}" is neither an address nor an interface name`);
   const suffixText = String(config.suffix ?? '').trim();

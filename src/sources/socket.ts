@@ -11,6 +11,7 @@
  * Only a datagram from the asked address and port is ever looked at, so a
  * reply forged from elsewhere can never yield an address.
  */
+import { checkName, shownName } from '../core/names';
 import { lookup } from 'node:dns/promises';
 import { isIP, isIPv4 } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
@@ -31,8 +32,6 @@ export interface SocketOrigin {
 
 // ---------------------------------------------------------------- origin parsing
 
-const HOST_LABEL = /^[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
-
 /**
  * The host part of a `sock://` or `dns://` URL: an IPv4 literal, a bracketed
  * IPv6 literal (returned without brackets) or a host name. A dotted number that
@@ -47,11 +46,9 @@ export function parseUdpHost(url: URL, scheme: string): string {
     if (!isIPv4(host)) throw new DdnsError('ECONFIG', `${scheme}:// origin: "${host}" is not a valid IPv4 address`);
     return host;
   }
-  const name = host.replace(/\.$/, '');
-  if (name.length > 253 || !name.split('.').every((label) => HOST_LABEL.test(label))) {
-    throw new DdnsError('ECONFIG', `${scheme}:// origin: "${host}" is not a valid host name`);
-  }
-  return name;
+  const checked = checkName(host, { underscore: true });
+  if (!checked) throw new DdnsError('ECONFIG', `${scheme}:// origin: "${shownName(host)}" is not a valid host name`);
+  return checked.name;
 }
 
 export function parseUdpPort(url: URL, scheme: string, fallback: number): number {

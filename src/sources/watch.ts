@@ -107,8 +107,3 @@ export function watchAddresses(listener: AddressChangeListener): AddressWatch {
     },
   };
 }
-
-/** How changes are being noticed now, for status and tests. */
-export function watchMode(): 'netlink' | 'poll' | undefined {
-  return mode;
-}

@@ -6,16 +6,21 @@ const { waitFor } = require('../support/wait');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
+const dgram = require('node:dgram');
 const { startNodeRed, packTarball } = require('../support/node-red-process');
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const fakeCloudflare = require('../servers/fake-cloudflare');
+const bind9 = require('../servers/bind9');
 
 const DYNDNS_PASSWORD = 'e2e-Dyn-Pa55word-9431';
 const WRONG_PASSWORD = 'e2e-Wrong-Pa55word-1187';
 const ALIYUN_KEY_ID = 'LTAI-e2e-key';
 const ALIYUN_SECRET = 'e2e-Aliyun-Secret-7731';
+const CLOUDFLARE_TOKEN = 'e2e-Cloudflare-Token-5Rk8wQ2nV7';
 const V6 = '2001:4860:4860:12::8888';
+const RFC2136_SECRET = 'ZTJlLXJmYzIxMzYtdHNpZy1zZWNyZXQtNDQ1OQ==';
 
 /** Presses an inject node's button; right after a deploy the node may not exist for a moment. */
 async function press(red, id) {
@@ -23,12 +28,26 @@ async function press(red, id) {
 }
 
 
+/** A UDP port no one listens on now. */
+function freeUdpPort() {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
 describe('installed from the packed tarball, in a started Node-RED', function () {
   this.timeout(180000);
   let red;
   let echoServer;
   let dyndns;
   let alidns;
+  let cloudflare;
+  let named;
 
   before(async () => {
     echoServer = await echo.start();
@@ -41,6 +60,10 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     });
     echoServer.route('/both', { body: `8.8.8.8 ${V6}` });
     alidns = await fakeAlidns.start({ keys: { [ALIYUN_KEY_ID]: ALIYUN_SECRET }, domains: ['example.com'] });
+    cloudflare = await fakeCloudflare.start({ tokens: { [CLOUDFLARE_TOKEN]: '*' }, zones: ['example.com'] });
+    // the RFC 2136 example keeps a real BIND's zone up to date; without named it is left out, saying why
+    if (bind9.unavailable()) console.log(`      rfc2136 example not deployed: ${bind9.unavailable()}`);
+    else named = await bind9.start({ keys: [{ name: 'ddns-key', algorithm: 'hmac-sha256', secret: RFC2136_SECRET }], zones: [{ name: 'example.com', grant: ['ddns-key'] }] });
     red = await startNodeRed();
   });
   after(async () => {
@@ -48,6 +71,8 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await echoServer?.close();
     await dyndns?.close();
     await alidns?.close();
+    await cloudflare?.close();
+    await named?.stop();
   });
 
   it('ships only runtime files', () => {
@@ -135,14 +160,28 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     const dir = path.join(__dirname, '..', '..', 'examples');
     const flows = [];
     const triggers = [];
+    const sockSources = [];
     for (const file of fs.readdirSync(dir).sort()) {
       const tab = `tab-${file}`;
+      const example = JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'));
+      if (!named && example.some((node) => node.type.startsWith('rfc2136-'))) continue;
       flows.push({ id: tab, type: 'tab', label: file });
-      for (const node of JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8'))) {
+      const udpPort = await freeUdpPort();
+      for (const node of example) {
+        // each example brings its own tab; here each runs in the tab made for it
+        if (node.type === 'tab') continue;
         const copy = { ...node };
-        if (!['aliyun-account', 'dyndns2-account', 'tls-config'].includes(node.type)) copy.z = tab;
+        // the UDP address provider (08) on a free port: its own ip-source asks it over loopback
+        if (node.type === 'udp in') copy.port = String(udpPort);
+        if (node.type === 'udp out') copy.outport = String(udpPort);
+        if (!['aliyun-account', 'dyndns2-account', 'cloudflare-account', 'rfc2136-server', 'tls-config'].includes(node.type)) copy.z = tab;
         if (node.type === 'ip-source') {
-          copy.origin = echoServer.url('/both');
+          if (/^sock:/.test(node.origin)) {
+            copy.origin = `sock://127.0.0.1:${udpPort}`;
+            sockSources.push(node.id);
+          } else {
+            copy.origin = echoServer.url('/both');
+          }
           copy.interval = 0;
           copy.watch = false;
           triggers.push({ id: `go-${node.id}`, type: 'inject', z: tab, props: [], once: false, repeat: '', wires: [[node.id]] });
@@ -150,6 +189,8 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
         if (node.type === 'inject') copy.once = false;
         if (node.type === 'aliyun-account') Object.assign(copy, { endpoint: alidns.url, credentials: { accessKeyId: ALIYUN_KEY_ID, accessKeySecret: ALIYUN_SECRET } });
         if (node.type === 'dyndns2-account') Object.assign(copy, { server: dyndns.url, credentials: { username: 'user', password: DYNDNS_PASSWORD } });
+        if (node.type === 'cloudflare-account') Object.assign(copy, { endpoint: cloudflare.url, credentials: { apiToken: CLOUDFLARE_TOKEN } });
+        if (node.type === 'rfc2136-server') Object.assign(copy, { server: named.server, credentials: { secret: RFC2136_SECRET } });
         flows.push(copy);
       }
     }
@@ -162,6 +203,27 @@ describe('installed from the packed tarball, in a started Node-RED', function ()
     await waitFor(() => value('nas', 'AAAA') === '2001:4860:4860:12:211:32ff:feaa:bbcc', '05: NAS address from prefix + EUI-64');
     await waitFor(() => value('cam', 'AAAA') === V6, '05: camera');
     await waitFor(() => dyndns.hosts.get('home.example.com').ipv6 === V6, '02: DynDNS2 AAAA');
+    const cfValue = (type) => cloudflare.list('home.example.com', type).map((r) => r.content).join();
+    await waitFor(() => cfValue('A') === '8.8.8.8' && cfValue('AAAA') === V6, '07: Cloudflare home A + AAAA');
+    // 08: an ip-source asked the sock:// provider built from core udp nodes, and learnt its address
+    for (const id of sockSources) {
+      await waitFor(async () => {
+        const board = await red.request('GET', '/ddns/records');
+        const row = board.json && board.json.sources.find((r) => r.nodeId === id);
+        return row && row.state === 'ok' && row.addresses === '127.0.0.1';
+      }, '08: the sock:// provider answered 127.0.0.1');
+    }
+    if (named) {
+      const served = async () => [...(await named.records('home.example.com', 'A')), ...(await named.records('home.example.com', 'AAAA'))].join(' ');
+      await waitFor(async () => (await served()) === `8.8.8.8 ${V6}`, '06: BIND serves A + AAAA');
+      // the address changes: the next check moves the records along
+      echoServer.route('/both', { body: '8.8.4.4 2001:4860:4860::8844' });
+      await press(red, 'go-f6c0000000000002');
+      await waitFor(async () => (await served()) === '8.8.4.4 2001:4860:4860::8844', '06: BIND follows the new address');
+      const seen = [fs.readFileSync(path.join(red.userDir, 'flows.json'), 'utf8'), fs.readFileSync(path.join(red.userDir, 'flows_cred.json'), 'utf8'), red.log()];
+      seen.push((await red.request('GET', '/flows')).text, (await red.request('GET', '/ddns/records')).text);
+      assert.ok(seen.every((text) => !text.includes(RFC2136_SECRET)), 'the TSIG secret is in no file, log or admin answer');
+    }
     const errors = red.log().slice(logBefore).split('\n').filter((line) => /\[error\]/.test(line));
     assert.deepEqual(errors, [], 'no node reported an error');
   });

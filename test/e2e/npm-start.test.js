@@ -8,21 +8,12 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const net = require('node:net');
+const { freePort } = require('../support/node-red-process');
 const { spawn } = require('node:child_process');
 const { waitFor } = require('../support/wait');
 
 const root = path.join(__dirname, '..', '..');
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('npm start on a fresh clone', function () {
   this.timeout(120000);

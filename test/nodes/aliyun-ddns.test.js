@@ -1,6 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { helper, nodeFile, nextMessage, statusWhere, settle, watchStatus } = require('../support/node-red');
+const { helper, nodeFile, nextMessage, statusWhere, watchStatus } = require('../support/node-red');
+const { waitFor } = require('../support/wait');
 const fakeAlidns = require('../servers/fake-alidns');
 
 const nodes = [nodeFile('aliyun-account'), nodeFile('aliyun-ddns')];
@@ -127,7 +128,7 @@ describe('aliyun-ddns node', function () {
     const results = [];
     helper.getNode('out').on('input', (m) => results.push(m));
     for (let i = 0; i < 8; i++) helper.getNode(`d${i}`).receive({ payload: `8.8.8.${i + 1}` });
-    while (results.length < 8) await settle(20);
+    await waitFor(() => results.length === 8, 'an answer from each of the eight nodes');
     assert.equal(server.count('AddDomainRecord'), 8);
     for (let i = 0; i < 8; i++) assert.deepEqual(server.list('example.com', `h${i}`, 'A').map((r) => r.Value), [`8.8.8.${i + 1}`]);
   });
@@ -141,8 +142,8 @@ describe('aliyun-ddns node', function () {
     const blue = statusWhere(ddns, (s) => s.fill === 'blue');
     ddns.receive({ payload: '8.8.8.8' });
     await blue;
-    await settle(100);
-    await helper.unload();
+    await waitFor(() => server.requests.length >= 1, 'the request to reach the server');
+    await helper.unload(); // returns only once the node closed: its run has ended
     assert.equal(errors.length, 0);
   });
 });

@@ -1,6 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { helper, nodeFile, nextMessage, statusWhere, settle, watchStatus } = require('../support/node-red');
+const { helper, nodeFile, nextMessage, statusWhere, watchStatus } = require('../support/node-red');
+const { waitFor } = require('../support/wait');
 const fake = require('../servers/fake-dyndns2');
 
 const nodes = [nodeFile('dyndns2-account'), nodeFile('dyndns2-update')];
@@ -110,7 +111,7 @@ describe('dyndns2-update node', function () {
     upd.receive({ payload: '8.8.8.1' });
     await statusWhere(upd, (s) => s.fill === 'blue');
     for (let i = 2; i <= 5; i++) upd.receive({ payload: `8.8.8.${i}` });
-    while (outputs.length < 5) await settle(50);
+    await waitFor(() => outputs.length === 5, 'an answer for each of the five inputs');
     assert.equal(server.requests.length, 2);
     assert.deepEqual(server.requests.map((r) => r.query.myip), ['8.8.8.1', '8.8.8.5']);
     assert.equal(outputs.filter((m) => m.ddns.superseded).length, 3);
@@ -124,8 +125,8 @@ describe('dyndns2-update node', function () {
     helper.getNode('caught').on('input', (m) => errors.push(m));
     upd.receive({ payload: '8.8.8.8' });
     await statusWhere(upd, (s) => s.fill === 'blue');
-    await settle(100);
-    await helper.unload();
+    await waitFor(() => server.requests.length === 1, 'the request to reach the server');
+    await helper.unload(); // returns only once the node closed: its run has ended
     assert.equal(errors.length, 0);
   });
 
@@ -139,8 +140,7 @@ describe('dyndns2-update node', function () {
     const waiting = statusWhere(upd, (s) => s.fill === 'yellow');
     upd.receive({ payload: '8.8.8.8' });
     await waiting;
-    await helper.unload();
-    await settle(100);
+    await helper.unload(); // returns only once the node closed: its run has ended
     server.clearFaults();
     assert.deepEqual(seen, []);
   });
@@ -155,7 +155,7 @@ describe('dyndns2-update node', function () {
     upd.receive({ payload: '8.8.8.1' });
     await waiting;
     upd.receive({ payload: '8.8.8.2' });
-    while (outputs.length < 2) await settle(20);
+    await waitFor(() => outputs.length === 2, 'the superseded answer and the newer one');
     assert.equal(outputs[0].ddns.superseded, true, 'the retrying run answers as superseded');
     assert.deepEqual(outputs[1].ddns.results.map((r) => [r.status, r.value]), [['updated', '8.8.8.2']]);
     // the old value was tried until the newer input came, then never again

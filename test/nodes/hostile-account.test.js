@@ -83,3 +83,42 @@ describe('hostile server: one host in a long backoff does not hold its account',
     assert.match(status.current().text, /^server error \(HTTP 503\), retrying at \d\d:\d\d:\d\d$/);
   });
 });
+
+describe('a clock jump does not stretch a pause', function () {
+  let server;
+  before(async () => {
+    server = await fake.start({ users: { user: { password: 'pw', hosts: ['a.example.com'] } } });
+  });
+  after(() => server.close());
+  afterEach(() => helper.unload());
+
+  it('a 911 answered while the clock was a year ahead pauses for 30 minutes after the clock is put right, and says so in the log', async () => {
+    const realNow = Date.now;
+    const YEAR = 365 * 24 * 3600 * 1000;
+    await helper.load(nodes, [
+      { id: 'acct', type: 'dyndns2-account', server: server.url },
+      { id: 'upd', type: 'dyndns2-update', account: 'acct', hostnames: 'a.example.com', retries: 0, wires: [['out']] },
+      { id: 'out', type: 'helper' },
+    ], { acct: { username: 'user', password: 'pw' } });
+    const upd = helper.getNode('upd');
+    const warnings = [];
+    upd.on('call:warn', (call) => warnings.push(String(call.args[0])));
+    server.inject({ body: '911' });
+    Date.now = () => realNow() + YEAR;
+    try {
+      const first = nextMessage(helper.getNode('out'));
+      upd.receive({ payload: '8.8.8.8' });
+      assert.equal((await first).ddns.results[0].code, 'EWAIT');
+    } finally {
+      Date.now = realNow;
+    }
+    const second = nextMessage(helper.getNode('out'));
+    upd.receive({ payload: '8.8.8.8' });
+    const result = (await second).ddns.results[0];
+    assert.deepEqual([result.status, result.code], ['skipped', 'EWAIT'], 'still paused: 30 minutes have not passed');
+    assert.match(warnings.join('\n'), /lay further ahead than its length \(was the clock ahead\?\)/);
+    const row = (await helper.request().get('/ddns/records').expect(200)).body.records.find((r) => r.nodeId === 'upd');
+    assert.ok(row.until <= Date.now() + 30 * 60_000, `paused until ${new Date(row.until).toISOString()}, not a year from now`);
+    assert.equal(server.requests.length, 1);
+  });
+});

@@ -6,7 +6,8 @@ const assert = require('node:assert/strict');
 const path = require('node:path');
 const express = require('express');
 const request = require('supertest');
-const { helper, nodeFile, nextMessage, settle } = require('../support/node-red');
+const { helper, nodeFile, nextMessage } = require('../support/node-red');
+const { waitFor } = require('../support/wait');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
 
@@ -45,15 +46,12 @@ const rowsOf = (snapshot, nodeId) => snapshot.records.filter((r) => r.nodeId ===
 const rowOf = (snapshot, nodeId, name, type) => snapshot.records.find((r) => r.nodeId === nodeId && r.name === name && r.type === type);
 
 /** Polls GET /ddns/records until predicate(snapshot) holds. */
-async function recordsWhere(predicate, ms = 3000) {
-  const deadline = Date.now() + ms;
+async function recordsWhere(predicate, what = 'the board to match') {
   let last;
-  while (Date.now() < deadline) {
+  return waitFor(async () => {
     last = await records();
-    if (predicate(last)) return last;
-    await settle(20);
-  }
-  throw new Error(`board never matched; last: ${JSON.stringify(last)}`);
+    return predicate(last) ? last : undefined;
+  }, `${what}; last: ${JSON.stringify(last)}`, 3000);
 }
 
 /** Sends a payload to a node and waits for its output (or Catch) message. */
@@ -150,8 +148,8 @@ describe('DDNS sidebar record board', function () {
     assert.equal(www.nextKeepAliveAt, undefined, 'Alidns has no keep-alive');
     assert.ok(www.lastCheckedAt >= before);
 
-    // the same value again: checked again, not changed
-    await settle(5);
+    // the same value again: checked again (at a later moment), not changed
+    await waitFor(() => Date.now() > a.lastCheckedAt, 'the clock to move past the first check');
     await feed('upd', '8.8.8.8');
     const again = rowOf(await records(), 'upd', 'a.example.com', 'A');
     assert.equal(again.lastChangedAt, a.lastChangedAt);
@@ -240,7 +238,7 @@ describe('DDNS sidebar record board', function () {
     dyn.inject({ body: 'good 8.8.4.4', slowMs: 300 });
     const out = nextMessage(helper.getNode('out'));
     helper.getNode('upd').receive({ payload: '8.8.4.4' });
-    while (dyn.requests.length < 2) await settle(10);
+    await waitFor(() => dyn.requests.length === 2, 'the slow request to reach the server');
     await helper.request().post('/ddns/records/upd/unblock').send({ name: 'c.example.com' }).expect(200);
     const msg = await out;
     assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.status]), [['a.example.com', 'updated'], ['c.example.com', 'skipped']]);
@@ -312,7 +310,8 @@ describe('DDNS sidebar record board', function () {
   it('pushes each node\'s rows on the comms topic ddns/records, and its leaving', async () => {
     await helper.load(nodes, flow(dyn, ali), credentials());
     await feed('upd', '8.8.8.8');
-    await settle(120);
+    // live updates of one node within 50 ms go out as one: wait for the one after the run
+    await waitFor(() => published.some((e) => e.data.nodeId === 'upd' && e.data.records.some((r) => r.state === 'in-sync')), 'the live update after the run');
     const updates = published.map((e) => e.data).filter((d) => d.nodeId === 'upd');
     assert.ok(updates.length >= 1);
     assert.ok(published.every((e) => e.retain === false), 'not retained');
@@ -325,7 +324,7 @@ describe('DDNS sidebar record board', function () {
     for (let i = 1; i < updates.length; i++) assert.ok(updates[i].revision > updates[i - 1].revision);
     published.length = 0;
     await helper.unload();
-    await settle(120);
+    await waitFor(() => published.some((e) => e.data.nodeId === 'upd'), 'the live update saying the node left');
     const gone = published.map((e) => e.data).filter((d) => d.nodeId === 'upd');
     assert.equal(gone.length, 1);
     assert.equal(gone[0].node, null);
@@ -347,7 +346,7 @@ describe('DDNS sidebar record board', function () {
       await feed('upd', '8.8.8.8');
       await feed('ddns', '8.8.8.8');
       seen.push(['GET after success', await records()]);
-      await settle(120);
+      await waitFor(() => published.some((e) => e.data.nodeId === 'ddns' && e.data.records.some((r) => r.state === 'in-sync')), 'the live updates after the runs');
       seen.push(['comms', published]);
       assert.ok(published.length > 0);
       for (const [label, value] of seen) assertNoCredential(label, value);

@@ -2,14 +2,11 @@
 // A "what is my IP" service on loopback. Each path can be given its own answer
 // (status, body, content type, hang, huge or slow body); it counts requests and
 // the TCP connections opened, so keep-alive reuse can be measured.
-const http = require('node:http');
-const https = require('node:https');
+const { listenHttp } = require('./listen');
 
 async function start(options = {}) {
   const routes = new Map();
   const requests = [];
-  let connections = 0;
-  const sockets = new Set();
 
   function handler(req, res) {
     const url = new URL(req.url, 'http://x');
@@ -41,31 +38,18 @@ async function start(options = {}) {
     res.end(String(typeof route.body === 'function' ? route.body(req) : route.body));
   }
 
-  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
-  server.on('connection', (socket) => {
-    connections++;
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  server.on('secureConnection', () => {});
-  await new Promise((resolve) => server.listen(0, options.host || '127.0.0.1', resolve));
-  const { port } = server.address();
-  const scheme = options.tls ? 'https' : 'http';
-  const host = options.host && options.host.includes(':') ? `[${options.host}]` : options.host || '127.0.0.1';
+  const listening = await listenHttp(handler, options);
   return {
-    port,
-    url: (path = '/') => `${scheme}://${host}:${port}${path}`,
+    port: listening.port,
+    url: (path = '/') => `${listening.origin}${path}`,
     route(path, answer) {
       routes.set(path, answer);
     },
     requests,
     get connections() {
-      return connections;
+      return listening.opened;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listening.close(),
   };
 }
 

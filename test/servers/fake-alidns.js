@@ -7,8 +7,8 @@
 // domain and implements the record actions a DDNS client needs, answering in
 // Alibaba's JSON shapes and error codes. It counts requests per action, can
 // answer slowly, and can be told to misbehave for the next N requests.
+const { listenHttp } = require('./listen');
 const crypto = require('node:crypto');
-const http = require('node:http');
 const net = require('node:net');
 const { domainToASCII } = require('node:url');
 
@@ -103,7 +103,6 @@ async function start(options = {}) {
   const requests = [];
   const faults = [];
   const nonces = new Set();
-  const sockets = new Set();
   let nextId = 1_000_000_000_000_000_000n; // 19 digits, past 2^53 like real RecordIds
   for (const domain of options.domains || ['example.com']) addDomain(domain);
 
@@ -431,17 +430,11 @@ async function start(options = {}) {
     answer(req, res, params, record);
   }
 
-  const server = http.createServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address();
+  const listening = await listenHttp(handler);
 
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
+    url: listening.origin,
+    port: listening.port,
     records,
     counts,
     requests,
@@ -473,10 +466,7 @@ async function start(options = {}) {
     get nonceCount() {
       return nonces.size;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listening.close(),
   };
 }
 

@@ -3,12 +3,13 @@
 // check, a list of hosts per user, one return code per host and line, and the
 // addresses it holds per host. It counts and records every request, and can be
 // told to misbehave for the next N requests (fixed body, HTTP status, hang,
-// connection reset, slow body) so tests and benchmarks can count what a client
-// sends in each situation.
-const http = require('node:http');
+// connection reset, slow body — its own answer when no body is given) so tests
+// and benchmarks can count what a client sends in each situation.
+const { listenHttp } = require('./listen');
 const net = require('node:net');
 
-const DEFAULT_USER_AGENT = /^node-red-contrib-ddns - dyndns2-update - [\w.+-]+$/;
+// this package's format, with the contact No-IP asks for ("... maintainercontact@domain.com") when the account has one
+const DEFAULT_USER_AGENT = /^node-red-contrib-ddns - dyndns2-update - [\w.+-]+(?: [^\s@]+@[^\s@]+)?$/;
 
 function parseBasicAuth(header) {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)$/.exec(header || '');
@@ -28,13 +29,21 @@ function parseBasicAuth(header) {
  *   maxHosts: more names than this in one request answer `numhost` (default 20)
  *   onRequest(record): called for every request before it is answered (e.g. to abort a client)
  *   port: the port to listen on (default: any free one)
+ * and, to behave like one provider where it departs from Dyn:
+ *   myipNo: false      `myip=no` is then an invalid address (dnserr); by default it leaves the A
+ *                      record as it is, as Dynu reads it (ddclient's nic_dynu_update); without myip,
+ *                      as at Dyn and Dynu, the A record takes the caller's address
+ *   missingIpv4: 'loopback'  INWX: a request without myip sets the A record to 127.0.0.1
+ *                      (ddclient's nic_inwx_examples, INWX's behaviour as of June 2024);
+ *                'none'  an INWX account its support converted to IPv6-only: no A record is touched
+ *   noChangeStatus: 204  selfHOST.de: "no change" is HTTP 204 with an empty body
+ *                      (qdm12/ddns-updater's selfhostde provider)
  */
 async function start(options = {}) {
   const users = new Map();
   const hosts = new Map(); // name -> { owner, ipv4, ipv6, updates }
   const requests = [];
   const faults = [];
-  const sockets = new Set();
   const path = options.path || '/nic/update';
   const lineEnding = options.lineEnding || '\n';
   const maxHosts = options.maxHosts || 20;
@@ -79,7 +88,12 @@ async function start(options = {}) {
     // addresses: myip (one or a comma list of both families), myipv6; none = the caller's address
     const wanted = {};
     const myip = url.searchParams.get('myip');
-    const list = myip === null ? [req.socket.remoteAddress.replace(/^::ffff:/, '')] : myip.split(',');
+    const caller = req.socket.remoteAddress.replace(/^::ffff:/, '');
+    let list;
+    if (myip === 'no' && options.myipNo !== false) list = [];
+    else if (myip === null && options.missingIpv4 === 'none') list = [];
+    else if (myip === null) list = [options.missingIpv4 === 'loopback' ? '127.0.0.1' : caller];
+    else list = myip.split(',');
     for (const address of list) {
       if (net.isIPv4(address)) wanted.ipv4 = address;
       else if (net.isIPv6(address)) wanted.ipv6 = address;
@@ -100,6 +114,7 @@ async function start(options = {}) {
       const echo = [host.ipv4, host.ipv6].filter((a) => a && (a === wanted.ipv4 || a === wanted.ipv6)).join(',');
       return `${changed ? 'good' : 'nochg'} ${echo}`;
     });
+    if (options.noChangeStatus && lines.every((line) => line.startsWith('nochg'))) return { status: options.noChangeStatus, body: '' };
     return { status: 200, body: lines.join(lineEnding) };
   }
 
@@ -127,8 +142,11 @@ async function start(options = {}) {
       record.fault = fault.name || Object.keys(fault).filter((k) => k !== 'remaining' && k !== 'count').join(',');
       if (fault.hang) return; // never answers; the client's deadline has to end it
       if (fault.reset) return req.socket.destroy();
-      const body = fault.body === undefined ? '' : typeof fault.body === 'function' ? fault.body(record) : String(fault.body);
-      res.statusCode = fault.status || 200;
+      // only slow: the server's own answer, delivered slowly (a busy server, not a broken one)
+      const real = fault.slowMs && fault.body === undefined && fault.status === undefined ? answerFor(req, url, record) : undefined;
+      if (real) record.answer = real.body;
+      const body = real ? real.body : fault.body === undefined ? '' : typeof fault.body === 'function' ? fault.body(record) : String(fault.body);
+      res.statusCode = real ? real.status : fault.status || 200;
       res.setHeader('content-type', fault.type || 'text/plain');
       for (const [k, v] of Object.entries(fault.headers || {})) res.setHeader(k, v);
       if (fault.slowMs) {
@@ -146,14 +164,9 @@ async function start(options = {}) {
     res.end(answer.body);
   }
 
-  const server = http.createServer(handler);
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise((resolve) => server.listen(options.port || 0, '127.0.0.1', resolve));
-  const { port } = server.address();
-  const url = `http://127.0.0.1:${port}`;
+  const listening = await listenHttp(handler, { port: options.port });
+  const { port } = listening;
+  const url = listening.origin;
   return {
     /** base URL without a path: the client adds /nic/update */
     url,
@@ -172,12 +185,9 @@ async function start(options = {}) {
       clearFaults();
     },
     get connections() {
-      return sockets.size;
+      return listening.open;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise((resolve) => server.close(() => resolve()));
-    },
+    close: () => listening.close(),
   };
 }
 

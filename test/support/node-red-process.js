@@ -153,4 +153,4 @@ async function waitUntilUp(instance, after = '') {
   throw new Error(`Node-RED did not start: ${instance.log().slice(-2000)}`);
 }
 
-module.exports = { startNodeRed, packTarball, runtimeUnderTest };
+module.exports = { startNodeRed, packTarball, runtimeUnderTest, freePort };

@@ -52,6 +52,22 @@ function nextMessage(node, ms = 5000) {
   });
 }
 
+/** Resolves with the next message any of the nodes receives (an output or a Catch), or rejects after ms. */
+function nextFromAny(nodes, ms = 5000) {
+  return new Promise((resolve, reject) => {
+    const listeners = nodes.map((node) => [node, (msg) => finish(null, msg)]);
+    const timer = setTimeout(() => finish(new Error(`no message within ${ms} ms`)), ms);
+    function finish(err, msg) {
+      clearTimeout(timer);
+      for (const [node, listener] of listeners) node.removeListener('input', listener);
+      if (err) reject(err);
+      else resolve(msg);
+    }
+    // `on`, not `once`: Node-RED keeps input handlers in its own list, which a `once` wrapper confuses on removal
+    for (const [node, listener] of listeners) node.on('input', listener);
+  });
+}
+
 /** Resolves when the node's status matches, with the status. */
 function statusWhere(node, predicate, ms = 5000) {
   return new Promise((resolve, reject) => {
@@ -70,14 +86,16 @@ function statusWhere(node, predicate, ms = 5000) {
 
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { helper, nodeFile, nextMessage, statusWhere, settle };
+module.exports = { helper, nodeFile, nextMessage, nextFromAny, statusWhere, settle };
 
 /**
  * Records every status a node shows from now on: `current()` is the last one,
  * `count` how many were sent (an unchanged run should send none).
  */
-function watchStatus(node) {
-  const seen = [];
+function watchStatus(node, { fromStart = false } = {}) {
+  // the helper spies on Node.prototype.status: the calls made before now (a status set while the node was built) are there
+  const earlier = fromStart ? helper._NodePrototype.status.getCalls().filter((call) => call.thisValue === node).map((call) => call.args[0]) : [];
+  const seen = [...earlier];
   node.on('call:status', (call) => seen.push(call.args[0]));
   return {
     seen,

@@ -11,7 +11,6 @@ describe('dyndns2 request: server URL', () => {
   const cases = [
     ['https://dyn.example.net', 'https://dyn.example.net/nic/update'],
     ['https://dyn.example.net/', 'https://dyn.example.net/nic/update'],
-    ['dyn.example.net', 'https://dyn.example.net/nic/update'],
     ['http://192.168.1.10:8245', 'http://192.168.1.10:8245/nic/update'],
     ['https://dyn.example.net/v3/update', 'https://dyn.example.net/v3/update'],
     ['https://www.ovh.com/nic/update?system=dyndns', 'https://www.ovh.com/nic/update?system=dyndns'],
@@ -25,6 +24,9 @@ describe('dyndns2 request: server URL', () => {
 
   const refused = [
     ['', 'empty'],
+    // no guess: `127.0.0.1:18950` silently became https and failed with a TLS error (issue: first five minutes)
+    ['dyn.example.net', 'no scheme'],
+    ['127.0.0.1:18950', 'no scheme on a LAN server'],
     ['ftp://dyn.example.net', 'another scheme'],
     ['https://user:secret@dyn.example.net', 'credentials in the URL'],
     ['https://dyn.example.net/nic/update\r\nX-Evil: 1', 'CR/LF'],
@@ -37,6 +39,10 @@ describe('dyndns2 request: server URL', () => {
       assert.equal(codeOf(() => request.normaliseServerUrl(given)), 'ECONFIG');
     });
   }
+
+  it('says how to write a server without its scheme', () => {
+    assert.throws(() => request.normaliseServerUrl('127.0.0.1:18950'), /needs its scheme: write https:\/\/127\.0\.0\.1:18950 \(or http:\/\/ for a server on your LAN\)/);
+  });
 });
 
 describe('dyndns2 request: query', () => {
@@ -75,6 +81,25 @@ describe('dyndns2 request: query', () => {
       query: 'hostname=a.example.com&myipv6=2001:db8::1',
     },
     {
+      // ddclient's nic_dynu_update: "&myip=no if !$ipv4 && $ipv6", or Dynu fills A from the source address
+      name: 'myipv6 with IPv6 only, Dynu: myip=no',
+      hosts: ['a.example.com'],
+      mode: 'myipv6',
+      sent: { ipv6: '2001:db8::1' },
+      params: {},
+      quirks: { ipv6Alone: 'myip-no' },
+      query: 'hostname=a.example.com&myip=no&myipv6=2001:db8::1',
+    },
+    {
+      name: 'myipv6 with both, Dynu: the IPv4 as it is',
+      hosts: ['a.example.com'],
+      mode: 'myipv6',
+      sent: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' },
+      params: {},
+      quirks: { ipv6Alone: 'myip-no' },
+      query: 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1',
+    },
+    {
       name: 'separate: one family in myip',
       hosts: ['a.example.com'],
       mode: 'separate',
@@ -93,7 +118,7 @@ describe('dyndns2 request: query', () => {
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const url = request.buildUpdateUrl(base, c.hosts, c.mode, c.sent, c.params);
+      const url = request.buildUpdateUrl(base, c.hosts, c.mode, c.sent, c.params, c.quirks);
       assert.equal(url.search.slice(1), c.query);
       assert.equal(url.pathname, '/nic/update');
     });
@@ -181,6 +206,27 @@ describe('dyndns2 request: headers', () => {
   it('a version with odd characters never reaches the header', () => {
     assert.equal(request.userAgent('1.0\r\nX-Evil: 1'), 'node-red-contrib-ddns - dyndns2-update - unknown');
   });
+  // No-IP: "User-Agent: NameOfUpdateProgram/VersionNumber maintainercontact@domain.com"
+  it('the account\'s contact is appended', () => {
+    assert.equal(request.buildHeaders('user', 'pass', '1.2.3', 'admin@example.com')['user-agent'], 'node-red-contrib-ddns - dyndns2-update - 1.2.3 admin@example.com');
+  });
+  const contacts = [
+    ['', undefined],
+    ['  ', undefined],
+    [undefined, undefined],
+    [' admin@example.com ', 'admin@example.com'],
+    ['first.last+ddns@mail.example.co.uk', 'first.last+ddns@mail.example.co.uk'],
+  ];
+  for (const [given, expected] of contacts) {
+    it(`contact ${JSON.stringify(given)} -> ${expected}`, () => {
+      assert.equal(request.validateContact(given), expected);
+    });
+  }
+  for (const bad of ['admin', 'admin@', '@example.com', 'a b@example.com', 'a@b.c\r\nX: y', 'admin@example', 42]) {
+    it(`refuses contact ${JSON.stringify(bad)} with ECONFIG`, () => {
+      assert.equal(codeOf(() => request.validateContact(bad)), 'ECONFIG');
+    });
+  }
   const badCredentials = [
     ['', 'pass'],
     ['user', ''],

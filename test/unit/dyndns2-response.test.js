@@ -1,76 +1,100 @@
 'use strict';
-// DynDNS2 answers: one return code per host and line; anything else is
-// EBADRESPONSE and never success.
+// DynDNS2 answer lines: a known word (and what a success echoes), a wait, or
+// an unknown line. What each obliges the client to do is in dyndns2-policy.
 const assert = require('node:assert/strict');
-const { codeOf } = require('../support/errors');
-const { parseResponseBody, parseLine } = require('../../dist/providers/dyndns2/response');
+const { parseLine, splitLines, looksLikeHtml, RETURN_CODES } = require('../../dist/providers/dyndns2/response');
+const { interpretResponse } = require('../../dist/providers/dyndns2/policy');
 
-
-describe('dyndns2 response: good answers', () => {
-  const cases = [
-    ['good 192.0.2.1', 1, [['good', ['192.0.2.1']]]],
-    ['nochg 192.0.2.1', 1, [['nochg', ['192.0.2.1']]]],
-    ['good', 1, [['good', []]]],
-    ['good 192.0.2.1,2001:DB8::1', 1, [['good', ['192.0.2.1', '2001:db8::1']]]],
-    ['good 192.0.2.1\nnochg 192.0.2.1\nnohost', 3, [['good', ['192.0.2.1']], ['nochg', ['192.0.2.1']], ['nohost', []]]],
-    ['good 192.0.2.1\r\nnochg 192.0.2.1\r\n', 2, [['good', ['192.0.2.1']], ['nochg', ['192.0.2.1']]]],
-    ['good 192.0.2.1   \n\n  \n', 1, [['good', ['192.0.2.1']]]],
-    ['GOOD 192.0.2.1', 1, [['good', ['192.0.2.1']]]],
-    ['!donator', 1, [['!donator', []]]],
-    ['911', 1, [['911', []]]],
-    ['dnserr', 1, [['dnserr', []]]],
-    ['numhost', 1, [['numhost', []]]],
-    ['abuse', 1, [['abuse', []]]],
-    ['badagent', 1, [['badagent', []]]],
-    ['notfqdn', 1, [['notfqdn', []]]],
-    ['badauth', 3, [['badauth', []], ['badauth', []], ['badauth', []]]],
-    ['911 maintenance until 10:00', 2, [['911', []], ['911', []]]],
+describe('dyndns2 response: lines', () => {
+  const known = [
+    ['good 192.0.2.1', 'good', ['192.0.2.1']],
+    ['nochg 192.0.2.1', 'nochg', ['192.0.2.1']],
+    ['good', 'good', []],
+    // the combined form: No-IP echoes "both ips ... in a comma separated list"
+    ['good 192.0.2.1,2001:DB8::1', 'good', ['192.0.2.1', '2001:db8::1']],
+    ['GOOD 192.0.2.1', 'good', ['192.0.2.1']],
+    ['good 127.0.0.1', 'good', ['127.0.0.1']],
+    ['911 maintenance until 10:00', '911', []],
+    ['nohost', 'nohost', []],
+    // ddclient's nic_dyndns2_update knows these; OVH answers badsys with HTTP 200
+    ['badsys', 'badsys', []],
+    ['!yours', '!yours', []],
+    ['!active', '!active', []],
+    // inadyn's common_response
+    ['nofqdn', 'nofqdn', []],
+    // ddclient's nic_dynu_update
+    ['servererror', 'servererror', []],
+    // qdm12/ddns-updater: badrequest (dyn, ovh, selfhostde, strato, ...), fatal (spdyn), badysys (ddnss)
+    ['badrequest', 'badrequest', []],
+    ['fatal', 'fatal', []],
+    ['badysys', 'badysys', []],
   ];
-  for (const [body, hosts, expected] of cases) {
-    it(`${JSON.stringify(body)} for ${hosts} host(s)`, () => {
-      const answers = parseResponseBody(body, hosts);
-      assert.deepEqual(
-        answers.map((a) => [a.code, a.addresses]),
-        expected,
-      );
-    });
-  }
-});
-
-describe('dyndns2 response: garbage is EBADRESPONSE', () => {
-  const cases = [
-    ['', 1, 'an empty body'],
-    ['   \r\n\n', 1, 'blank lines only'],
-    ['<html><body>good 192.0.2.1</body></html>', 1, 'HTML containing a good line'],
-    ['good 192.0.2.1\n<br>', 1, 'a good line followed by markup'],
-    ['<!DOCTYPE html>\ngood 192.0.2.1', 1, 'a doctype'],
-    ['OK', 1, 'an unknown word'],
-    ['success', 1, 'another unknown word'],
-    ['good 192.0.2.1', 2, 'fewer lines than hosts (single good for two hosts)'],
-    ['good 192.0.2.1\ngood 192.0.2.1', 3, 'fewer lines than hosts'],
-    ['good 192.0.2.1\ngood 192.0.2.1', 1, 'more lines than hosts'],
-    ['good 999.0.2.1', 1, 'good with an impossible address'],
-    ['good yes', 1, 'good with garbage after it'],
-    ['goodish 192.0.2.1', 1, 'a prefix of a code'],
-    ['good ' + '1'.repeat(400), 1, 'a huge line'],
-    ['{"status":"good"}', 1, 'JSON'],
-  ];
-  for (const [body, hosts, why] of cases) {
-    it(why, () => {
-      assert.equal(codeOf(() => parseResponseBody(body, hosts)), 'EBADRESPONSE');
+  for (const [line, code, addresses] of known) {
+    it(`${JSON.stringify(line)} -> ${code}`, () => {
+      const answer = parseLine(line);
+      assert.equal(answer.kind, 'code');
+      assert.equal(answer.code, code);
+      assert.deepEqual(answer.addresses, addresses);
     });
   }
 
-  it('an error message never carries the whole body', () => {
-    try {
-      parseResponseBody('x'.repeat(150), 1);
-      assert.fail('no error');
-    } catch (err) {
-      assert.ok(err.message.length < 150, err.message);
-    }
+  it('every code ddclient, inadyn and ddns-updater give a meaning is known', () => {
+    const peers = ['good', 'nochg', 'badauth', '!donator', 'notfqdn', 'nofqdn', 'nohost', 'numhost', 'abuse', 'badagent', 'badsys', '!yours', '!active', 'dnserr', '911', 'servererror', 'badrequest', 'fatal'];
+    for (const code of peers) assert.ok(RETURN_CODES.includes(code), code);
   });
 
-  it('parseLine refuses unknown codes', () => {
-    assert.equal(parseLine('ok 1.2.3.4'), undefined);
+  // ddclient's nic_noip_update: "w<N><s|m|h>: wait N units before further updates"
+  const waits = [
+    ['w30s', 30_000],
+    ['w5m', 5 * 60_000],
+    ['W2H', 2 * 3_600_000],
+    ['w99999h', 7 * 24 * 3_600_000],
+  ];
+  for (const [line, ms] of waits) {
+    it(`${line} asks for a wait of ${ms} ms`, () => {
+      const answer = parseLine(line);
+      assert.equal(answer.kind, 'wait');
+      assert.equal(answer.waitMs, ms);
+    });
+  }
+
+  const unknown = [
+    // inadyn accepts "OK" anywhere in a body as success, no DynDNS2 page does: not a success here
+    ['OK', 'an unknown word'],
+    ['success', 'ddns-updater\'s non-DynDNS2 success word'],
+    ['good 999.0.2.1', 'good with an impossible address'],
+    ['good yes', 'good with garbage after it'],
+    ['goodish 192.0.2.1', 'a prefix of a code'],
+    ['good ' + '1'.repeat(400), 'a huge line'],
+    ['{"status":"good"}', 'JSON'],
+    ['w5d', 'a wait in an unknown unit'],
+  ];
+  for (const [line, why] of unknown) {
+    it(`${why} is unknown`, () => {
+      assert.equal(parseLine(line).kind, 'unknown');
+    });
+  }
+
+  it('splitLines drops blank lines, CR and surrounding blanks', () => {
+    assert.deepEqual(splitLines('good 192.0.2.1\r\n\r\n  nochg 192.0.2.1  \n\n'), ['good 192.0.2.1', 'nochg 192.0.2.1']);
+  });
+
+  it('markup is recognised', () => {
+    assert.equal(looksLikeHtml('<html><body>good 192.0.2.1</body></html>'), true);
+    assert.equal(looksLikeHtml('good 192.0.2.1\n<br>'), true);
+    assert.equal(looksLikeHtml('good 192.0.2.1'), false);
+  });
+});
+
+describe('dyndns2 response: server text carried on', () => {
+  const ctx = { hostnames: ['a.example.com'], sent: { ipv4: '192.0.2.1' }, secrets: [] };
+
+  it('an error message never carries the whole body', () => {
+    const body = 'x'.repeat(150);
+    const [verdict] = interpretResponse({ status: 200, headers: {}, body }, ctx);
+    assert.equal(verdict.kind, 'unknown');
+    assert.match(verdict.error.message, /xxxx/, 'an excerpt is shown');
+    assert.ok(!verdict.error.message.includes(body), verdict.error.message);
+    assert.ok(verdict.error.message.length < 150, verdict.error.message);
   });
 });

@@ -169,6 +169,17 @@ describe('dyndns2 updater (fake server)', function () {
         }
       });
     }
+
+    it('a last write stored while the clock was a year ahead does not postpone the keep-alive by a year', async () => {
+      const state = { version: 1, hosts: { 'a.example.com': { ipv4: '192.0.2.1', lastWriteAt: T0 + 365 * DAY } } };
+      server.hosts.get('a.example.com').ipv4 = '192.0.2.1';
+      let out = await run({ state, refreshDays: 25 });
+      assert.equal(server.requests.length, 0, 'not due yet: the write counts as now');
+      assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0);
+      assert.match(out.notes.join('\n'), /lies in the future \(was the clock ahead\?\)/);
+      out = await run({ state: out.state, refreshDays: 25, now: () => T0 + 26 * DAY });
+      assert.equal(server.requests.length, 1, 'due 25 days after the clock was put right, not a year later');
+    });
   });
 
   describe('return codes over the wire', () => {
@@ -286,10 +297,11 @@ describe('dyndns2 updater (fake server)', function () {
       { name: 'HTTP 503 twice, retries 3: 3 requests, then updated', fault: { status: 503, body: '', count: 2 }, retries: 3, requests: 3, status: 'updated', providerCode: 'good' },
       { name: 'connection reset once, retries 1: 2 requests, then updated', fault: { reset: true }, retries: 1, requests: 2, status: 'updated', providerCode: 'good' },
       { name: 'connection reset, retries 0: 1 request, failed', fault: { reset: true, count: Infinity }, retries: 0, requests: 1, status: 'failed', code: 'ENETWORK' },
-      { name: 'HTTP 404: not retried', fault: { status: 404, body: 'not here', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EHTTPSTATUS' },
-      { name: 'garbage body: not retried, never success', fault: { body: 'all is fine', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
-      { name: 'HTML body: not retried, never success', fault: { body: '<html><body>good 192.0.2.1</body></html>', type: 'text/html', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
-      { name: 'good for one of two hosts (short answer): failed', fault: { body: 'good 192.0.2.1' }, hostnames: 'a.example.com,b.example.com', retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE' },
+      { name: 'HTTP 404: not retried, counted for a pause if it repeats', fault: { status: 404, body: 'not here', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EHTTPSTATUS', pauses: true },
+      { name: 'garbage body: not retried, never success, counted for a pause if it repeats', fault: { body: 'all is fine', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
+      { name: 'HTML body: not retried, never success, counted for a pause if it repeats', fault: { body: '<html><body>good 192.0.2.1</body></html>', type: 'text/html', count: Infinity }, retries: 3, requests: 1, status: 'failed', code: 'EBADRESPONSE', pauses: true },
+      // ddclient's nic_dyndns2_update applies a lone result line to every host of the request
+      { name: 'one good line for two hosts: both updated', fault: { body: 'good 192.0.2.1' }, hostnames: 'a.example.com,b.example.com', retries: 3, requests: 1, status: 'updated', providerCode: 'good' },
       { name: 'answer with CRLF and trailing blanks: updated', fault: { body: 'good 192.0.2.1\r\ngood 192.0.2.1\r\n\r\n  ' }, hostnames: 'a.example.com,b.example.com', retries: 0, requests: 1, status: 'updated', providerCode: 'good' },
     ];
     for (const c of table) {
@@ -300,7 +312,14 @@ describe('dyndns2 updater (fake server)', function () {
         assert.equal(out.requests, c.requests);
         assert.ok(out.results.every((r) => r.status === c.status && r.code === c.code && r.providerCode === (c.providerCode ?? r.providerCode)), JSON.stringify(out.results));
         if (c.status === 'failed') {
-          assert.equal(out.state.hosts['a.example.com'], undefined);
+          const host = out.state.hosts['a.example.com'];
+          assert.equal(host?.ipv4, undefined, 'never remembered as confirmed');
+          if (c.pauses) {
+            assert.equal(host.unknownCount, 1);
+            assert.equal(host.waitUntil, undefined, 'the first time: sent again with the next input');
+          } else {
+            assert.equal(host, undefined);
+          }
           assert.equal(out.error.code, c.code);
         }
       });
@@ -479,6 +498,267 @@ describe('dyndns2 updater (fake server)', function () {
         ],
       );
     });
+  });
+
+  describe('answers that cannot be believed', () => {
+    const MIN = 60 * 1000;
+
+    // Dyn's return codes: "good 127.0.0.1" when the client does not follow the specification
+    it('good 127.0.0.1 for another address: blocked like badagent, the address never confirmed', async () => {
+      server.inject({ body: 'good 127.0.0.1' });
+      const first = await run({ hostnames: names(25).join(',') });
+      assert.equal(server.requests.length, 1, 'account-wide: the second batch is not sent');
+      assert.ok(first.results.every((r) => r.status === 'failed' && r.code === 'EBLOCKED' && r.providerCode === 'good 127.0.0.1'));
+      assert.ok(names(25).every((n) => first.state.hosts[n].blockedCode === 'good 127.0.0.1' && first.state.hosts[n].ipv4 === undefined));
+      server.reset();
+      const second = await run({ hostnames: names(25).join(','), payload: '192.0.2.2', state: first.state, now: () => T0 + 400 * DAY });
+      assert.equal(server.requests.length, 0);
+      assert.ok(second.results.every((r) => r.status === 'skipped' && r.code === 'EBLOCKED'));
+    });
+
+    it('an echo of another address fails the host with the server\'s words; repeats pause it, longer each time', async () => {
+      server.inject({ body: 'good 192.0.2.9', count: 3 });
+      const first = await run();
+      assert.equal(first.results[0].status, 'failed');
+      assert.equal(first.results[0].code, 'EBADRESPONSE');
+      assert.equal(first.results[0].providerCode, 'good');
+      assert.match(first.results[0].message, /"good 192\.0\.2\.9".*192\.0\.2\.1/);
+      let host = first.state.hosts['a.example.com'];
+      assert.equal(host.ipv4, undefined, 'never remembered as confirmed');
+      assert.equal(host.waitUntil, undefined, 'once is no reason to wait');
+
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
+      assert.equal(server.requests.length, 2);
+      host = second.state.hosts['a.example.com'];
+      assert.equal(host.unknownCount, 2);
+      assert.equal(host.waitUntil, T0 + 6 * MIN, 'the same answer again: 5 minutes');
+      assert.equal(host.waitCode, 'good');
+      assert.match(second.results[0].message, /2 times in a row/);
+
+      const during = await run({ state: second.state, now: () => T0 + 5 * MIN });
+      assert.equal(server.requests.length, 2, 'no request during the pause');
+      assert.deepEqual(statuses(during), ['skipped']);
+      assert.equal(during.results[0].code, 'EWAIT');
+
+      const third = await run({ state: during.state, now: () => T0 + 7 * MIN });
+      assert.equal(server.requests.length, 3);
+      assert.equal(third.state.hosts['a.example.com'].waitUntil, T0 + 17 * MIN, 'a third time: twice the pause');
+
+      // the fake answers truthfully now: a success forgets the pause and its count
+      const good = await run({ state: third.state, now: () => T0 + 18 * MIN });
+      assert.deepEqual(statuses(good), ['updated']);
+      host = good.state.hosts['a.example.com'];
+      assert.equal(host.ipv4, '192.0.2.1');
+      assert.equal(host.waitUntil, undefined);
+      assert.equal(host.unknownCount, undefined);
+    });
+
+    it('a different unknown answer starts the count again', async () => {
+      server.inject({ body: 'OK', count: 2 });
+      const first = await run();
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
+      assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
+      assert.equal(second.state.hosts['a.example.com'].waitUntil, T0 + 6 * MIN);
+      server.inject({ body: 'success' });
+      const third = await run({ state: second.state, now: () => T0 + 20 * MIN });
+      assert.equal(server.requests.length, 3);
+      assert.equal(third.results[0].providerCode, 'success');
+      assert.equal(third.state.hosts['a.example.com'].unknownCount, 1);
+      assert.equal(third.state.hosts['a.example.com'].waitUntil, undefined);
+    });
+
+    it('pages that differ only in their text are the same answer', async () => {
+      server.inject({ status: 404, body: 'not found at 10:00:01' });
+      const first = await run();
+      server.inject({ status: 404, body: 'not found at 10:00:02' });
+      const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
+      assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
+      assert.equal(second.state.hosts['a.example.com'].waitCode, 'HTTP 404');
+    });
+
+    it('combined: an echo whose IPv6 differs fails both records of the host', async () => {
+      server.inject({ body: 'good 192.0.2.1,2001:db8::9' });
+      const out = await run({ dualStack: 'combined', payload: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' } });
+      assert.deepEqual(out.results.map((r) => [r.type, r.status, r.code]), [['A', 'failed', 'EBADRESPONSE'], ['AAAA', 'failed', 'EBADRESPONSE']]);
+      assert.equal(out.state.hosts['a.example.com'].ipv4, undefined);
+      assert.equal(out.state.hosts['a.example.com'].ipv6, undefined);
+    });
+
+    it('a page that is not DynDNS2 holds for the later batches too, without a request; the next time all pause', async () => {
+      server.inject({ body: '<html>Service unavailable</html>', count: Infinity });
+      const first = await run({ hostnames: names(45).join(',') });
+      assert.equal(server.requests.length, 1);
+      assert.ok(first.results.every((r) => r.status === 'failed' && r.code === 'EBADRESPONSE'));
+      const second = await run({ hostnames: names(45).join(','), state: first.state, now: () => T0 + 60 * 1000 });
+      assert.equal(server.requests.length, 2);
+      assert.ok(names(45).every((n) => second.state.hosts[n].waitUntil === T0 + 6 * 60 * 1000));
+      await run({ hostnames: names(45).join(','), state: second.state, now: () => T0 + 2 * 60 * 1000 });
+      assert.equal(server.requests.length, 2);
+    });
+
+    it('OVH\'s badsys (HTTP 200) blocks every host of the account with one request', async () => {
+      server.inject({ body: 'badsys' });
+      const out = await run({ hostnames: names(25).join(',') });
+      assert.equal(server.requests.length, 1);
+      assert.ok(out.results.every((r) => r.status === 'failed' && r.code === 'EPROVIDER' && r.providerCode === 'badsys'));
+      assert.ok(names(25).every((n) => out.state.hosts[n].blockedCode === 'badsys'));
+    });
+
+    it('!yours and !active block their host only', async () => {
+      server.inject({ body: 'good 192.0.2.1\n!yours\n!active' });
+      const out = await run({ hostnames: 'a.example.com,b.example.com,c.example.com' });
+      assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['updated', 'good'], ['failed', '!yours'], ['failed', '!active']]);
+      assert.equal(out.state.hosts['b.example.com'].blockedCode, '!yours');
+      assert.equal(out.state.hosts['c.example.com'].blockedCode, '!active');
+    });
+
+    // ddclient's nic_noip_update: w<N><s|m|h> asks for that wait
+    it('w90m: no request for that host for 90 minutes', async () => {
+      server.inject({ body: 'w90m' });
+      const out = await run();
+      assert.equal(out.results[0].code, 'EWAIT');
+      assert.equal(out.state.hosts['a.example.com'].waitUntil, T0 + 90 * 60 * 1000);
+      assert.equal(out.state.hosts['a.example.com'].waitCode, 'w90m');
+    });
+  });
+
+  describe('fewer or more answer lines than hosts (as ddclient\'s nic_dyndns2_update)', () => {
+    const three = 'a.example.com,b.example.com,c.example.com';
+
+    it('the lines settle their hosts; a host without one failed and is sent again, alone', async () => {
+      server.inject({ body: 'good 192.0.2.1\nnochg 192.0.2.1' });
+      const first = await run({ hostnames: three });
+      assert.deepEqual(first.results.map((r) => [r.name, r.status]), [
+        ['a.example.com', 'updated'],
+        ['b.example.com', 'unchanged'],
+        ['c.example.com', 'failed'],
+      ]);
+      assert.equal(first.results[2].code, 'EBADRESPONSE');
+      assert.equal(first.state.hosts['a.example.com'].ipv4, '192.0.2.1');
+      assert.equal(first.state.hosts['b.example.com'].ipv4, '192.0.2.1');
+      assert.equal(first.state.hosts['c.example.com'], undefined, 'nothing known, no pause');
+      server.reset();
+      const second = await run({ hostnames: three, state: first.state });
+      assert.equal(server.requests.length, 1);
+      assert.deepEqual(server.requests[0].hostnames, ['c.example.com'], 'a confirmed host is not sent again');
+      assert.deepEqual(statuses(second), ['unchanged', 'unchanged', 'updated']);
+    });
+
+    it('surplus lines are ignored', async () => {
+      server.inject({ body: 'good 192.0.2.1\ngood 192.0.2.1\nWAT\nnohost' });
+      const out = await run({ hostnames: 'a.example.com,b.example.com' });
+      assert.deepEqual(statuses(out), ['updated', 'updated']);
+      assert.equal(out.error, undefined);
+    });
+  });
+
+  describe('provider presets', () => {
+    async function withServer(options, fn) {
+      const s = await fake.start({ users: { user: { password: 'pass', hosts: ['a.example.com'] } }, ...options });
+      try {
+        await fn(s, (over = {}) => {
+          const { payload = '192.0.2.1', state, ...settings } = over;
+          return updateHosts({
+            settings: { server: s.url, username: 'user', password: 'pass', hostnames: 'a.example.com', retries: 0, backoff: TINY_BACKOFF, now: () => T0, ...settings },
+            payload,
+            state,
+            dispatcher: agent,
+            version: '0.1.0',
+          });
+        });
+      } finally {
+        await s.close();
+      }
+    }
+
+    // qdm12/ddns-updater's selfhostde provider: HTTP 204, empty body = no change
+    it('selfHOST.de: HTTP 204 with no body is nochg, the address confirmed', () =>
+      withServer({ noChangeStatus: 204 }, async (s, go) => {
+        s.hosts.get('a.example.com').ipv4 = '192.0.2.1';
+        const out = await go({ preset: 'selfhost', dualStack: 'separate' });
+        assert.equal(s.requests.length, 1);
+        assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['unchanged', 'nochg']]);
+        assert.equal(out.state.hosts['a.example.com'].ipv4, '192.0.2.1');
+        assert.equal(out.error, undefined);
+      }));
+
+    it('HTTP 204 with no body from a server without that preset is not a success', () =>
+      withServer({ noChangeStatus: 204 }, async (s, go) => {
+        s.hosts.get('a.example.com').ipv4 = '192.0.2.1';
+        const out = await go({ dualStack: 'separate' });
+        assert.equal(out.results[0].status, 'failed');
+        assert.equal(out.state.hosts['a.example.com'].ipv4, undefined);
+      }));
+
+    // ddclient's nic_dynu_update: myip=no "prevent server auto-detecting v4"
+    it('Dynu: an IPv6-only update sends myip=no, and the A record stays as it was', () =>
+      withServer({}, async (s, go) => {
+        const out = await go({ preset: 'dynu', dualStack: 'myipv6', payload: '2001:db8::1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=no&myipv6=2001:db8::1');
+        assert.deepEqual(out.results.map((r) => [r.type, r.status]), [['AAAA', 'updated']]);
+        assert.equal(s.hosts.get('a.example.com').ipv4, undefined, 'not filled from the request\'s source address');
+      }));
+
+    it('Dynu: with an IPv4 known, it travels instead of myip=no', () =>
+      withServer({}, async (s, go) => {
+        const state = { version: 1, hosts: { 'a.example.com': { ipv4: '192.0.2.1', lastWriteAt: T0 } } };
+        await go({ preset: 'dynu', dualStack: 'myipv6', payload: '2001:db8::1', state });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1');
+      }));
+
+    // ddclient's nic_inwx_update skips an IPv6 update without IPv4 (INWX would set A to 127.0.0.1)
+    it('INWX: IPv6 with no IPv4 known is refused as a configuration error, nothing sent', () =>
+      withServer({ missingIpv4: 'loopback' }, async (s, go) => {
+        const out = await go({ preset: 'inwx', dualStack: 'myipv6', payload: '2001:db8::1' });
+        assert.equal(s.requests.length, 0);
+        assert.deepEqual(out.results.map((r) => [r.type, r.status, r.code]), [['AAAA', 'failed', 'ECONFIG']]);
+        assert.match(out.results[0].message, /127\.0\.0\.1.*IPv6-only account/);
+        assert.equal(out.error.code, 'ECONFIG');
+        assert.equal(s.hosts.get('a.example.com').ipv4, undefined);
+      }));
+
+    it('INWX: with IPv4 and IPv6 both travel in one request', () =>
+      withServer({ missingIpv4: 'loopback' }, async (s, go) => {
+        const out = await go({ preset: 'inwx', dualStack: 'myipv6', payload: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' } });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1');
+        assert.deepEqual(statuses(out), ['updated', 'updated']);
+      }));
+
+    it('INWX, separate requests: the IPv4 one is sent, the IPv6 one refused', () =>
+      withServer({ missingIpv4: 'loopback' }, async (s, go) => {
+        const out = await go({ preset: 'inwx', dualStack: 'separate', payload: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' } });
+        assert.deepEqual(s.requests.map((r) => r.rawQuery), ['hostname=a.example.com&myip=192.0.2.1']);
+        assert.deepEqual(out.results.map((r) => [r.type, r.status, r.code]), [['A', 'updated', undefined], ['AAAA', 'failed', 'ECONFIG']]);
+      }));
+
+    it('INWX, "IPv6-only account": the IPv6 update is sent alone', () =>
+      withServer({ missingIpv4: 'none' }, async (s, go) => {
+        const out = await go({ preset: 'inwx', dualStack: 'myipv6', ipv6Only: true, payload: '2001:db8::1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myipv6=2001:db8::1');
+        assert.deepEqual(statuses(out), ['updated']);
+      }));
+
+    it('a preset id this version does not know brings no quirk and no error', () =>
+      withServer({ missingIpv4: 'none' }, async (s, go) => {
+        const out = await go({ preset: 'from-a-newer-version', dualStack: 'myipv6', payload: '2001:db8::1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myipv6=2001:db8::1');
+        assert.deepEqual(statuses(out), ['updated']);
+      }));
+
+    // No-IP: "User-Agent: NameOfUpdateProgram/VersionNumber maintainercontact@domain.com"
+    it('the account\'s contact is appended to the User-Agent', () =>
+      withServer({}, async (s, go) => {
+        await go({ contact: ' admin@example.com ' });
+        assert.equal(s.requests[0].userAgent, 'node-red-contrib-ddns - dyndns2-update - 0.1.0 admin@example.com');
+      }));
+
+    for (const contact of ['not an address', 'a@b.c\r\nX-Evil: 1', 'admin@example.com extra', 'x'.repeat(300) + '@example.com']) {
+      it(`contact ${JSON.stringify(contact.slice(0, 30))}: ECONFIG, nothing sent`, () =>
+        withServer({}, async (s, go) => {
+          await assert.rejects(go({ contact }), (err) => err.code === 'ECONFIG');
+          assert.equal(s.requests.length, 0);
+        }));
+    }
   });
 
   describe('refused before any request', () => {

@@ -1,4 +1,5 @@
 'use strict';
+const { requireRoot } = require('../support/root');
 // neigh://MAC origins: the pure table parsers, the `ip` runner (with stand-in
 // `ip` scripts for old iproute2, failures, hangs), and a real kernel neighbour
 // table in two network namespaces this test creates and removes.
@@ -429,9 +430,7 @@ describe('sources/neighbour: a real neighbour table in network namespaces', func
     if (process.platform !== 'linux') {
       this.skip(); // neigh:// is Linux only; nothing to test elsewhere
     }
-    if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-      throw new Error('this test creates network namespaces and must run as root');
-    }
+    requireRoot(this, 'a real neighbour table in two network namespaces');
     ip(['netns', 'add', NS_A]);
     created.push(NS_A);
     ip(['netns', 'add', NS_B]);

@@ -1,4 +1,5 @@
 'use strict';
+const { requireRoot } = require('../support/root');
 // upnp:// origins against a fake UPnP IGD (HTTP + SOAP) and a fake SSDP responder.
 // On the machine itself everything is unicast on loopback; real multicast
 // discovery runs only inside a network namespace this file creates and removes.
@@ -777,8 +778,9 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
   const children = new Set();
   const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
-  before(() => {
-    // no skip: if namespaces do not work here, this fails and says why
+  before(function () {
+    requireRoot(this, 'SSDP multicast inside a network namespace');
+    // as root no skip: if namespaces do not work here, this fails and says why
     ip('netns', 'add', ns);
     ip('-n', ns, 'link', 'set', 'lo', 'up');
     // the client's LAN address first (the one an unbound search leaves from), the router's, a second uplink's

@@ -7,11 +7,12 @@
  *
  * The identity is stored in node context, which `read` users can fetch and which
  * lies unencrypted in the context files, so it must not let anyone test guesses
- * of the password: it is a keyed digest (HMAC) whose key is random and lives
- * where context readers cannot reach it: the account's own credentials (made by
- * the editor, encrypted in flows_cred.json) or, for accounts deployed without
- * one, a key of this Node-RED instance in its runtime settings (.config.runtime.json,
- * beside the credential secret).
+ * of the password: it is a keyed digest (HMAC) whose key is random per Node-RED
+ * instance and lives where context readers cannot reach it: the instance's
+ * runtime settings (.config.runtime.json, beside the credential secret), saved
+ * the moment it is made, so it holds across restarts. (A key in the account's
+ * credentials would only be saved at the next deploy: a restart before that
+ * would lose it and the state with it.)
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Node, NodeAPI } from 'node-red';
@@ -24,8 +25,6 @@ interface TlsConfigNode extends Node {
   addTLSOptions(options: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** The credential field that holds the account's random state key. */
-export const STATE_KEY_CREDENTIAL = 'stateKey';
 const INSTANCE_KEY_SETTING = 'ddnsStateKey';
 
 /** What an updater node gets from its account config node. */
@@ -78,11 +77,6 @@ function instanceStateKey(RED: NodeAPI): string {
   return instanceKey;
 }
 
-function stateKeyOf(RED: NodeAPI, node: Node): string {
-  const own = (node.credentials as Record<string, unknown> | undefined)?.[STATE_KEY_CREDENTIAL];
-  return typeof own === 'string' && own.length >= 16 ? own : instanceStateKey(RED);
-}
-
 /** A keyed digest of the login: equal for the same login, unguessable without the key. */
 export function loginIdentity(key: string, login: ReadonlyArray<unknown>): string {
   return createHmac('sha256', key).update(JSON.stringify(login)).digest('hex').slice(0, 32);
@@ -120,7 +114,7 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
       return agent;
     },
     slot: new ConcurrencyLimit(options.maxConcurrent),
-    identity: loginIdentity(stateKeyOf(RED, node), options.login),
+    identity: loginIdentity(instanceStateKey(RED), options.login),
     secrets: [...secrets],
     ...(options.problem ? { problem: options.problem } : {}),
   };

@@ -4,6 +4,7 @@
  * carry request details) and no secret.
  */
 import { DdnsError, toDdnsError } from '../../core/errors';
+import { redactSecrets } from '../../core/redact';
 
 export interface FlowError extends Error {
   code: string;
@@ -11,7 +12,7 @@ export interface FlowError extends Error {
   requestId?: string;
 }
 
-export function flowError(err: unknown, secrets: Array<string | undefined> = []): FlowError {
+export function flowError(err: unknown, secrets: ReadonlyArray<string | undefined> = []): FlowError {
   const e = err instanceof DdnsError ? err : toDdnsError(err);
   const out = new Error(redact(e.message, secrets)) as FlowError;
   out.name = 'DdnsError';
@@ -22,11 +23,7 @@ export function flowError(err: unknown, secrets: Array<string | undefined> = [])
   return out;
 }
 
-/** Belt and braces: even if a server echoed a secret back, it never leaves the node. */
-export function redact(text: string, secrets: Array<string | undefined>): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join('***');
-  }
-  return out;
+/** Belt and braces: even if a server echoed a secret back, it never leaves the node (every form, whole words only). */
+export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  return redactSecrets(text, secrets);
 }

@@ -44,6 +44,8 @@ export interface UpdaterSpec<Def extends UpdaterDef, State> {
   type: string;
   /** the account config node type, e.g. `dyndns2-account` */
   accountType: string;
+  /** the property that holds the account config node's id: `account` unless the node's contract names it otherwise (`server`) */
+  accountProperty?: string;
   /**
    * Settings a user may take from the message, flow, global context or the
    * environment (a TypedInput: `<name>` and `<name>Type`). Plain text fixed in
@@ -148,7 +150,8 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     this.status = new StatusLine(node);
     this.store = nodeContextStore(node);
     this.dryRun = def.dryRun === true;
-    const accountNode = def.account ? (RED.nodes.getNode(def.account) as AccountNode | null) : null;
+    const accountId = (def as unknown as Record<string, unknown>)[spec.accountProperty ?? 'account'];
+    const accountNode = typeof accountId === 'string' && accountId !== '' ? (RED.nodes.getNode(accountId) as AccountNode | null) : null;
     this.account = accountNode?.account;
     this.secrets = this.account?.secrets ?? [];
     const built = this.build(spec);

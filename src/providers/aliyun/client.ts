@@ -8,6 +8,7 @@
  * replaced, each once per call. No error carries the request's AccessKey ID,
  * secret, signature or nonce, in any encoding, even when the server echoes them.
  */
+import { numberSetting, parseServerUrl } from '../../core/validate';
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest, type HttpResponse } from '../../core/http';
@@ -59,20 +60,7 @@ export interface AlidnsClientOptions {
 }
 
 function normaliseEndpoint(endpoint: string | undefined): URL {
-  const text = (endpoint ?? '').trim() || DEFAULT_ALIDNS_ENDPOINT;
-  if (text.length > 2048 || /[\x00-\x20\x7f]/.test(text)) throw new DdnsError('ECONFIG', 'endpoint contains spaces or control characters');
-  let url: URL;
-  try {
-    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
-  } catch {
-    throw new DdnsError('ECONFIG', 'endpoint is not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DdnsError('ECONFIG', `endpoint must be http:// or https://, not ${url.protocol}`);
-  }
-  if (url.username || url.password) throw new DdnsError('ECONFIG', 'endpoint must not contain a user name or password');
-  if (url.search || url.hash) throw new DdnsError('ECONFIG', 'endpoint must not contain a query or fragment');
-  return url;
+  return parseServerUrl('endpoint', (endpoint ?? '').trim() || DEFAULT_ALIDNS_ENDPOINT);
 }
 
 function checkCredential(name: string, value: unknown): string {
@@ -84,9 +72,7 @@ function checkCredential(name: string, value: unknown): string {
 }
 
 function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new DdnsError('ECONFIG', `${name} must be a positive number`);
-  return value;
+  return numberSetting(name, value, { fallback, min: 1, max: Number.MAX_SAFE_INTEGER });
 }
 
 /** A RecordId is a 19-digit number in places; JSON.parse would round it, so quote any bare one first. */
@@ -112,7 +98,6 @@ export class AlidnsClient implements AlidnsApi {
   private readonly now: () => number;
   private readonly nonce: () => string;
   private offsetMs = 0;
-  private sent = 0;
 
   constructor(options: AlidnsClientOptions) {
     if (!options || typeof options !== 'object') throw new DdnsError('ECONFIG', 'no Alibaba Cloud account settings given');
@@ -130,18 +115,13 @@ export class AlidnsClient implements AlidnsApi {
     this.backoff = options.backoff ?? DEFAULT_CLIENT_BACKOFF;
     this.userAgent = options.userAgent ?? 'node-red-contrib-ddns';
     if (options.onRetry) this.onRetry = options.onRetry;
-    this.now = options.now ?? Date.now;
+    this.now = options.now ?? (() => Date.now());
     this.nonce = options.nonce ?? newNonce;
   }
 
   /** How far the server's clock is ahead of ours, learnt from an InvalidTimeStamp.Expired answer. */
   get clockOffsetMs(): number {
     return this.offsetMs;
-  }
-
-  /** HTTP requests sent by this client so far, retries included. */
-  get requestCount(): number {
-    return this.sent;
   }
 
   /**
@@ -198,7 +178,6 @@ export class AlidnsClient implements AlidnsApi {
     const secrets = requestSecrets([this.accessKeyId, this.#secret, signed.signature, nonce]);
     const url = new URL(this.url);
     url.search = signed.query;
-    this.sent++;
     if (stats) stats.requests++;
     let res: HttpResponse;
     try {

@@ -4,21 +4,16 @@
  * `@` for the domain itself, `*`, `*.sub`). Matching is exact and
  * case-insensitive, never a keyword search: a search for `a` also finds `b.a`.
  */
+import { MAX_NAME_LENGTH, checkName, shownName } from '../../core/names';
 import { domainToASCII } from 'node:url';
 import { DdnsError } from '../../core/errors';
 
-const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/i;
-
 export function normaliseDomain(domain: unknown): string {
   if (typeof domain !== 'string' || domain.trim() === '') throw new DdnsError('ECONFIG', 'no domain configured');
-  const text = domain.trim().replace(/\.$/, '').toLowerCase();
   // an internationalised name (例子.中国) is checked in its ASCII form but sent as written, as the console shows it
-  const ascii = /^[\x00-\x7f]*$/.test(text) ? text : domainToASCII(text);
-  const labels = ascii.split('.');
-  if (ascii.length > 253 || labels.length < 2 || !labels.every((label) => LABEL.test(label) && !label.includes('_'))) {
-    throw new DdnsError('ECONFIG', `"${text.slice(0, 80)}" is not a domain name such as example.com`);
-  }
-  return text;
+  const checked = checkName(domain, { international: true, minLabels: 2 });
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(domain)}" is not a domain name such as example.com`);
+  return checked.name;
 }
 
 /**
@@ -31,12 +26,8 @@ export function normaliseRr(rr: string, domain: string): string {
   if (text === domain) text = '@';
   else if (text.endsWith(`.${domain}`)) text = text.slice(0, -(domain.length + 1));
   if (text === '@' || text === '*') return text;
-  const labels = text.split('.');
-  // a wildcard may only be the leftmost label (`*.sub`), as in DNS itself
-  const valid =
-    text.length > 0 &&
-    text.length + domain.length < 254 &&
-    labels.every((label, i) => (label === '*' && i === 0) || LABEL.test(label));
+  // a wildcard may only be the leftmost label (`*.sub`), as in DNS itself; `_acme-challenge`-style labels are records too
+  const valid = text.length + domain.length < MAX_NAME_LENGTH + 1 && checkName(text, { wildcard: true, underscore: true }) !== undefined;
   if (!valid) throw new DdnsError('ECONFIG', `"${rr.trim().slice(0, 80)}" is not a host record (RR) such as www, @ or *`);
   return text;
 }

@@ -93,7 +93,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
   }
   const refreshDays = numberSetting('refresh', s.refresh, { fallback: 0, min: 0, max: 3650, whole: false });
   const dryRun = s.dryRun === true;
-  const now = options.now ?? Date.now;
+  // the clock is read when it is needed, not captured: a clock put right applies at once
+  const now = options.now ?? (() => Date.now());
   const retry: RetryPolicy = { retries: DEFAULT_RETRIES, backoff: DEFAULT_CLIENT_BACKOFF, maxWaitMs: DEFAULT_CLIENT_BACKOFF.capMs };
 
   return {

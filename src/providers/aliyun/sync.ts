@@ -17,6 +17,7 @@
  *   throttling, network, domain not in the account) stop the run's remaining
  *   requests.
  */
+import { numberSetting } from '../../core/validate';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
 import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone, stopsDomain } from './api-errors';
@@ -96,12 +97,6 @@ interface Settings {
   now: () => number;
 }
 
-function wholeNumber(name: string, value: unknown, fallback: number, min: number, max: number): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < min || n > max) throw new DdnsError('ECONFIG', `${name} must be a whole number from ${min} to ${max}`);
-  return n;
-}
 
 function resolveSettings(request: SyncRequest): Settings {
   if (!request || typeof request !== 'object') throw new DdnsError('ECONFIG', 'no record settings given');
@@ -118,16 +113,16 @@ function resolveSettings(request: SyncRequest): Settings {
     rrs: parseRrs(request.rr, domain),
     type,
     value: normaliseValue(type, request.value),
-    ttl: wholeNumber('ttl', request.ttl, DEFAULT_TTL, 1, 86_400),
+    ttl: numberSetting('ttl', request.ttl, { fallback: DEFAULT_TTL, min: 1, max: 86_400 }),
     line,
     create: request.create !== false,
     dryRun: request.dryRun === true,
-    verifyAfterMs: wholeNumber('verifyAfterMs', request.verifyAfterMs, DEFAULT_VERIFY_AFTER_MS, 0, Number.MAX_SAFE_INTEGER),
-    refreshAfterMs: wholeNumber('refreshAfterMs', request.refreshAfterMs, 0, 0, Number.MAX_SAFE_INTEGER),
-    bulkThreshold: wholeNumber('bulkThreshold', request.bulkThreshold, DEFAULT_BULK_THRESHOLD, 0, 1_000_000),
-    now: request.now ?? Date.now,
+    verifyAfterMs: numberSetting('verifyAfterMs', request.verifyAfterMs, { fallback: DEFAULT_VERIFY_AFTER_MS, min: 0, max: Number.MAX_SAFE_INTEGER }),
+    refreshAfterMs: numberSetting('refreshAfterMs', request.refreshAfterMs, { fallback: 0, min: 0, max: Number.MAX_SAFE_INTEGER, whole: false }),
+    bulkThreshold: numberSetting('bulkThreshold', request.bulkThreshold, { fallback: DEFAULT_BULK_THRESHOLD, min: 0, max: 1_000_000 }),
+    now: request.now ?? (() => Date.now()),
   };
-  if (type === 'MX') settings.priority = wholeNumber('priority', request.priority, DEFAULT_MX_PRIORITY, 1, 50);
+  if (type === 'MX') settings.priority = numberSetting('priority', request.priority, { fallback: DEFAULT_MX_PRIORITY, min: 1, max: 50 });
   if (pin !== '') settings.pin = pin;
   return settings;
 }
@@ -200,8 +195,10 @@ class SyncRun {
   /** The keep-alive write is due: `refresh` days have passed since the last write (or there never was one). */
   private refreshDue(rr: string): boolean {
     if (this.cfg.refreshAfterMs <= 0) return false;
-    const lastWrite = this.state.records[this.key(rr)]?.lastWriteAt ?? 0;
-    return this.cfg.now() - lastWrite >= this.cfg.refreshAfterMs;
+    // a last write stored while the clock was ahead counts as now: it must not postpone the keep-alive for as long
+    const now = this.cfg.now();
+    const lastWrite = Math.min(this.state.records[this.key(rr)]?.lastWriteAt ?? 0, now);
+    return now - lastWrite >= this.cfg.refreshAfterMs;
   }
 
   /** Remembered with this value, seen recently, and (when pinned) the pinned record: no request needed. */

@@ -4,6 +4,7 @@
  * form is the same address, a host name ignores case and a trailing dot, TXT
  * is compared exactly.
  */
+import { checkName, shownName } from '../../core/names';
 import { parseAddress, sameAddress, isRecordableRange } from '../../core/address';
 import { DdnsError } from '../../core/errors';
 
@@ -15,8 +16,6 @@ export function normaliseRecordType(type: unknown): RecordType {
   if ((RECORD_TYPES as readonly string[]).includes(text)) return text as RecordType;
   throw new DdnsError('ECONFIG', `record type must be one of ${RECORD_TYPES.join(', ')}, not "${String(type).slice(0, 20)}"`);
 }
-
-const HOST_NAME = /^(?=.{1,253}$)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/i;
 
 /** The value in the form it is written in; EBADINPUT when it cannot be a value of that type. */
 export function normaliseValue(type: RecordType, value: unknown): string {
@@ -32,9 +31,9 @@ export function normaliseValue(type: RecordType, value: unknown): string {
     return parsed.address;
   }
   if (type === 'CNAME' || type === 'MX') {
-    const host = text.replace(/\.$/, '');
-    if (!HOST_NAME.test(host)) throw new DdnsError('EBADINPUT', `"${text.slice(0, 64)}" is not a host name, as a ${type} record needs`);
-    return host.toLowerCase();
+    const host = checkName(text, { underscore: true });
+    if (!host) throw new DdnsError('EBADINPUT', `"${shownName(text)}" is not a host name, as a ${type} record needs`);
+    return host.name;
   }
   // TXT: Alidns takes up to 512 characters per record value
   if (text.length > 512) throw new DdnsError('EBADINPUT', 'TXT value is longer than 512 characters');

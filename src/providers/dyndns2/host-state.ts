@@ -15,9 +15,17 @@ export interface HostState {
   /** return code that blocked the host (badauth, nohost, HTTP 401, ...) */
   blockedCode?: string;
   blockedAt?: number;
-  /** no request before this time (911 / dnserr) */
+  /** no request before this time (911 / dnserr / an answer that could not be read) */
   waitUntil?: number;
+  /** how long the pause that ends at waitUntil is: a waitUntil further ahead came from a clock that was wrong */
+  waitMs?: number;
   waitCode?: string;
+  /**
+   * digest of the last answer that could not be read or believed (secrets masked
+   * before hashing), and how many times in a row it came: the pause after it grows
+   */
+  unknownAnswer?: string;
+  unknownCount?: number;
 }
 
 export interface Dyndns2State {
@@ -63,6 +71,14 @@ function cleanHost(raw: unknown): HostState | undefined {
     out.waitUntil = waitUntil;
     const waitCode = code(r.waitCode);
     if (waitCode) out.waitCode = waitCode;
+    const waitMs = time(r.waitMs);
+    if (waitMs !== undefined) out.waitMs = waitMs;
+  }
+  const unknownAnswer = typeof r.unknownAnswer === 'string' && /^[0-9a-f]{8,64}$/.test(r.unknownAnswer) ? r.unknownAnswer : undefined;
+  const unknownCount = r.unknownCount;
+  if (unknownAnswer && typeof unknownCount === 'number' && Number.isInteger(unknownCount) && unknownCount >= 1 && unknownCount <= 1000) {
+    out.unknownAnswer = unknownAnswer;
+    out.unknownCount = unknownCount;
   }
   return out;
 }

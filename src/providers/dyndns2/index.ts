@@ -4,12 +4,12 @@
  * an AbortSignal, and stores the returned state in node context.
  */
 export { updateHosts, type UpdateHostsInput, type UpdateHostsOutcome } from './updater';
-export { resolveSettings, DEFAULT_REFRESH_DAYS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, type Dyndns2Settings } from './settings';
+export { resolveSettings, DEFAULT_REFRESH_DAYS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, type Dyndns2Settings, type Dyndns2AccountSettings } from './settings';
 export { emptyState, normaliseState, type Dyndns2State, type HostState } from './host-state';
 export { parseHostnames, parsePayloadAddresses } from './input';
-export { normaliseServerUrl, userAgent, MAX_HOSTS_PER_REQUEST } from './request';
+export { normaliseServerUrl, userAgent, validateContact, MAX_HOSTS_PER_REQUEST } from './request';
 export { RETURN_CODES, type ReturnCode } from './response';
-export { WAIT_AFTER_SERVER_TROUBLE_MS } from './policy';
-export { DYNDNS2_PRESETS, findPreset, type Dyndns2Preset } from './presets';
+export { WAIT_AFTER_SERVER_TROUBLE_MS, UNKNOWN_ANSWER_BACKOFF } from './policy';
+export { DYNDNS2_PRESETS, findPreset, quirksFor, type Dyndns2Preset, type PresetQuirks } from './presets';
 export type { Addresses, DualStackMode, Family, UpdateOptions } from './types';
 export { createDyndns2Provider, describeHosts, type Dyndns2ProviderOptions } from './provider';

@@ -4,25 +4,21 @@
  * wire passes through here first, so a CR/LF, a stray character or a huge
  * string is refused before any request is built.
  */
+import { MAX_NAME_LENGTH, checkName, shownName } from '../../core/names';
 import { DdnsError } from '../../core/errors';
 
-export const MAX_HOSTNAME_LENGTH = 253;
+export const MAX_HOSTNAME_LENGTH = MAX_NAME_LENGTH;
 /** More than this many names in one node is a configuration mistake, not a use case. */
 export const MAX_HOSTNAMES = 1000;
 
-const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
-// letters, digits and inner hyphens per label, dot separated, optional leading `*.` for a wildcard
-const HOSTNAME = new RegExp(`^(?:\\*\\.)?${LABEL}(?:\\.${LABEL})*$`);
-
 /** One host name, lower-cased, a trailing root dot dropped; ECONFIG otherwise. */
 export function normaliseHostname(raw: string): string {
-  const name = raw.trim().toLowerCase().replace(/\.$/, '');
-  if (name.length === 0 || name.length > MAX_HOSTNAME_LENGTH || !HOSTNAME.test(name)) {
-    // only a short, printable prefix goes into the message: the input may be hostile
-    const shown = raw.slice(0, 64).replace(/[^\x20-\x7e]/g, '?');
-    throw new DdnsError('ECONFIG', `"${shown}" is not a valid host name (letters, digits, hyphens and dots; optional leading "*.")`);
+  // letters, digits and inner hyphens per label, an optional leading `*.` for a wildcard
+  const checked = checkName(raw, { wildcard: true });
+  if (!checked) {
+    throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid host name (letters, digits, hyphens and dots; optional leading "*.")`);
   }
-  return name;
+  return checked.name;
 }
 
 /** Comma (or whitespace) separated names, or a list; duplicates dropped, order kept. */

@@ -7,6 +7,22 @@
  */
 import type { DualStackMode } from './types';
 
+/**
+ * What a provider does differently from Dyn's protocol, as far as a client must
+ * care. Travels from the account's preset choice into the provider settings.
+ */
+export interface PresetQuirks {
+  /** HTTP 204 with an empty body means "no change" (selfHOST.de), not an unreadable answer */
+  noContentIsNochg?: boolean;
+  /**
+   * What an update with IPv6 and no IPv4 must do: `myip-no` sends `myip=no` (Dynu
+   * otherwise fills the A record from the request's source address); `refuse`
+   * sends nothing (INWX otherwise sets the A record to 127.0.0.1) unless the
+   * account is declared IPv6-only.
+   */
+  ipv6Alone?: 'myip-no' | 'refuse';
+}
+
 export interface Dyndns2Preset {
   id: string;
   label: string;
@@ -20,19 +36,26 @@ export interface Dyndns2Preset {
   note: string;
   /** the provider's own page about its update protocol, where one was seen */
   docs?: string;
+  quirks?: PresetQuirks;
 }
 
 export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
   {
     // URL, and "A and AAAA hostnames updated individually or dual-stacked": https://noip.com/integrate/request
-    // parameter name myipv6 as sent to this endpoint by github.com/scopedog/noip-duc-ipv6-freebsd (noip-duc-ipv6.sh);
-    // the excerpt of No-IP's own page that could be read did not name the IPv6 parameter
+    // IPv6 inside myip (myip=V4,V6), never myipv6: ddclient's nic_noip_update builds "myip=$ipv4,$ipv6",
+    // qdm12/ddns-updater's noip provider sends IPv6 in myip (citing Dyn's "use commas to separate multiple
+    // IP addresses in the myip field"), inadyn registers No-IP's IPv6 update with its myip= request; and
+    // No-IP's own answer page echoes "both ips ... in a comma separated list" when both are supplied:
+    // https://www.noip.com/integrate/response. No-IP's pages that could be read name no myipv6 parameter;
+    // one third-party script sends myipv6 to this endpoint (github.com/scopedog/noip-duc-ipv6-freebsd), none
+    // of the three peer clients does.
+    // User-Agent "NameOfUpdateProgram/VersionNumber maintainercontact@domain.com": the account's contact.
     id: 'noip',
     label: 'No-IP',
     server: 'https://dynupdate.no-ip.com/nic/update',
-    dualStack: 'myipv6',
+    dualStack: 'combined',
     ipv6: true,
-    note: 'User name: your No-IP account e-mail (or a DDNS key user name); password: its password or DDNS key.',
+    note: 'User name: your No-IP account e-mail (or a DDNS key user name); password: its password or DDNS key. No-IP asks every client for a contact e-mail in its User-Agent: fill in Contact.',
     docs: 'https://www.noip.com/integrate/request',
   },
   {
@@ -42,11 +65,13 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
     id: 'dynu',
     label: 'Dynu',
     server: 'https://api.dynu.com/nic/update',
+    // myip=no on an update without IPv4, or Dynu sets the A record from the request's source address:
+    // ddclient's nic_dynu_update ("prevent server auto-detecting v4"), t/protocol_dynu.pl "IPv6 only"
     dualStack: 'myipv6',
     ipv6: true,
-    note:
-      'User name and password (or its MD5) of your Dynu account. An IPv6-only update leaves out myip, and Dynu then sets the A record to the address the request came from.',
+    note: 'User name and password (or its MD5) of your Dynu account. An update without an IPv4 address sends myip=no, so Dynu leaves the A record as it is.',
     docs: 'https://www.dynu.com/DynamicDNS/IP-Update-Protocol',
+    quirks: { ipv6Alone: 'myip-no' },
   },
   {
     // URL: https://help.dyn.com/remote-access-api/perform-update
@@ -85,12 +110,15 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
   {
     // URL and "with the additional myipv6 parameter" (INWX's words): https://github.com/ddclient/ddclient/issues/96
     // both families in one request, a missing one is cleared: https://github.com/astlinux-project/ddclient-curl/pull/10
+    // without myip INWX sets the A record to 127.0.0.1; an account INWX support converted to IPv6-only has none:
+    // ddclient's nic_inwx_examples, and nic_inwx_update refuses an IPv6 update without IPv4 unless usev4=disabled
     id: 'inwx',
     label: 'INWX',
     server: 'https://dyndns.inwx.com/nic/update',
     dualStack: 'myipv6',
     ipv6: true,
-    note: 'User name and password of the DynDNS account created in the INWX web interface.',
+    note: 'User name and password of the DynDNS account created in the INWX web interface. An IPv6 update needs the IPv4 address too (without it INWX sets the A record to 127.0.0.1): send both, or tick "IPv6-only account" if INWX converted the account.',
+    quirks: { ipv6Alone: 'refuse' },
   },
   {
     // URL and Basic auth: https://dyndns.variomedia.de ("myip=127.0.0.1,::1" for both families)
@@ -127,13 +155,15 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
     // URL with dyndns2 protocol (server carol.selfhost.de, per selfhost FAQ 113):
     // https://github.com/ddclient/ddclient/issues/394, https://github.com/ddclient/ddclient/issues/414
     // how it takes IPv6 could not be confirmed: IPv4 only here
+    // HTTP 204 with an empty body for "no change": qdm12/ddns-updater's selfhostde provider ("see their PDF file")
     id: 'selfhost',
     label: 'selfHOST.de',
     server: 'https://carol.selfhost.de/nic/update',
     dualStack: 'separate',
     ipv6: false,
-    note: 'User name and password of the DynDNS account from the selfHOST customer area. IPv4 updates only.',
+    note: 'User name and password of the DynDNS account from the selfHOST customer area. IPv4 updates only. Its empty "204" answer means no change.',
     docs: 'https://selfhost.de/cgi-bin/selfhost?p=faq&show=113',
+    quirks: { noContentIsNochg: true },
   },
   {
     // "We implemented the dyn.com Remote Access API ... It can only be used to update the IPv4 address":
@@ -150,4 +180,16 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
 
 export function findPreset(id: string): Dyndns2Preset | undefined {
   return DYNDNS2_PRESETS.find((p) => p.id === id);
+}
+
+/**
+ * The quirks that apply: those of the preset the account chose, or, for an
+ * account set up by hand ("Other DynDNS2 server"), of the preset whose update
+ * URL has the same host. An id this version does not know (a flow from a newer
+ * one) brings none.
+ */
+export function quirksFor(presetId: string | undefined, server: URL): PresetQuirks {
+  if (presetId) return findPreset(presetId)?.quirks ?? {};
+  const sameHost = DYNDNS2_PRESETS.find((p) => new URL(p.server).host === server.host);
+  return sameHost?.quirks ?? {};
 }

@@ -3,8 +3,10 @@
  * (hostname list, addresses in the provider's dual stack style, optional
  * parameters) and the headers. Pure functions; nothing here sends anything.
  */
+import { parseServerUrl } from '../../core/validate';
 import { DdnsError } from '../../core/errors';
 import { normaliseHostname } from './input';
+import type { PresetQuirks } from './presets';
 import {
   DUAL_STACK_MODES,
   FAMILIES,
@@ -20,34 +22,13 @@ export const MAX_HOSTS_PER_REQUEST = 20;
 export const DEFAULT_PATH = '/nic/update';
 
 /**
- * The update endpoint from what a user typed: a bare host gets `https://`, a URL
- * without a path gets `/nic/update`, a query the provider needs (OVH's
- * `system=dyndns`) is kept. Plain http:// is allowed for LAN servers.
+ * The update endpoint from what a user typed: the scheme is required (a LAN
+ * server speaks http://, a provider https://: guessing sent `127.0.0.1:18950`
+ * to https and failed with a TLS error), a URL without a path gets
+ * `/nic/update`, a query the provider needs (OVH's `system=dyndns`) is kept.
  */
 export function normaliseServerUrl(server: string): URL {
-  if (typeof server !== 'string' || server.trim() === '') throw new DdnsError('ECONFIG', 'no server URL configured');
-  const text = server.trim();
-  // WHATWG URL parsing silently drops tabs and newlines: refuse them before it can
-  if (text.length > 2048 || /[\x00-\x20\x7f]/.test(text)) {
-    throw new DdnsError('ECONFIG', 'server URL contains spaces or control characters');
-  }
-  const withScheme = /^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`;
-  let url: URL;
-  try {
-    url = new URL(withScheme);
-  } catch {
-    throw new DdnsError('ECONFIG', 'server is not a valid URL');
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new DdnsError('ECONFIG', `server URL must be http:// or https://, not ${url.protocol}`);
-  }
-  if (url.username || url.password) {
-    // credentials belong in the account's credential fields, which never end up in a flow export
-    throw new DdnsError('ECONFIG', 'server URL must not contain a user name or password; use the account credentials');
-  }
-  if (url.pathname === '' || url.pathname === '/') url.pathname = DEFAULT_PATH;
-  url.hash = '';
-  return url;
+  return parseServerUrl('server', server, { defaultPath: DEFAULT_PATH, allowQuery: true });
 }
 
 export function validateDualStack(mode: string | undefined): DualStackMode {
@@ -109,10 +90,12 @@ export interface PlannedRequest {
 }
 
 /** The address part of the query in the provider's dual stack style. */
-export function addressParams(mode: DualStackMode, sent: Addresses): Array<[string, string]> {
+export function addressParams(mode: DualStackMode, sent: Addresses, quirks: PresetQuirks = {}): Array<[string, string]> {
   if (mode === 'myipv6') {
     const out: Array<[string, string]> = [];
     if (sent.ipv4) out.push(['myip', sent.ipv4]);
+    // Dynu takes a missing myip as "use the request's source address" (ddclient's nic_dynu_update sends myip=no)
+    else if (sent.ipv6 && quirks.ipv6Alone === 'myip-no') out.push(['myip', 'no']);
     if (sent.ipv6) out.push(['myipv6', sent.ipv6]);
     return out;
   }
@@ -127,9 +110,16 @@ function encodeValue(value: string): string {
   return encodeURIComponent(value).replace(/%2C/gi, ',').replace(/%3A/gi, ':');
 }
 
-export function buildUpdateUrl(base: URL, hostnames: readonly string[], mode: DualStackMode, sent: Addresses, params: ProviderParams): URL {
+export function buildUpdateUrl(
+  base: URL,
+  hostnames: readonly string[],
+  mode: DualStackMode,
+  sent: Addresses,
+  params: ProviderParams,
+  quirks: PresetQuirks = {},
+): URL {
   const url = new URL(base.href);
-  const ours: Array<[string, string]> = [['hostname', hostnames.join(',')], ...addressParams(mode, sent)];
+  const ours: Array<[string, string]> = [['hostname', hostnames.join(',')], ...addressParams(mode, sent, quirks)];
   for (const key of ['wildcard', 'mx', 'backmx', 'offline'] as const) {
     const value = params[key];
     if (value !== undefined) ours.push([key, value]);
@@ -149,7 +139,13 @@ function groupKey(send: Addresses): string {
  * Turns the writes into requests: hosts that get the same addresses share a
  * request (up to 20 names); in `separate` mode each family is its own request.
  */
-export function planRequests(base: URL, mode: DualStackMode, writes: readonly HostWrite[], params: ProviderParams): PlannedRequest[] {
+export function planRequests(
+  base: URL,
+  mode: DualStackMode,
+  writes: readonly HostWrite[],
+  params: ProviderParams,
+  quirks: PresetQuirks = {},
+): PlannedRequest[] {
   const units: HostWrite[] = [];
   for (const write of writes) {
     if (mode === 'separate') {
@@ -173,7 +169,7 @@ export function planRequests(base: URL, mode: DualStackMode, writes: readonly Ho
     const sent = group[0].send;
     const families = FAMILIES.filter((f) => sent[f] !== undefined);
     for (const batch of chunk(group.map((w) => w.host))) {
-      out.push({ url: buildUpdateUrl(base, batch, mode, sent, params), hostnames: batch, families, sent });
+      out.push({ url: buildUpdateUrl(base, batch, mode, sent, params, quirks), hostnames: batch, families, sent });
     }
   }
   return out;
@@ -184,9 +180,30 @@ function cleanVersion(version: string | undefined): string {
   return typeof version === 'string' && /^[\w.+-]{1,64}$/.test(version) ? version : 'unknown';
 }
 
-export function userAgent(version: string | undefined): string {
-  // the format Dyn asks every client to send: company - model - version
-  return `node-red-contrib-ddns - dyndns2-update - ${cleanVersion(version)}`;
+const EMAIL = /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+
+/**
+ * The account's optional contact for the User-Agent: an e-mail address, as No-IP
+ * asks ("NameOfUpdateProgram/VersionNumber maintainercontact@domain.com",
+ * https://www.noip.com/integrate/request). Empty = none; anything else is refused,
+ * since it goes into a header.
+ */
+export function validateContact(contact: unknown): string | undefined {
+  if (contact === undefined || contact === null) return undefined;
+  if (typeof contact !== 'string') throw new DdnsError('ECONFIG', 'contact must be an e-mail address');
+  const text = contact.trim();
+  if (text === '') return undefined;
+  if (text.length > 254 || !EMAIL.test(text)) throw new DdnsError('ECONFIG', 'contact must be an e-mail address, e.g. admin@example.com');
+  return text;
+}
+
+/**
+ * Dyn's format, which every DynDNS2 server accepts (company - model - version),
+ * with the contact No-IP asks for appended when the account has one.
+ */
+export function userAgent(version: string | undefined, contact?: string): string {
+  const base = `node-red-contrib-ddns - dyndns2-update - ${cleanVersion(version)}`;
+  return contact ? `${base} ${contact}` : base;
 }
 
 export function validateCredentials(username: unknown, password: unknown): { username: string; password: string } {
@@ -198,10 +215,10 @@ export function validateCredentials(username: unknown, password: unknown): { use
   return { username, password };
 }
 
-export function buildHeaders(username: string, password: string, version: string | undefined): Record<string, string> {
+export function buildHeaders(username: string, password: string, version: string | undefined, contact?: string): Record<string, string> {
   return {
     authorization: `Basic ${Buffer.from(`${username}:${password}`, 'utf8').toString('base64')}`,
-    'user-agent': userAgent(version),
+    'user-agent': userAgent(version, contact),
     accept: 'text/plain, */*;q=0.5',
   };
 }

@@ -1,48 +1,57 @@
 /**
- * Reading a DynDNS2 answer: one return code per host, one per line, in the
- * order the hosts were sent. Anything that is not exactly that (HTML, a
- * proxy's error page, fewer lines than hosts, an unknown word) is
- * EBADRESPONSE and never counts as success.
+ * Reading a DynDNS2 answer, one line at a time: a return code, the addresses a
+ * success echoes, a wait a server asks for, or a line nobody has given a
+ * meaning. What each obliges the client to do is policy.ts's business.
  */
 import { parseAddress } from '../../core/address';
-import { DdnsError } from '../../core/errors';
 
+/**
+ * Every return word Dyn's page or a peer client gives a meaning
+ * (https://help.dyn.com/remote-access-api/return-codes/, ddclient's
+ * nic_dyndns2_update / nic_inwx_update / nic_dynu_update / nic_noip_update,
+ * inadyn's plugins/common.c, qdm12/ddns-updater's internal/provider/providers).
+ * Words some peer treats as success but no DynDNS2 page does (inadyn's `OK`,
+ * ddns-updater's `success`) are deliberately absent: they are unknown answers.
+ */
 export const RETURN_CODES = [
   'good',
   'nochg',
   'badauth',
   '!donator',
   'notfqdn',
+  'nofqdn',
   'nohost',
   'numhost',
   'abuse',
   'badagent',
+  'badsys',
+  'badysys',
+  '!yours',
+  '!active',
+  'badrequest',
+  'fatal',
   'dnserr',
   '911',
+  'servererror',
 ] as const;
 export type ReturnCode = (typeof RETURN_CODES)[number];
+export type SuccessCode = 'good' | 'nochg';
 
-export interface HostAnswer {
-  code: ReturnCode;
-  /** addresses echoed after good/nochg, canonical */
-  addresses: string[];
-}
+export type AnswerLine =
+  /** a known word; `addresses` are what a success echoed, canonical */
+  | { kind: 'code'; code: ReturnCode; addresses: string[]; rest: string; line: string }
+  /** `w<N><s|m|h>`: wait that long before the next update (ddclient's nic_noip_update) */
+  | { kind: 'wait'; word: string; waitMs: number; line: string }
+  /** no known meaning, or a success followed by something that is not an address */
+  | { kind: 'unknown'; word: string; line: string };
 
 const MAX_LINE = 200;
+const UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
+/** a server asking for more than a week is garbling something; a week is long enough */
+const MAX_ASKED_WAIT_MS = 7 * 24 * 3_600_000;
 
-export function isSuccessCode(code: ReturnCode): boolean {
+export function isSuccessCode(code: ReturnCode): code is SuccessCode {
   return code === 'good' || code === 'nochg';
-}
-
-function bad(message: string): DdnsError {
-  return new DdnsError('EBADRESPONSE', message);
-}
-
-/** A printable, bounded excerpt for error messages: never a whole body. */
-export function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  const clean = flat.replace(/[^\x20-\x7e]/g, '?');
-  return clean.length > 60 ? `${clean.slice(0, 60)}...` : clean;
 }
 
 /** Looks like markup: a captive portal or a proxy's error page, never a DynDNS2 answer. */
@@ -50,57 +59,37 @@ export function looksLikeHtml(body: string): boolean {
   return /<\s*[a-z!?\/]/i.test(body);
 }
 
-/** One line, e.g. `good 192.0.2.1` or `nohost`; undefined when it is not a known code. */
-export function parseLine(line: string): HostAnswer | undefined {
-  if (line.length > MAX_LINE) return undefined;
-  const match = /^(\S+)(?:\s+(.*))?$/.exec(line);
-  if (!match) return undefined;
-  const word = match[1].toLowerCase();
-  const code = (RETURN_CODES as readonly string[]).find((c) => c === word) as ReturnCode | undefined;
-  if (!code) return undefined;
+/** One line, e.g. `good 192.0.2.1`, `nochg 192.0.2.1,2001:db8::1`, `nohost`, `w5m`. */
+export function parseLine(text: string): AnswerLine {
+  const line = text.trim();
+  const match = line.length <= MAX_LINE ? /^(\S+)(?:\s+(.*))?$/.exec(line) : null;
+  if (!match) return { kind: 'unknown', word: '', line };
+  const word = match[1];
+  const lower = word.toLowerCase();
   const rest = (match[2] ?? '').trim();
-  if (!isSuccessCode(code)) {
-    // some servers add a short explanation after an error code; keep the code
-    return { code, addresses: [] };
+  const code = (RETURN_CODES as readonly string[]).find((c) => c === lower) as ReturnCode | undefined;
+  if (!code) {
+    const wait = /^w(\d{1,6})([smh])$/.exec(lower);
+    if (wait) return { kind: 'wait', word: lower, waitMs: Math.min(Number(wait[1]) * UNITS_MS[wait[2]], MAX_ASKED_WAIT_MS), line };
+    return { kind: 'unknown', word, line };
   }
-  if (rest === '') return { code, addresses: [] };
+  // some servers add a short explanation after an error code (`911 maintenance until 10:00`); the code counts
+  if (!isSuccessCode(code)) return { kind: 'code', code, addresses: [], rest, line };
   const addresses: string[] = [];
   for (const token of rest.split(/[\s,]+/)) {
     if (token === '') continue;
     const parsed = parseAddress(token);
-    // `good <garbage>` is not a success we can believe
-    if (!parsed) return undefined;
+    // `good <garbage>` is not a success anyone can believe
+    if (!parsed) return { kind: 'unknown', word, line };
     addresses.push(parsed.address);
   }
-  return { code, addresses };
+  return { kind: 'code', code, addresses, rest, line };
 }
 
-/** Non-empty lines with trailing blanks and `\r` removed. */
+/** Non-empty lines with surrounding blanks and `\r` removed. */
 export function splitLines(body: string): string[] {
   return body
     .split(/\r?\n|\r/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
-}
-
-/**
- * Parses a whole body for `hostCount` hosts. A single error line for several
- * hosts applies to all of them (Dyn sends account-wide codes such as
- * `badauth` or `911` once); a single success line for several hosts does not.
- */
-export function parseResponseBody(body: string, hostCount: number): HostAnswer[] {
-  if (looksLikeHtml(body)) throw bad(`server answered with an HTML page, not a DynDNS2 return code: "${excerpt(body)}"`);
-  const lines = splitLines(body);
-  if (lines.length === 0) throw bad('server answered with an empty body');
-  const answers: HostAnswer[] = [];
-  for (const line of lines) {
-    const answer = parseLine(line);
-    if (!answer) throw bad(`unknown DynDNS2 answer "${excerpt(line)}"`);
-    answers.push(answer);
-  }
-  if (answers.length === hostCount) return answers;
-  if (answers.length === 1 && hostCount > 1 && !isSuccessCode(answers[0].code)) {
-    return Array.from({ length: hostCount }, () => ({ code: answers[0].code, addresses: [] }));
-  }
-  throw bad(`server answered ${answers.length} line(s) for ${hostCount} host(s)`);
 }

@@ -2,10 +2,13 @@
  * The updater's settings, validated once per run so that a bad value fails
  * early with ECONFIG and before anything is sent (the qdm12/ddns-updater way).
  */
+import { numberSetting } from '../../core/validate';
 import { DdnsError } from '../../core/errors';
+import { basicAuthForms } from '../../core/redact';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/retry';
 import { parseHostnames } from './input';
-import { normaliseOptions, normaliseServerUrl, validateCredentials, validateDualStack } from './request';
+import { quirksFor, type PresetQuirks } from './presets';
+import { normaliseOptions, normaliseServerUrl, validateContact, validateCredentials, validateDualStack } from './request';
 import type { DualStackMode, ProviderParams, UpdateOptions } from './types';
 
 export const DEFAULT_RETRIES = 3;
@@ -22,6 +25,18 @@ export interface Dyndns2Settings {
   password: string;
   /** default `combined` */
   dualStack?: DualStackMode | string;
+  /**
+   * the account's provider preset (`dyndns2-account.preset`, e.g. `selfhost`): its
+   * quirks apply (presets.ts); empty = those of the preset with the server's host, if any
+   */
+  preset?: string;
+  /** an e-mail address appended to the User-Agent (No-IP asks for one); empty = none */
+  contact?: string;
+  /**
+   * the account has no A record (INWX: converted to IPv6-only by its support):
+   * IPv6 updates go out without IPv4 where the provider would otherwise refuse them
+   */
+  ipv6Only?: boolean;
   /** comma separated, or a list; undefined = given with each input */
   hostnames?: string | readonly string[];
   options?: UpdateOptions;
@@ -40,11 +55,19 @@ export interface Dyndns2Settings {
   maxBytes?: number;
 }
 
+/** The account's part of the settings, as `dyndns2-account` holds it for the update nodes. */
+export type Dyndns2AccountSettings = Pick<Dyndns2Settings, 'server' | 'dualStack' | 'preset' | 'contact' | 'ipv6Only'>;
+
 export interface ResolvedSettings {
   base: URL;
   username: string;
   password: string;
+  /** every form the login travels in, masked in any server text carried on */
+  secrets: string[];
   mode: DualStackMode;
+  quirks: PresetQuirks;
+  contact?: string;
+  ipv6Only: boolean;
   /** undefined: given with each input */
   hostnames?: string[];
   params: ProviderParams;
@@ -58,36 +81,37 @@ export interface ResolvedSettings {
   maxBytes: number;
 }
 
-function numberSetting(name: string, value: number | string | undefined, fallback: number): number {
-  if (value === undefined || value === null || value === '') return fallback;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isFinite(n)) throw new DdnsError('ECONFIG', `${name} must be a number`);
-  return n;
-}
-
 export function resolveSettings(settings: Dyndns2Settings): ResolvedSettings {
   if (!settings || typeof settings !== 'object') throw new DdnsError('ECONFIG', 'no DynDNS2 settings given');
   const { username, password } = validateCredentials(settings.username, settings.password);
-  const retries = numberSetting('retries', settings.retries, DEFAULT_RETRIES);
-  if (!Number.isInteger(retries) || retries < -1) throw new DdnsError('ECONFIG', 'retries must be -1 (unlimited) or a whole number >= 0');
-  const refreshDays = numberSetting('refresh', settings.refreshDays, DEFAULT_REFRESH_DAYS);
-  if (refreshDays < 0) throw new DdnsError('ECONFIG', 'refresh must be 0 (never) or a number of days');
-  const timeoutMs = numberSetting('timeoutMs', settings.timeoutMs, DEFAULT_TIMEOUT_MS);
-  if (timeoutMs <= 0) throw new DdnsError('ECONFIG', 'timeoutMs must be positive');
-  const maxBytes = numberSetting('maxBytes', settings.maxBytes, DEFAULT_MAX_BYTES);
-  if (maxBytes <= 0) throw new DdnsError('ECONFIG', 'maxBytes must be positive');
+  // -1 = unlimited
+  const retries = numberSetting('retries', settings.retries, { fallback: DEFAULT_RETRIES, min: -1, max: 1000 });
+  // 0 = never
+  const refreshDays = numberSetting('refresh', settings.refreshDays, { fallback: DEFAULT_REFRESH_DAYS, min: 0, max: 3650, whole: false });
+  const timeoutMs = numberSetting('timeoutMs', settings.timeoutMs, { fallback: DEFAULT_TIMEOUT_MS, min: 1, max: 600_000 });
+  const maxBytes = numberSetting('maxBytes', settings.maxBytes, { fallback: DEFAULT_MAX_BYTES, min: 1, max: 64 * 1024 * 1024 });
+  if (settings.preset !== undefined && settings.preset !== null && typeof settings.preset !== 'string') {
+    throw new DdnsError('ECONFIG', 'preset must be a preset id');
+  }
+  const base = normaliseServerUrl(settings.server);
+  const contact = validateContact(settings.contact);
   return {
-    base: normaliseServerUrl(settings.server),
+    base,
     username,
     password,
+    secrets: basicAuthForms(username, password),
     mode: validateDualStack(settings.dualStack),
+    quirks: quirksFor(settings.preset ?? undefined, base),
+    ...(contact ? { contact } : {}),
+    ipv6Only: settings.ipv6Only === true,
     ...(settings.hostnames === undefined ? {} : { hostnames: parseHostnames(settings.hostnames) }),
     params: normaliseOptions(settings.options),
     retries,
     backoff: settings.backoff ?? DEFAULT_BACKOFF,
     refreshMs: refreshDays * DAY_MS,
     dryRun: settings.dryRun === true,
-    now: typeof settings.now === 'function' ? settings.now : Date.now,
+    // read when needed, not captured: a clock put right applies at once
+    now: typeof settings.now === 'function' ? settings.now : () => Date.now(),
     timeoutMs,
     maxBytes,
   };

@@ -10,18 +10,27 @@
  * - a blocked host makes no request until its configuration or credentials
  *   change (the caller resets the state then);
  * - after `911`/`dnserr` a host makes no request for 30 minutes;
- * - after an account-wide answer (badauth, 911, ...) or a failed request no
- *   further request of the same run is sent: it could only fail the same way.
+ * - an answer that cannot be read or believed (an unknown word, an HTML page,
+ *   a success echoing another address) is a failure, never remembered as
+ *   confirmed; when the same answer comes back the host pauses (5 minutes,
+ *   doubling with each repeat), so a server that keeps answering nonsense is
+ *   not asked on every input forever;
+ * - after an account-wide answer (badauth, 911, ...), a body that is not
+ *   DynDNS2 at all, or a failed request, no further request of the same run is
+ *   sent: it could only fail the same way.
  */
+import { boundedFuture, boundedPast } from '../../core/run';
+import { formatTime } from '../../core/time';
 import type { Dispatcher } from 'undici';
 import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
 import { Run, type RetryPolicy } from '../../core/run';
+import { fingerprint } from '../../core/state';
 import { normaliseState, type Dyndns2State, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
-import { blockedError, interpretResponse, isAccountWide, verdictForHost, waitingError, type Verdict } from './policy';
+import { UNKNOWN_ANSWER_BACKOFF, blockedError, interpretResponse, unknownAnswerWaitMs, verdictForHost, waitingError, type Verdict } from './policy';
 import { buildHeaders, buildUpdateUrl, planRequests, type HostWrite, type PlannedRequest } from './request';
 import { resolveSettings, type Dyndns2Settings, type ResolvedSettings } from './settings';
 import { FAMILIES, RECORD_TYPE, type Addresses, type Family } from './types';
@@ -50,6 +59,8 @@ export interface UpdateHostsOutcome {
   requests: number;
   /** the first failure of this run, else the first host skipped because it is blocked */
   error?: DdnsError;
+  /** for the node's log: stored times cut back after a clock jump */
+  notes: string[];
 }
 
 /** What the planning step decided for one host. */
@@ -89,6 +100,26 @@ function addressesToSend(cfg: RunSettings, input: Addresses, host: HostState, pl
 /** Settings of one run: the host names are known by now. */
 type RunSettings = ResolvedSettings & { hostnames: string[] };
 
+/** A pause stored without its length (by an earlier version) is taken to be at most the longest one we impose. */
+const LONGEST_PAUSE_MS = UNKNOWN_ANSWER_BACKOFF.capMs;
+
+/** A new answer (or a success) ends the pause and the count of an earlier one. */
+function forgetPause(host: HostState): void {
+  delete host.waitUntil;
+  delete host.waitMs;
+  delete host.waitCode;
+  delete host.unknownAnswer;
+  delete host.unknownCount;
+}
+
+function ipv6WithoutIpv4Error(name: string, mode: string): DdnsError {
+  const how = mode === 'separate' ? 'set the account\'s IPv4 + IPv6 to myipv6 and send {ipv4, ipv6}' : 'send {ipv4, ipv6}';
+  return new DdnsError(
+    'ECONFIG',
+    `${name}: IPv6 not sent: this provider (INWX) needs the IPv4 address in the same request, or it sets the A record to 127.0.0.1; ${how}, or tick "IPv6-only account" if INWX made the account IPv6-only`,
+  );
+}
+
 class UpdateRun {
   private readonly results = new Map<string, Partial<Record<Family, RecordResult>>>();
   private readonly plans = new Map<string, HostPlan>();
@@ -96,6 +127,7 @@ class UpdateRun {
   private readonly inputFamilies: Family[];
   private firstFailure?: DdnsError;
   private firstBlocked?: DdnsError;
+  readonly notes: string[] = [];
   requests = 0;
 
   constructor(
@@ -138,11 +170,35 @@ class UpdateRun {
     }
   }
 
+  /**
+   * Times stored while the clock was ahead (a board that booted in 2037, an NTP
+   * step) would keep a host waiting, or its keep-alive postponed, for as long as
+   * the clock was wrong: a pause that ends further ahead than its own length is
+   * cut back to that length, a last write in the future is taken as now.
+   */
+  private boundTimes(name: string, host: HostState, now: number): void {
+    if (host.waitUntil !== undefined) {
+      const cut = boundedFuture(host.waitUntil, host.waitMs ?? LONGEST_PAUSE_MS, now);
+      if (cut.cut) {
+        this.notes.push(`${name}: the pause stored until ${formatTime(host.waitUntil, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
+        host.waitUntil = cut.at;
+      }
+    }
+    if (host.lastWriteAt !== undefined) {
+      const cut = boundedPast(host.lastWriteAt, now);
+      if (cut.cut) {
+        this.notes.push(`${name}: the last write stored at ${formatTime(host.lastWriteAt, now)} lies in the future (was the clock ahead?); taken as now, so the keep-alive is not postponed`);
+        host.lastWriteAt = cut.at;
+      }
+    }
+  }
+
   /** Decides per host; returns the writes that need a request. */
   plan(): HostWrite[] {
     const now = this.cfg.now();
     const writes: HostWrite[] = [];
     for (const name of this.cfg.hostnames) {
+      if (this.state.hosts[name]) this.boundTimes(name, this.state.hosts[name], now);
       const host = this.state.hosts[name] ?? {};
       if (host.blockedCode) {
         const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
@@ -165,7 +221,12 @@ class UpdateRun {
       const refresh = changed.length === 0 && isRefreshDue(host, now, this.cfg.refreshMs);
       const plan: HostPlan = { changed, refresh };
       const send = changed.length > 0 || refresh ? addressesToSend(this.cfg, this.input, host, plan) : {};
+      if (this.refusesIpv6(send)) {
+        delete send.ipv6;
+        if (this.input.ipv6 !== undefined) this.fail(name, ['ipv6'], ipv6WithoutIpv4Error(name, this.cfg.mode));
+      }
       for (const f of this.inputFamilies) {
+        if (this.results.get(name)?.[f]) continue;
         // a family that is not part of the write is in sync: no request for it
         if (send[f] === undefined) this.record(name, f, { status: 'unchanged', message: 'already set; not sent' });
       }
@@ -174,6 +235,16 @@ class UpdateRun {
       writes.push({ host: name, send });
     }
     return writes;
+  }
+
+  /**
+   * INWX sets the A record to 127.0.0.1 when a request leaves out myip (ddclient's
+   * nic_inwx_examples): its nic_inwx_update skips an IPv6 update without IPv4
+   * unless IPv4 is disabled, the `ipv6Only` account option here.
+   */
+  private refusesIpv6(send: Addresses): boolean {
+    if (this.cfg.quirks.ipv6Alone !== 'refuse' || this.cfg.ipv6Only || send.ipv6 === undefined) return false;
+    return this.cfg.mode === 'separate' || send.ipv4 === undefined;
   }
 
   dryRun(writes: readonly HostWrite[]): void {
@@ -195,34 +266,59 @@ class UpdateRun {
   }
 
   applyVerdict(name: string, planned: PlannedRequest, verdict: Verdict, sentWithoutRequest = false): void {
+    const prefix = sentWithoutRequest ? 'not sent after an answer that holds for the whole account or server; ' : '';
+    if (verdict.kind === 'missing') {
+      // nothing is known about this host: it keeps its state and is sent again next time
+      this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}`);
+      return;
+    }
     const host = this.host(name);
     const now = this.cfg.now();
     if (verdict.kind === 'success') {
       const plan = this.plans.get(name) ?? { changed: [], refresh: false };
       for (const f of planned.families) host[f] = planned.sent[f];
       host.lastWriteAt = now;
-      delete host.waitUntil;
-      delete host.waitCode;
+      forgetPause(host);
+      const note = verdict.note ? ` (${verdict.note})` : '';
       for (const f of planned.families) {
         if (this.input[f] === undefined) continue;
         const wrote = verdict.providerCode === 'good' && (plan.changed.includes(f) || plan.refresh);
         this.record(name, f, {
           status: wrote ? 'updated' : 'unchanged',
           providerCode: verdict.providerCode,
-          message: wrote ? `set to ${planned.sent[f]}` : `server already had ${planned.sent[f]}`,
+          message: wrote ? `set to ${planned.sent[f]}${note}` : `server already had ${planned.sent[f]}${note}`,
         });
       }
       return;
     }
+    if (verdict.kind === 'unknown') {
+      // only a digest is kept: the answer may be server text, and a digest tells a repeat just as well
+      const digest = fingerprint('dyndns2-answer', verdict.answer);
+      const count = host.unknownAnswer === digest ? (host.unknownCount ?? 0) + 1 : 1;
+      forgetPause(host);
+      host.unknownAnswer = digest;
+      host.unknownCount = count;
+      const waitMs = unknownAnswerWaitMs(count);
+      let next = '; sent again with the next input, and paused if the same answer comes back';
+      if (waitMs > 0) {
+        host.waitUntil = now + waitMs;
+        host.waitMs = waitMs;
+        if (verdict.providerCode) host.waitCode = verdict.providerCode;
+        next = `; the same answer ${count} times in a row: no request for this host before ${formatTime(host.waitUntil)}`;
+      }
+      this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}${next}`);
+      return;
+    }
+    forgetPause(host);
     if (verdict.kind === 'block') {
       host.blockedCode = verdict.providerCode;
       host.blockedAt = now;
     } else {
       host.waitUntil = now + verdict.waitMs;
+      host.waitMs = verdict.waitMs;
       host.waitCode = verdict.providerCode;
     }
-    const message = sentWithoutRequest ? `not sent after an account-wide answer; ${verdict.error.message}` : verdict.error.message;
-    this.fail(name, planned.families, verdict.error, message);
+    this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}`);
   }
 
   /** A pause the server asked for that is longer than a run waits: no request for these hosts until then. */
@@ -231,13 +327,16 @@ class UpdateRun {
     const code = error.providerCode ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.code);
     for (const name of names) {
       const host = this.host(name);
+      forgetPause(host);
       host.waitUntil = now + (error.retryAfterMs ?? 0);
+      host.waitMs = error.retryAfterMs ?? 0;
       host.waitCode = code;
       this.fail(name, families, error, `${name}: ${error.message}`);
     }
   }
 
   async send(planned: readonly PlannedRequest[], dispatcher: Dispatcher, headers: Record<string, string>, run: Run): Promise<void> {
+    const { secrets, quirks } = this.cfg;
     let halt: { verdict?: Verdict; error?: DdnsError } | undefined;
     for (const request of planned) {
       const names = this.stillSendable(request.hostnames);
@@ -258,16 +357,18 @@ class UpdateRun {
         }
         continue;
       }
-      const url = names.length === request.hostnames.length ? request.url : buildUpdateUrl(this.cfg.base, names, this.cfg.mode, request.sent, this.cfg.params);
+      const url =
+        names.length === request.hostnames.length ? request.url : buildUpdateUrl(this.cfg.base, names, this.cfg.mode, request.sent, this.cfg.params, quirks);
       try {
         const verdicts = await run.exchange(async (signal) => {
           this.requests++;
           const res = await httpRequest({ url, headers, dispatcher, signal, timeoutMs: this.cfg.timeoutMs, maxBytes: this.cfg.maxBytes });
-          return interpretResponse(res, names, this.cfg.now());
+          return interpretResponse(res, { hostnames: names, sent: request.sent, secrets, quirks, now: this.cfg.now() });
         });
         names.forEach((name, i) => this.applyVerdict(name, request, verdicts[i]));
-        const accountWide = verdicts.find((v) => v.kind !== 'success' && isAccountWide(v.providerCode));
-        if (accountWide) halt = { verdict: accountWide };
+        const stop =
+          verdicts.find((v) => (v.kind === 'block' || v.kind === 'wait') && v.accountWide) ?? verdicts.find((v) => v.kind === 'unknown' && v.wholeRequest);
+        if (stop) halt = { verdict: stop };
       } catch (thrown) {
         const error = toDdnsError(thrown);
         if (error.code === 'EWAIT' && error.retryAfterMs !== undefined) this.pause(names, request.families, error);
@@ -289,7 +390,7 @@ class UpdateRun {
       }
     }
     const error = this.firstFailure ?? this.firstBlocked;
-    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests };
+    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests, notes: this.notes };
     if (error) out.error = error;
     return out;
   }
@@ -324,8 +425,8 @@ export async function runUpdate(
     // nothing was sent, so nothing the server holds has changed: hand back the state as it was
     return { ...update.outcome(), state: normaliseState(knownState) };
   }
-  const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params);
-  const headers = buildHeaders(cfg.username, cfg.password, version);
+  const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params, cfg.quirks);
+  const headers = buildHeaders(cfg.username, cfg.password, version, cfg.contact);
   await update.send(planned, dispatcher, headers, run);
   return update.outcome();
 }
