@@ -247,7 +247,7 @@ describe('the DDNS sidebar in the editor', function () {
       const wwwRow = page.locator('.ddns-sb-record[data-name="www.example.com"]');
       if ((await wwwRow.getAttribute('aria-expanded')) !== 'true') await wwwRow.click();
       await page.locator('.ddns-sb-more[data-name="www.example.com"]').waitFor();
-      await page.locator('.red-ui-notification').evaluateAll((all) => all.forEach((n) => n.remove()));
+      await support.closeNotifications(page);
       await screenshot(page, 'en-US-ddns-sidebar');
       await docsScreenshot(page, 'editor-flow');
       await docsScreenshot(page, 'ddns-sidebar', { clip: await sidebarClip(page) });

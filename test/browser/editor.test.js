@@ -109,7 +109,7 @@ async function checkNowInWords(editor, lang) {
     const shown = await page.locator('#ip-source-check-result').innerText();
     assert.doesNotMatch(shown, /\bE[A-Z]{4,}\b/, `${lang}: an error code shown instead of words: ${shown}`);
     // a notification left by an earlier deploy would cover the dialog in the pictures
-    await page.locator('.red-ui-notification').evaluateAll((all) => all.forEach((n) => n.remove()));
+    await support.closeNotifications(page);
     await screenshot(page, `${lang}-ip-source-check-now`);
     await docsScreenshot(topTray(page), lang === 'en-US' ? 'ip-source-check-now' : `ip-source-check-now-${lang}`);
 

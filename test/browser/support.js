@@ -193,12 +193,22 @@ async function resetEditor(editor) {
   // a modal jQuery UI dialog left open (Import, a deploy warning) would block every click after it
   await page.evaluate(() => {
     $('.ui-dialog-content').each((i, d) => { try { if ($(d).dialog('isOpen')) $(d).dialog('close'); } catch (e) { /* not a dialog */ } });
-    $('.red-ui-notification').remove();
+    document.querySelectorAll('.red-ui-notification').forEach((n) => { if (typeof n.close === 'function') n.close(); });
   }).catch(() => {});
   for (const id of await nodeIds(page)) await deleteNode(page, id).catch(() => {});
   await editor.settle();
   // what the browser reported during the failed test, shown with it rather than blamed on the next
   for (const line of editor.forget()) console.log(`      browser (${editor.locale}): ${line}`);
+}
+
+/**
+ * Closes the editor's notifications the way their own close button does (removing
+ * them from the page instead breaks the editor's timer that closes them later),
+ * and waits until they are gone: pictures for README show no passing message.
+ */
+async function closeNotifications(page) {
+  await page.evaluate(() => document.querySelectorAll('.red-ui-notification').forEach((n) => { if (typeof n.close === 'function') n.close(); }));
+  await page.waitForFunction(() => ![...document.querySelectorAll('.red-ui-notification')].some((n) => n.offsetParent), null, { timeout: 5000 });
 }
 
 async function screenshot(page, name) {
@@ -616,7 +626,7 @@ module.exports = {
   root, pkg, MODULE, NODE_SETS, TYPES, PLUGINS, SCREENSHOTS,
   get packageDir() { return packageDir; },
   setFiles, lookupKey, keysUsedBy, pluginCatalog,
-  startSession, editorPerLocale, openEditor, waitForEditor, resetEditor, screenshot, docsScreenshot,
+  startSession, editorPerLocale, openEditor, waitForEditor, resetEditor, screenshot, docsScreenshot, closeNotifications,
   nodeIds, dragFromPalette, nodeShape, deleteNode, topTray, trayDepth, waitForDepth, waitForTray, closeTopTray,
   inspectTopTray, fillField, showSidebarTab, showHelp, firstParagraph,
   escapeRe, RAW_KEY, assertNoRawKeys, checkDialog, userOf, openDialog,
