@@ -62,7 +62,7 @@ export function parseServerUrl(name: string, text: unknown, options: UrlOptions 
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DdnsError('ECONFIG', `${name} must be http:// or https://, not ${url.protocol}`);
   if (url.username || url.password) throw new DdnsError('ECONFIG', `${name} must not contain a user name or password; use the account's credentials`);
-  if (!options.allowQuery && url.search) throw new DdnsError('ECONFIG', `${name} must not contain a query`);
+  if (!options.allowQuery && (url.search || url.hash)) throw new DdnsError('ECONFIG', `${name} must not contain a query or fragment`);
   url.hash = '';
   if (options.defaultPath && (url.pathname === '' || url.pathname === '/')) url.pathname = options.defaultPath;
   return url;

@@ -194,16 +194,7 @@ describe('the example flows in the editor', function () {
     }, TYPES);
     // Found in editor files this branch does not own; reported to the maintainer. An entry
     // that no longer fails is said so, to be taken out of this list.
-    const elsewhere = new Set([
-      'dyndns2-account.dualStack',
-      'cloudflare-ddns.recordType', 'cloudflare-ddns.ttl', 'cloudflare-ddns.proxied',
-      'rfc2136-server.algorithm', 'rfc2136-update.recordType', 'rfc2136-update.ttl',
-    ]);
-    const failing = new Set(problems.map((x) => x.split(':')[0]));
-    for (const known of elsewhere) {
-      console.log(failing.has(known) ? `      known, to be fixed in its own file: ${known}` : `      fixed now, take it out of the list: ${known}`);
-    }
-    assert.deepEqual(problems.filter((x) => !elsewhere.has(x.split(':')[0])), []);
+    assert.deepEqual(problems, []);
     editor.assertClean('validating nodes of older flows');
   });
 });
