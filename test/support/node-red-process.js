@@ -146,7 +146,8 @@ async function waitUntilUp(instance, after = '') {
       const res = await fetch(`${instance.url}/settings`);
       const log = instance.log();
       const since = after ? log.slice(log.lastIndexOf(after)) : log;
-      if (res.ok && /Server now running/.test(since)) return;
+      // "Server now running at URL" in the runtime's language: the URL is in every one
+      if (res.ok && since.includes(`${instance.url}/`)) return;
     } catch { /* not listening yet */ }
     await new Promise((r) => setTimeout(r, 200));
   }
