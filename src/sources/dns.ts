@@ -14,7 +14,7 @@ import { parseAddress } from '../core/address';
 import type { FamilyOption } from '../core/address';
 import { CLASS_CODES, TYPE_CODES, answersTo, encodeQuery, nameLabels, type DnsClass, type DnsType } from './dns-wire';
 import { parseUdpHost, parseUdpPort, refuseCredentials, resolveUdpTarget, udpRoundTrip, type UdpTarget } from './socket';
-import { tcpExchange } from './dns-tcp';
+import { tcpExchange } from '../core/dns-tcp';
 import type { LookupContext, SourceAnswer } from './types';
 
 export const DNS_PORT = 53;

@@ -17,7 +17,7 @@ import { isIP, isIPv4 } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { parseAddress } from '../core/address';
 import type { LookupContext, SourceAnswer } from './types';
-import { udpExchange, type UdpIo } from './udp';
+import { udpExchange, type UdpIo } from '../core/udp';
 
 export const DEFAULT_SOCKET_PORT = 51001;
 /** What the dync sample provider answers to (and only to). */

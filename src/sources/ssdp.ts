@@ -15,7 +15,7 @@ import { isIP } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { sameAddress } from '../core/address';
 import type { LookupContext } from './types';
-import { udpExchange, type UdpIo } from './udp';
+import { udpExchange, type UdpIo } from '../core/udp';
 
 export const SSDP_ADDRESS = '239.255.255.250';
 export const SSDP_PORT = 1900;

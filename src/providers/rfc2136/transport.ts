@@ -7,14 +7,17 @@
  * A datagram that is not the answer (another id, a message we cannot read, a
  * signature that does not verify) is passed over and the wait goes on, as RFC
  * 8945 §5.3.3 asks of a client; a forged datagram cannot end the exchange
- * early. The UDP socket is connected, so only datagrams from the server's
- * address and port reach it, and each exchange uses a new socket and so a new
- * random source port.
+ * early. Only datagrams from the server's address and port are looked at, and
+ * each exchange uses a new socket and so a new random source port. The socket
+ * and connection life cycles are core's (udp.ts, dns-tcp.ts), shared with the
+ * address sources.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { isIP, connect, type Socket as TcpSocket } from 'node:net';
+import { isIP } from 'node:net';
+import { startDeadline } from '../../core/deadline';
+import { tcpExchange } from '../../core/dns-tcp';
 import { DdnsError, abortReason, toDdnsError } from '../../core/errors';
+import { udpExchange } from '../../core/udp';
 import { UDP_LIMIT } from './wire';
 
 export interface Endpoint {
@@ -55,20 +58,28 @@ async function resolve(host: string): Promise<{ address: string; family: 4 | 6 }
 /**
  * Sends `request` to `endpoint` and resolves with the first answer `judge`
  * accepts. ETIMEDOUT (retryable) when none came in time, EBADRESPONSE
- * (retryable) when only answers that had to be passed over came.
+ * (retryable) when only answers that had to be passed over came. One deadline
+ * bounds all of it: the name lookup, UDP and the TCP retry.
  */
 export async function transact<T>(endpoint: Endpoint, request: Buffer, judge: (answer: Buffer) => Judgement<T>, options: TransactOptions): Promise<T> {
-  const { signal } = options;
-  if (signal.aborted) throw abortReason(signal);
-  const deadline = Date.now() + options.timeoutMs;
+  if (options.signal.aborted) throw abortReason(options.signal);
+  const deadline = startDeadline(options.timeoutMs, options.signal);
+  const endsAt = Date.now() + options.timeoutMs;
   const where = describeEndpoint(endpoint);
-  const target = await withDeadline(resolve(endpoint.host), deadline, signal, where);
   const passedOver: string[] = [];
-  if (!options.tcp && request.length <= UDP_LIMIT) {
-    const udp = await overUdp(target, endpoint.port, request, judge, deadline, signal, where, passedOver);
-    if (udp.kind === 'answer') return udp.value;
+  try {
+    const target = await untilAborted(resolve(endpoint.host), deadline.signal);
+    if (!options.tcp && request.length <= UDP_LIMIT) {
+      const udp = await overUdp(target, endpoint.port, request, judge, deadline.signal, where, passedOver);
+      if (udp.kind === 'answer') return udp.value;
+    }
+    return await overTcp(target, endpoint.port, request, judge, deadline.signal, Math.max(1, endsAt - Date.now()), where);
+  } catch (err) {
+    if (deadline.expired()) throw timedOut(where, passedOver);
+    throw err;
+  } finally {
+    deadline.clear();
   }
-  return overTcp(target, endpoint.port, request, judge, deadline, signal, where, passedOver);
 }
 
 function timedOut(where: string, passedOver: readonly string[]): DdnsError {
@@ -78,127 +89,71 @@ function timedOut(where: string, passedOver: readonly string[]): DdnsError {
   return new DdnsError('ETIMEDOUT', `no answer from the DNS server ${where} in time`, { retryable: true });
 }
 
-function withDeadline<T>(work: Promise<T>, deadline: number, signal: AbortSignal, where: string): Promise<T> {
+/** `work`, or the signal's reason as soon as it aborts (a name lookup cannot be cancelled). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolvePromise, reject) => {
-    const timer = setTimeout(() => finish(() => reject(timedOut(where, []))), Math.max(0, deadline - Date.now()));
-    const onAbort = () => finish(() => reject(abortReason(signal)));
+    const onAbort = () => reject(abortReason(signal));
     signal.addEventListener('abort', onAbort, { once: true });
-    let settled = false;
-    function finish(action: () => void) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      action();
-    }
     work.then(
-      (value) => finish(() => resolvePromise(value)),
-      (err) => finish(() => reject(err)),
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolvePromise(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
     );
   });
 }
 
 type UdpOutcome<T> = { kind: 'answer'; value: T } | { kind: 'tcp' };
 
+/** One datagram out, answers in until `judge` accepts one or says it was truncated. */
 function overUdp<T>(
   target: { address: string; family: 4 | 6 },
   port: number,
   request: Buffer,
   judge: (answer: Buffer) => Judgement<T>,
-  deadline: number,
   signal: AbortSignal,
   where: string,
   passedOver: string[],
 ): Promise<UdpOutcome<T>> {
-  return new Promise<UdpOutcome<T>>((resolvePromise, reject) => {
-    const socket: UdpSocket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
-    let settled = false;
-    const timer = setTimeout(() => finish(() => reject(timedOut(where, passedOver))), Math.max(0, deadline - Date.now()));
-    const onAbort = () => finish(() => reject(abortReason(signal)));
-    signal.addEventListener('abort', onAbort, { once: true });
-    function finish(action: () => void) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.close();
-      action();
-    }
-    socket.on('error', (err) => finish(() => reject(toDdnsError(err, `DNS server ${where}`))));
-    socket.on('message', (packet) => {
-      if (settled) return;
+  return udpExchange<UdpOutcome<T>>({
+    family: target.family,
+    signal,
+    peer: `DNS server ${where}`,
+    start: () => undefined,
+    bound: (io) => io.sendConnected(request, port, target.address, `DNS server ${where}`),
+    message(packet, from, io) {
+      // connected: only the server's own address and port reach the socket; a new socket per exchange, so a new source port
+      if (from.port !== port) return;
       let verdict: Judgement<T>;
       try {
         verdict = judge(packet);
       } catch (err) {
-        return finish(() => reject(err));
+        return io.fail(toDdnsError(err));
       }
-      if (verdict.kind === 'answer') finish(() => resolvePromise({ kind: 'answer', value: verdict.value }));
-      else if (verdict.kind === 'truncated') finish(() => resolvePromise({ kind: 'tcp' }));
+      if (verdict.kind === 'answer') io.succeed({ kind: 'answer', value: verdict.value });
+      else if (verdict.kind === 'truncated') io.succeed({ kind: 'tcp' });
       else if (verdict.reason) passedOver.push(verdict.reason);
-    });
-    socket.connect(port, target.address, () => {
-      if (settled) return;
-      socket.send(request, (err) => {
-        if (err) finish(() => reject(toDdnsError(err, `DNS server ${where}`)));
-      });
-    });
+    },
   });
 }
 
-function overTcp<T>(
+/** The request over TCP, length-framed; its one answer is the answer or a failure. */
+async function overTcp<T>(
   target: { address: string; family: 4 | 6 },
   port: number,
   request: Buffer,
   judge: (answer: Buffer) => Judgement<T>,
-  deadline: number,
   signal: AbortSignal,
+  timeoutMs: number,
   where: string,
-  passedOver: string[],
 ): Promise<T> {
-  return new Promise<T>((resolvePromise, reject) => {
-    if (signal.aborted) return reject(abortReason(signal));
-    if (Date.now() >= deadline) return reject(timedOut(where, passedOver));
-    const socket: TcpSocket = connect({ host: target.address, port, family: target.family });
-    let settled = false;
-    const chunks: Buffer[] = [];
-    let received = 0;
-    const timer = setTimeout(() => finish(() => reject(timedOut(where, passedOver))), Math.max(0, deadline - Date.now()));
-    const onAbort = () => finish(() => reject(abortReason(signal)));
-    signal.addEventListener('abort', onAbort, { once: true });
-    function finish(action: () => void) {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      socket.destroy();
-      action();
-    }
-    socket.on('error', (err) => finish(() => reject(toDdnsError(err, `DNS server ${where} (TCP)`))));
-    socket.on('connect', () => {
-      // RFC 1035 §4.2.2: each message on a TCP connection is preceded by its length
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(request.length);
-      socket.write(Buffer.concat([length, request]));
-    });
-    socket.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      received += chunk.length;
-      if (received < 2) return;
-      const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      const size = all.readUInt16BE(0);
-      if (all.length < 2 + size) return;
-      const packet = all.subarray(2, 2 + size);
-      let verdict: Judgement<T>;
-      try {
-        verdict = judge(packet);
-      } catch (err) {
-        return finish(() => reject(err));
-      }
-      if (verdict.kind === 'answer') return finish(() => resolvePromise(verdict.value));
-      const why = verdict.kind === 'truncated' ? 'a truncated answer over TCP' : verdict.reason ?? 'not an answer to the request';
-      finish(() => reject(new DdnsError('EBADRESPONSE', `no usable answer from ${where} (TCP): ${why}`, { retryable: true })));
-    });
-    socket.on('end', () => finish(() => reject(new DdnsError('ENETWORK', `the DNS server ${where} closed the TCP connection without an answer`, { retryable: true }))));
-  });
+  const packet = await tcpExchange({ target: { ...target, port }, packet: request, signal, timeoutMs });
+  const verdict = judge(packet);
+  if (verdict.kind === 'answer') return verdict.value;
+  const why = verdict.kind === 'truncated' ? 'a truncated answer over TCP' : verdict.reason ?? 'not an answer to the request';
+  throw new DdnsError('EBADRESPONSE', `no usable answer from ${where} (TCP): ${why}`, { retryable: true });
 }

@@ -2,16 +2,16 @@
  * One DNS message over TCP (RFC 7766, RFC 1035 section 4.2.2): a 2-byte length
  * before the query and before the answer. Used when a UDP answer comes back
  * with the TC bit, as dig does ("Truncated, retrying in TCP mode") and as RFC
- * 7766 section 5 asks of every client. The connection is closed after the one
+ * 7766 section 5 asks of every client, and for RFC 2136 updates too large for
+ * a datagram. The connection is closed after the one
  * answer, on error, at the deadline and on abort; the answer can be no larger
  * than the 65,535 bytes its length field can say.
  */
 import { connect, type Socket } from 'node:net';
-import { DdnsError, abortReason, toDdnsError } from '../core/errors';
-import type { UdpTarget } from './socket';
+import { DdnsError, abortReason, toDdnsError } from './errors';
 
 export interface TcpQuestion {
-  target: UdpTarget;
+  target: { address: string; family: 4 | 6; port: number };
   packet: Buffer;
   signal: AbortSignal;
   timeoutMs: number;

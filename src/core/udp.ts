@@ -1,12 +1,13 @@
 /**
  * The life cycle of one UDP exchange, shared by the `sock://` and `dns://`
- * round trip (socket.ts) and SSDP discovery (ssdp.ts): create a socket, bind it
+ * round trip (sources/socket.ts), SSDP discovery (sources/ssdp.ts) and RFC 2136
+ * updates (providers/rfc2136/transport.ts): create a socket, bind it
  * (to the `bind` address when there is one), send only once bound, listen, and
  * end exactly once — on a value, an error, a timer or the signal — closing the
  * socket and clearing every timer and listener on every way out.
  */
 import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
-import { DdnsError, abortReason, toDdnsError } from '../core/errors';
+import { DdnsError, abortReason, toDdnsError } from './errors';
 
 export interface UdpIo<T> {
   readonly socket: Socket;
@@ -19,6 +20,12 @@ export interface UdpIo<T> {
   after(ms: number, run: () => void): void;
   /** sends once bound (a no-op before, or after the end); a send error ends the exchange */
   send(data: Buffer, port: number, address: string, what: string): void;
+  /**
+   * connects the socket to one peer, then sends: the kernel drops datagrams from
+   * anyone else and reports "port unreachable" as an error (ENETWORK at once,
+   * not a timeout); for exchanges with exactly one server
+   */
+  sendConnected(data: Buffer, port: number, address: string, what: string): void;
 }
 
 export interface UdpExchange<T> {
@@ -82,6 +89,15 @@ export function udpExchange<T>(exchange: UdpExchange<T>): Promise<T> {
         if (settled || !bound) return;
         socket.send(data, port, address, (err) => {
           if (err) end(toDdnsError(err, what));
+        });
+      },
+      sendConnected(data, port, address, what) {
+        if (settled || !bound) return;
+        socket.connect(port, address, () => {
+          if (settled) return;
+          socket.send(data, (err) => {
+            if (err) end(toDdnsError(err, what));
+          });
         });
       },
     };
