@@ -72,13 +72,29 @@ function describeUrl(url: string | URL): string {
   return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
-export async function httpRequest(req: HttpRequest): Promise<HttpResponse> {
-  const deadline = req.timeoutMs === undefined ? undefined : startDeadline(req.timeoutMs, req.signal);
-  try {
-    return await exchange(req, deadline?.signal ?? req.signal);
-  } finally {
-    deadline?.clear();
+export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
+  if (req.timeoutMs === undefined) return exchange(req, req.signal);
+  const deadline = startDeadline(req.timeoutMs, req.signal);
+  return exchange(req, deadline.signal).finally(() => deadline.clear());
+}
+
+/** origin and path of a URL given as an object (an origin parsed at deploy): read once, not on every request */
+const targets = new WeakMap<URL, { origin: string; path: string }>();
+
+function targetOf(url: URL): { origin: string; path: string } {
+  let target = targets.get(url);
+  if (!target) {
+    target = { origin: url.origin, path: `${url.pathname}${url.search}` };
+    targets.set(url, target);
   }
+  return target;
+}
+
+function send(req: HttpRequest, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
+  const options = { method: req.method ?? 'GET', headers: req.headers, body: req.body, signal };
+  if (typeof req.url === 'string') return request(req.url, { dispatcher: req.dispatcher, ...options });
+  // undici's request() would read the URL's parts again on every call
+  return req.dispatcher.request({ ...targetOf(req.url), ...options });
 }
 
 async function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
@@ -87,13 +103,7 @@ async function exchange(req: HttpRequest, signal: AbortSignal | undefined): Prom
   if (signal?.aborted) throw withContext(abortReason(signal), where());
   let res: Dispatcher.ResponseData;
   try {
-    res = await request(req.url, {
-      dispatcher: req.dispatcher,
-      method: req.method ?? 'GET',
-      headers: req.headers,
-      body: req.body,
-      signal,
-    });
+    res = await send(req, signal);
   } catch (err) {
     throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
   }
@@ -104,24 +114,55 @@ async function exchange(req: HttpRequest, signal: AbortSignal | undefined): Prom
       statusCode: res.statusCode,
     });
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
+  let body: string;
   try {
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > req.maxBytes) {
-        res.body.destroy();
-        throw new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, {
-          statusCode: res.statusCode,
-        });
-      }
-      chunks.push(chunk as Buffer);
-    }
+    body = await readBody(res.body, req.maxBytes, () =>
+      new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, { statusCode: res.statusCode }),
+    );
   } catch (err) {
     if (err instanceof DdnsError) throw err;
     throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
   }
-  return { status: res.statusCode, headers: res.headers, body: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') };
+  return { status: res.statusCode, headers: res.headers, body };
+}
+
+/**
+ * The body as text, refused past `maxBytes` (the stream is destroyed at once).
+ * One promise and three listeners: `for await` over the stream made an async
+ * iterator and a promise per chunk, for bodies that come in one chunk.
+ */
+function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number, tooLarge: () => DdnsError): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const fail = (err: unknown) => {
+      if (settled) return;
+      settled = true;
+      reject(err);
+    };
+    body.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        fail(tooLarge());
+        body.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    body.once('end', () => {
+      if (settled) return;
+      settled = true;
+      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    // stays attached: an error after the end must not become an unhandled 'error' event
+    body.on('error', fail);
+    // 'close' follows every 'end': the error (and its stack trace) is made only when the end never came
+    body.once('close', () => {
+      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    });
+  });
 }
 
 /**
