@@ -3,7 +3,7 @@
  * node (or a source), a deadline per request, and a cap on the body size so a
  * misbehaving server can neither hang a flow nor fill the heap.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { DdnsError, abortReason, toDdnsError } from './errors';
 import { startDeadline } from './deadline';
 
@@ -81,7 +81,11 @@ export function httpRequest(req: HttpRequest): Promise<HttpResponse> {
 /** origin and path of a URL given as an object (an origin parsed at deploy): read once, not on every request */
 const targets = new WeakMap<URL, { origin: string; path: string }>();
 
-function targetOf(url: URL): { origin: string; path: string } {
+function targetOf(url: string | URL): { origin: string; path: string } {
+  if (typeof url === 'string') {
+    const parsed = new URL(url);
+    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+  }
   let target = targets.get(url);
   if (!target) {
     target = { origin: url.origin, path: `${url.pathname}${url.search}` };
@@ -90,78 +94,82 @@ function targetOf(url: URL): { origin: string; path: string } {
   return target;
 }
 
-function send(req: HttpRequest, signal: AbortSignal | undefined): Promise<Dispatcher.ResponseData> {
-  const options = { method: req.method ?? 'GET', headers: req.headers, body: req.body, signal };
-  if (typeof req.url === 'string') return request(req.url, { dispatcher: req.dispatcher, ...options });
-  // undici's request() would read the URL's parts again on every call
-  return req.dispatcher.request({ ...targetOf(req.url), ...options });
-}
-
-async function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
+/**
+ * One request through the dispatcher's own handler interface, the body kept
+ * as it arrives. undici's `request()` wraps the same call in a readable stream
+ * and a promise per step, and measured 0.15 to 0.2 ms more CPU per request
+ * here (a check every 30 s runs with cold caches). It also settles an aborted
+ * request only when the request reaches a socket: a request queued behind a
+ * hung one on the same connection would hold a redeploy until that one ended.
+ * This one settles the moment its signal aborts.
+ */
+function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<HttpResponse> {
   // only failures name the URL: a good answer builds nothing for it
   const where = () => describeUrl(req.url);
-  if (signal?.aborted) throw withContext(abortReason(signal), where());
-  let res: Dispatcher.ResponseData;
+  if (signal?.aborted) return Promise.reject(withContext(abortReason(signal), where()));
+  let target: { origin: string; path: string };
   try {
-    res = await send(req, signal);
+    target = targetOf(req.url);
   } catch (err) {
-    throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
+    return Promise.reject(toDdnsError(err, where()));
   }
-  const declared = Number(res.headers['content-length']);
-  if (Number.isFinite(declared) && declared > req.maxBytes) {
-    res.body.destroy();
-    throw new DdnsError('ETOOLARGE', `${where()}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, {
-      statusCode: res.statusCode,
-    });
-  }
-  let body: string;
-  try {
-    body = await readBody(res.body, req.maxBytes, () =>
-      new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, { statusCode: res.statusCode }),
-    );
-  } catch (err) {
-    if (err instanceof DdnsError) throw err;
-    throw signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where());
-  }
-  return { status: res.statusCode, headers: res.headers, body };
-}
-
-/**
- * The body as text, refused past `maxBytes` (the stream is destroyed at once).
- * One promise and three listeners: `for await` over the stream made an async
- * iterator and a promise per chunk, for bodies that come in one chunk.
- */
-function readBody(body: Dispatcher.ResponseData['body'], maxBytes: number, tooLarge: () => DdnsError): Promise<string> {
-  return new Promise((resolve, reject) => {
+  return new Promise<HttpResponse>((resolve, reject) => {
+    let controller: Dispatcher.DispatchController | undefined;
+    /** why the request must end before it reached a socket */
+    let ended: Error | undefined;
+    let settled = false;
+    let status = 0;
+    let headers: Record<string, string | string[] | undefined> = {};
     const chunks: Buffer[] = [];
     let size = 0;
-    let settled = false;
-    const fail = (err: unknown) => {
+    const onAbort = () => stop(withContext(abortReason(signal!), where()));
+    const settle = (err: Error | undefined, value?: HttpResponse) => {
       if (settled) return;
       settled = true;
-      reject(err);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(value!);
     };
-    body.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > maxBytes) {
-        fail(tooLarge());
-        body.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    body.once('end', () => {
-      if (settled) return;
-      settled = true;
-      resolve(chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'));
-    });
-    // stays attached: an error after the end must not become an unhandled 'error' event
-    body.on('error', fail);
-    // 'close' follows every 'end': the error (and its stack trace) is made only when the end never came
-    body.once('close', () => {
-      if (!settled) fail(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
-    });
+    /** settles now and cuts the request wherever it is */
+    const stop = (err: DdnsError) => {
+      settle(err);
+      if (controller) controller.abort(err);
+      else ended = err;
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c;
+        if (ended) c.abort(ended);
+      },
+      onResponseStart(_c, statusCode, responseHeaders) {
+        // 1xx answers come before the real one
+        if (statusCode < 200) return;
+        status = statusCode;
+        headers = responseHeaders as Record<string, string | string[] | undefined>;
+        const declared = Number(headers['content-length']);
+        if (Number.isFinite(declared) && declared > req.maxBytes) {
+          stop(new DdnsError('ETOOLARGE', `${where()}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, { statusCode }));
+        }
+      },
+      onResponseData(_c, chunk) {
+        if (settled) return;
+        size += chunk.length;
+        if (size > req.maxBytes) {
+          stop(new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, { statusCode: status }));
+          return;
+        }
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        const body = chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
+        settle(undefined, { status, headers, body });
+      },
+      onResponseError(_c, err) {
+        settle(signal?.aborted ? withContext(abortReason(signal), where()) : toDdnsError(err, where()));
+      },
+    };
+    req.dispatcher.dispatch({ ...target, method: req.method ?? 'GET', headers: req.headers, body: req.body }, handler);
   });
 }
 
