@@ -71,6 +71,8 @@ describe('loading an address source (a deployed ip-source)', () => {
     assert.equal(error, 'ENETWORK');
     assert.deepEqual(parsed.filter((file) => UNDICI.test(file) || SOURCE_CODE.test(file)), []);
     assert.ok(checked.some((file) => UNDICI.test(file)), 'undici was loaded for the check');
+    // its Agent only: not fetch, WebSocket, the mock agents or the caches that undici's index brings
+    assert.deepEqual(checked.filter((file) => /node_modules[\\/]undici[\\/](index\.js|lib[\\/](web|mock|cache)[\\/])/.test(file)), []);
     assert.deepEqual(checked.filter((file) => SOURCE_CODE.test(file)).map((file) => path.basename(file)), ['http.js']);
   });
 });
