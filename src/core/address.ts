@@ -20,11 +20,35 @@ export interface ParsedAddress {
 const STRICT_IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 
 /**
+ * The last addresses parsed, and why each is not public: a steady check reads
+ * the same address every time, and a check reads it three times (scanner,
+ * family and scope, result). Only good parses are kept (hostile text cannot
+ * fill it with misses), frozen because they are shared, and the map is
+ * emptied when full: a hit is the common case, not a guarantee.
+ */
+const MEMO_SIZE = 64;
+const parsedMemo = new Map<string, Readonly<ParsedAddress>>();
+const verdictMemo = new Map<string, string | null>();
+
+function remember<V>(memo: Map<string, V>, key: string, value: V): V {
+  if (memo.size >= MEMO_SIZE) memo.clear();
+  memo.set(key, value);
+  return value;
+}
+
+/**
  * Parses one textual address. Only the plain forms a DNS record may hold are
  * accepted: dotted-quad IPv4 (no octal or short forms ipaddr.js would allow) and
  * IPv6 without a zone. IPv4-mapped IPv6 becomes the IPv4 address.
  */
 export function parseAddress(text: string): ParsedAddress | undefined {
+  const known = parsedMemo.get(text);
+  if (known) return known;
+  const parsed = parseFresh(text);
+  return parsed && remember(parsedMemo, text, Object.freeze(parsed));
+}
+
+function parseFresh(text: string): ParsedAddress | undefined {
   const trimmed = text.trim();
   if (trimmed.length === 0 || trimmed.length > 64) return undefined;
   if (STRICT_IPV4.test(trimmed)) {
@@ -96,6 +120,13 @@ const IPV4_SPECIAL: Array<{ cidr: [ipaddr.IPv4, number]; label: string }> = [
  * worth writing into public DNS with scope `public`.
  */
 export function notPublicBecause(parsed: ParsedAddress): string | undefined {
+  const key = `${parsed.range} ${parsed.address}`;
+  const known = verdictMemo.get(key);
+  if (known !== undefined) return known ?? undefined;
+  return remember(verdictMemo, key, judge(parsed) ?? null) ?? undefined;
+}
+
+function judge(parsed: ParsedAddress): string | undefined {
   if (!isPublicRange(parsed.range)) return describeRange(parsed.range);
   if (parsed.family === 4) {
     const v4 = ipaddr.IPv4.parse(parsed.address);

@@ -40,6 +40,7 @@ export async function lookupHttp(url: URL, ctx: LookupContext): Promise<SourceAn
     const markup = HTML_TYPE.test(type) || HTML_START.test(res.body);
     return { texts: [res.body], kind: 'body', markup };
   } finally {
-    await ownAgent?.destroy();
+    // awaited only when there is one: `await undefined` would still cost a turn
+    if (ownAgent) await ownAgent.destroy();
   }
 }

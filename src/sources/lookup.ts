@@ -11,12 +11,7 @@ import type { AddressPattern } from '../core/pattern';
 import { matchCandidates } from './pattern-runner';
 import type { Origin } from './origin';
 import type { LookupContext, SourceAnswer } from './types';
-import { lookupHttp } from './http';
 import { lookupInterface, bindAddressOf } from './interface';
-import { lookupDns } from './dns';
-import { lookupSocket } from './socket';
-import { lookupNeighbour } from './neighbour';
-import { lookupUpnp } from './upnp';
 import { applySuffix, prefixOf } from '../core/suffix';
 
 export interface LookupSettings {
@@ -65,20 +60,46 @@ export interface DualAddress {
   errors: { ipv4?: DdnsError; ipv6?: DdnsError };
 }
 
-async function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnswer> {
+/**
+ * The modules behind each kind of origin, loaded when an origin of that kind
+ * is first asked: a node that reads an interface never loads undici (about
+ * 20 MB of RSS with its first request), the DNS client or UPnP.
+ */
+interface SourceModules {
+  http: typeof import('./http');
+  dns: typeof import('./dns');
+  sock: typeof import('./socket');
+  neigh: typeof import('./neighbour');
+  upnp: typeof import('./upnp');
+}
+const loaded: Partial<SourceModules> = {};
+/* eslint-disable @typescript-eslint/no-require-imports */
+const loaders: { [K in keyof SourceModules]: () => SourceModules[K] } = {
+  http: () => require('./http') as SourceModules['http'],
+  dns: () => require('./dns') as SourceModules['dns'],
+  sock: () => require('./socket') as SourceModules['sock'],
+  neigh: () => require('./neighbour') as SourceModules['neigh'],
+  upnp: () => require('./upnp') as SourceModules['upnp'],
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+function source<K extends keyof SourceModules>(kind: K): SourceModules[K] {
+  return (loaded[kind] ??= loaders[kind]()) as SourceModules[K];
+}
+
+function askOrigin(origin: Origin, ctx: LookupContext): Promise<SourceAnswer> {
   switch (origin.kind) {
     case 'iface':
       return lookupInterface(origin.name, ctx);
     case 'http':
-      return lookupHttp(origin.url, ctx);
+      return source('http').lookupHttp(origin.url, ctx);
     case 'dns':
-      return lookupDns(origin.query, ctx);
+      return source('dns').lookupDns(origin.query, ctx);
     case 'sock':
-      return lookupSocket(origin.target, ctx);
+      return source('sock').lookupSocket(origin.target, ctx);
     case 'neigh':
-      return lookupNeighbour(origin.target, ctx);
+      return source('neigh').lookupNeighbour(origin.target, ctx);
     case 'upnp':
-      return lookupUpnp(origin.gateway, ctx);
+      return source('upnp').lookupUpnp(origin.gateway, ctx);
   }
 }
 
@@ -128,7 +149,8 @@ async function lookupWithin(
       signal: bounded,
       timeoutMs: settings.timeoutMs,
       family,
-      localAddress: await localAddressFor(settings.bind, family),
+      // no bind (the usual case): no await, so no extra turn of the microtask queue per lookup
+      localAddress: settings.bind ? await localAddressFor(settings.bind, family) : undefined,
       dispatcher: dispatcherFor(dispatcher, family),
       maxBytes: settings.maxBytes,
     };
@@ -145,7 +167,9 @@ async function lookupWithin(
   }
   let candidates: string[];
   try {
-    candidates = await matchCandidates(answer.texts, answer.kind, settings.pattern, { signal: bounded, endsAt, timeoutMs: settings.timeoutMs });
+    const matched = matchCandidates(answer.texts, answer.kind, settings.pattern, { signal: bounded, endsAt, timeoutMs: settings.timeoutMs });
+    // the built-in scanner answers at once: no await, no turn of the microtask queue
+    candidates = Array.isArray(matched) ? matched : await matched;
   } catch (err) {
     const e = toDdnsError(err, origin.text);
     if (!signal.aborted && (e.code === 'ETIMEDOUT' || (e.code === 'EABORTED' && deadline.expired()))) {
@@ -157,6 +181,7 @@ async function lookupWithin(
   const usable: string[] = [];
   const rejected: string[] = [];
   let sawFamily = false;
+  let first: IpFamily | undefined;
   for (const candidate of candidates) {
     const parsed = parseAddress(candidate);
     if (!parsed || !matchesFamily(parsed.family, family)) continue;
@@ -167,6 +192,7 @@ async function lookupWithin(
       continue;
     }
     if (!usable.includes(parsed.address)) usable.push(parsed.address);
+    first ??= parsed.family;
   }
   if (usable.length === 0) {
     if (sawFamily && rejected.length > 0) {
@@ -176,7 +202,7 @@ async function lookupWithin(
     const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
     throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
   }
-  return { address: usable[0], family: parseAddress(usable[0])!.family, addresses: usable, origin: origin.text };
+  return { address: usable[0], family: first!, addresses: usable, origin: origin.text };
 }
 
 /** The LAN host's address: the detected IPv6 prefix with the configured suffix behind it. */

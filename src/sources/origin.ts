@@ -3,10 +3,22 @@
  * is a configuration error shown at once, not a failure at the next check.
  */
 import { DdnsError } from '../core/errors';
-import { parseDnsOrigin, type DnsOrigin } from './dns';
-import { parseSocketOrigin, type SocketOrigin } from './socket';
-import { parseNeighbourOriginText, type NeighbourOrigin } from './neighbour';
-import { parseUpnpOrigin, type UpnpOrigin } from './upnp';
+import type { DnsOrigin } from './dns';
+import type { SocketOrigin } from './socket';
+import type { NeighbourOrigin } from './neighbour';
+import type { UpnpOrigin } from './upnp';
+
+/*
+ * Each kind of origin is parsed by its own module, required when a line of
+ * that kind is met: a node reading an interface or a web service loads neither
+ * the DNS client nor UPnP/SSDP nor the UDP and neighbour-table code.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const dnsModule = () => require('./dns') as typeof import('./dns');
+const socketModule = () => require('./socket') as typeof import('./socket');
+const neighbourModule = () => require('./neighbour') as typeof import('./neighbour');
+const upnpModule = () => require('./upnp') as typeof import('./upnp');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export type Origin =
   | { kind: 'iface'; text: string; name: string }
@@ -23,7 +35,7 @@ export function parseOrigin(line: string): Origin {
   const iface = IFACE.exec(text);
   if (iface) return { kind: 'iface', text, name: iface[1] };
   // a MAC's colons are not a valid URL host, so neigh:// is read as text
-  if (/^neigh:/i.test(text)) return { kind: 'neigh', text, target: parseNeighbourOriginText(text) };
+  if (/^neigh:/i.test(text)) return { kind: 'neigh', text, target: neighbourModule().parseNeighbourOriginText(text) };
   let url: URL;
   try {
     url = new URL(text);
@@ -39,13 +51,13 @@ export function parseOrigin(line: string): Origin {
       }
       return { kind: 'http', text: url.href, url };
     case 'sock:':
-      return { kind: 'sock', text, target: parseSocketOrigin(url) };
+      return { kind: 'sock', text, target: socketModule().parseSocketOrigin(url) };
     case 'dns:':
-      return { kind: 'dns', text, query: parseDnsOrigin(url) };
+      return { kind: 'dns', text, query: dnsModule().parseDnsOrigin(url) };
     case 'iface:':
       throw new DdnsError('ECONFIG', `origin "${text}" needs an interface name, as in iface://eth0`);
     case 'upnp:':
-      return { kind: 'upnp', text, gateway: parseUpnpOrigin(url) };
+      return { kind: 'upnp', text, gateway: upnpModule().parseUpnpOrigin(url) };
     default:
       throw new DdnsError('ECONFIG', `origin "${text}" has an unknown scheme ${url.protocol}`);
   }

@@ -145,9 +145,10 @@ const thread = new PatternThread();
 /**
  * The candidates `pattern` picks from an origin's answer, within the lookup's
  * deadline: ETIMEDOUT when matching outlives it, the signal's reason when the
- * lookup is cancelled.
+ * lookup is cancelled. What needs no thread is answered at once, not through a
+ * promise: `await` takes either.
  */
-export async function matchCandidates(texts: string[], kind: TextKind, pattern: AddressPattern, limits: MatchLimits): Promise<string[]> {
+export function matchCandidates(texts: string[], kind: TextKind, pattern: AddressPattern, limits: MatchLimits): string[] | Promise<string[]> {
   if (!pattern.regex || pattern.group === WHOLE_STRING) return candidatesFrom(texts, kind, pattern);
   return thread.run(texts, kind, pattern as AddressPattern & { regex: RegExp }, limits);
 }

@@ -34,12 +34,20 @@
  */
 import { isIP } from 'node:net';
 import type { Dispatcher } from 'undici';
-import { createHttpAgent, httpRequest, type HttpResponse } from '../core/http';
+import type { HttpResponse } from '../core/http';
 import { DdnsError, abortReason } from '../core/errors';
 import { notPublicBecause, parseAddress } from '../core/address';
 import { serverExcerpt } from '../core/redact';
 import { parseUdpHost, parseUdpPort, refuseCredentials } from './socket';
 import { discoverGateways, type DiscoverOptions, type Gateway } from './ssdp';
+
+type HttpModule = typeof import('../core/http');
+let httpModule: HttpModule | undefined;
+/** undici comes with it: loaded when a router is first asked, not when a `upnp://` origin is parsed at deploy */
+function http(): HttpModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (httpModule ??= require('../core/http') as HttpModule);
+}
 import type { LookupContext, SourceAnswer } from './types';
 
 export interface UpnpOrigin {
@@ -410,7 +418,7 @@ function isFinal(err: DdnsError, exchange: Exchange): boolean {
 }
 
 async function askExternalAddress(service: WanService, exchange: Exchange): Promise<string> {
-  const res = await httpRequest({
+  const res = await http().httpRequest({
     url: service.controlUrl,
     method: 'POST',
     headers: {
@@ -429,7 +437,7 @@ async function askExternalAddress(service: WanService, exchange: Exchange): Prom
 
 /** Description, then each WAN connection service in turn until one reports an address. */
 async function externalAddressAt(descriptionUrl: string, exchange: Exchange): Promise<string> {
-  const res = await httpRequest({
+  const res = await http().httpRequest({
     url: descriptionUrl,
     headers: { accept: 'text/xml, application/xml;q=0.9, */*;q=0.5', 'user-agent': USER_AGENT },
     dispatcher: exchange.dispatcher,
@@ -530,7 +538,7 @@ export async function lookupUpnp(origin: UpnpOrigin, ctx: LookupContext, options
   const ownAgent =
     ctx.dispatcher && !ctx.localAddress
       ? undefined
-      : createHttpAgent({ localAddress: ctx.localAddress, connectTimeoutMs: ctx.timeoutMs, keepAliveTimeoutMs: 1000 });
+      : http().createHttpAgent({ localAddress: ctx.localAddress, connectTimeoutMs: ctx.timeoutMs, keepAliveTimeoutMs: 1000 });
   try {
     const address = await externalAddressAt(description, {
       dispatcher: ownAgent ?? ctx.dispatcher!,

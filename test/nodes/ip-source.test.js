@@ -80,6 +80,30 @@ describe('ip-source node', function () {
     assert.equal(status.count, shown, 'nothing visible changed, so no status message');
   });
 
+  it('nodes asking the same service share one keep-alive connection, ended when the last of them closes', async () => {
+    const own = await echo.start();
+    own.route('/v4', { body: '8.8.8.8' });
+    try {
+      const two = [...flow({ origin: own.url('/v4'), interval: 0 }), { id: 'src2', type: 'ip-source', origin: own.url('/v4'), interval: 0, wires: [['out2']] }, { id: 'out2', type: 'helper' }];
+      await helper.load(ipSource, two);
+      const answers = [nextMessage(helper.getNode('out')), nextMessage(helper.getNode('out2'))];
+      helper.getNode('src').receive({});
+      helper.getNode('src2').receive({});
+      assert.deepEqual((await Promise.all(answers)).map((m) => m.payload), ['8.8.8.8', '8.8.8.8']);
+      assert.equal(own.requests.length, 2);
+      assert.equal(own.connections, 1, 'one connection for both nodes');
+      await helper.unload();
+      // a kept agent would reuse its socket: a new connection shows the old one was ended
+      await helper.load(ipSource, flow({ origin: own.url('/v4'), interval: 0 }));
+      const again = nextMessage(helper.getNode('out'));
+      helper.getNode('src').receive({});
+      await again;
+      assert.equal(own.connections, 2);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('the first check after a redeploy passes the address on even when it is the one remembered', async () => {
     const config = flow({ origin: server.url('/v4'), interval: 3600, emit: 'change' });
     await loadWithContextStore(config);

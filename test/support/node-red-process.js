@@ -59,10 +59,10 @@ function runtimeUnderTest() {
   return { redJs, nodeBin: process.env.NODE_RED_NODE_BIN || process.execPath };
 }
 
-function launch(userDir, settingsFile, logFile) {
+function launch(userDir, settingsFile, logFile, nodeArgs) {
   const { redJs, nodeBin } = runtimeUnderTest();
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn(nodeBin, [redJs, '--userDir', userDir, '--settings', settingsFile], { stdio: ['ignore', fd, fd] });
+  const child = spawn(nodeBin, [...nodeArgs, redJs, '--userDir', userDir, '--settings', settingsFile], { stdio: ['ignore', fd, fd] });
   return {
     child,
     async stop() {
@@ -78,8 +78,13 @@ function launch(userDir, settingsFile, logFile) {
   };
 }
 
-/** install: false starts a Node-RED without this package (a baseline for measurements). */
-async function startNodeRed({ settings = {}, install = true } = {}) {
+/**
+ * install: false starts a Node-RED without this package (a baseline for measurements).
+ * nodeArgs go to node before red.js (the bench: --expose-gc, --inspect); preamble is
+ * code put at the top of settings.js, run inside the Node-RED process (the bench: a
+ * signal handler that collects garbage before RSS is read).
+ */
+async function startNodeRed({ settings = {}, install = true, nodeArgs = [], preamble = '' } = {}) {
   const userDir = tempDir('ddns-e2e-');
   fs.writeFileSync(path.join(userDir, 'package.json'), JSON.stringify({ name: 'node-red-project', private: true }));
   if (install) {
@@ -100,9 +105,9 @@ async function startNodeRed({ settings = {}, install = true } = {}) {
     telemetry: { enabled: false },
     ...settings,
   };
-  fs.writeFileSync(settingsFile, `module.exports = ${JSON.stringify(merged, null, 2)};\n`);
+  fs.writeFileSync(settingsFile, `${preamble}\nmodule.exports = ${JSON.stringify(merged, null, 2)};\n`);
   const logFile = path.join(userDir, 'node-red.log');
-  let running = launch(userDir, settingsFile, logFile);
+  let running = launch(userDir, settingsFile, logFile, nodeArgs);
   const url = `http://127.0.0.1:${port}`;
   const instance = {
     userDir,
@@ -130,7 +135,7 @@ async function startNodeRed({ settings = {}, install = true } = {}) {
     async restart() {
       await running.stop();
       fs.appendFileSync(logFile, '\n--- restart ---\n');
-      running = launch(userDir, settingsFile, logFile);
+      running = launch(userDir, settingsFile, logFile, nodeArgs);
       await waitUntilUp(instance, '--- restart ---');
     },
   };

@@ -41,3 +41,38 @@ describe('loading the package (registration only)', () => {
     assert.ok(loaded.some((file) => file.startsWith(dist)), 'the node files were loaded');
   });
 });
+
+const CHECK = (origin) => `
+  const { parseIpSourceConfig } = require('./dist/sources/settings');
+  const { takeReading } = require('./dist/sources/reading');
+  const loadedNow = () => Object.keys(require.cache);
+  const settings = parseIpSourceConfig({ origin: ${JSON.stringify(origin)}, scope: 'any', family: 'ipv4', timeout: 2 });
+  const parsed = loadedNow();
+  takeReading(settings, undefined, new AbortController().signal).then(
+    () => console.log(JSON.stringify({ parsed, checked: loadedNow() })),
+    (err) => console.log(JSON.stringify({ parsed, checked: loadedNow(), error: err.code })),
+  );
+`;
+const SOURCE_CODE = /dist[\\/]sources[\\/](http|dns|dns-wire|dns-tcp|udp|socket|ssdp|upnp|neighbour)\.js$/;
+const UNDICI = /node_modules[\\/]undici[\\/]/;
+
+describe('loading an address source (a deployed ip-source)', () => {
+  it('reading an interface loads neither undici nor the web, DNS, UDP, UPnP/SSDP or neighbour-table code, at deploy or in a check', () => {
+    const { parsed, checked, error } = loadedAfter(CHECK('iface://lo'));
+    assert.equal(error, undefined);
+    for (const list of [parsed, checked]) {
+      assert.deepEqual(list.filter((file) => UNDICI.test(file) || SOURCE_CODE.test(file)), []);
+    }
+  });
+
+  it('a web origin loads undici with its first check, not when it is parsed, and nothing of the other origins', () => {
+    // a port nobody listens on: the check fails, but it has asked
+    const { parsed, checked, error } = loadedAfter(CHECK('http://127.0.0.1:9/ip'));
+    assert.equal(error, 'ENETWORK');
+    assert.deepEqual(parsed.filter((file) => UNDICI.test(file) || SOURCE_CODE.test(file)), []);
+    assert.ok(checked.some((file) => UNDICI.test(file)), 'undici was loaded for the check');
+    // its Agent only: not fetch, WebSocket, the mock agents or the caches that undici's index brings
+    assert.deepEqual(checked.filter((file) => /node_modules[\\/]undici[\\/](index\.js|lib[\\/](web|mock|cache)[\\/])/.test(file)), []);
+    assert.deepEqual(checked.filter((file) => SOURCE_CODE.test(file)).map((file) => path.basename(file)), ['http.js']);
+  });
+});

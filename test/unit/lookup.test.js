@@ -5,6 +5,7 @@ const { parseIpSourceConfig } = require('../../dist/sources/settings');
 const { findAddress, findDualAddress } = require('../../dist/sources/lookup');
 const { parseIfInet6, ipv6Preference, interfaceAddresses } = require('../../dist/sources/interface');
 const { createHttpAgent } = require('../../dist/core/http');
+const { waitFor } = require('../support/wait');
 
 function settings(config) {
   return parseIpSourceConfig({ timeout: 2, ...config }).lookup;
@@ -125,6 +126,27 @@ describe('lookup: HTTP origins', () => {
     await find({ origin: bound.url('/me'), bind: '127.0.0.2' });
     assert.equal(bound.requests.at(-1).remoteAddress, '127.0.0.2');
     await bound.close();
+  });
+  it('a check queued behind a hung one on a shared connection ends the moment it is aborted', async () => {
+    // ip-source nodes share one keep-alive connection per service: a node closing must not wait on another's request
+    const agent = createHttpAgent();
+    const first = new AbortController();
+    const hung = findAddress(settings({ origin: server.url('/hang'), timeout: 30 }), 'ipv4', first.signal, agent);
+    let hungSettled = false;
+    const ended = () => {
+      hungSettled = true;
+    };
+    hung.then(ended, ended);
+    const before = server.requests.length;
+    await waitFor(() => server.requests.slice(before).some((r) => r.path === '/hang'), 'the hung request on the wire');
+    const second = new AbortController();
+    const queued = findAddress(settings({ origin: server.url('/plain'), timeout: 30 }), 'ipv4', second.signal, agent);
+    second.abort();
+    await assert.rejects(queued, { code: 'EABORTED' });
+    assert.equal(hungSettled, false, 'the hung request is still on the wire');
+    first.abort();
+    await assert.rejects(hung, { code: 'EABORTED' });
+    await agent.destroy();
   });
   it('an aborted check ends with EABORTED', async () => {
     const controller = new AbortController();
@@ -253,6 +275,7 @@ describe('lookup: review fixes', () => {
 
   it('an IPv6 lookup through the node agents is made over IPv6, never falling back to IPv4', async () => {
     const { createHttpAgent } = require('../../dist/core/http');
+const { waitFor } = require('../support/wait');
     const agents = { ipv4: createHttpAgent({ family: 4 }), ipv6: createHttpAgent({ family: 6 }), any: createHttpAgent() };
     const origin = `http://localhost:${server.port}/both`;
     try {

@@ -12,12 +12,12 @@
  * and the status (which says since when the address has held) stays as it is.
  */
 import type { Node, NodeAPI, NodeMessage, NodeMessageInFlow } from 'node-red';
-import type { Agent } from 'undici';
 import { Coalescer } from '../../core/coalesce';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { fingerprint, loadState, saveState, type StateStore } from '../../core/state';
 import { formatTime } from '../../core/time';
 import type { IpSourceConfig, IpSourceSettings } from '../../sources/settings';
+import type { Dispatchers } from '../../sources/lookup';
 import type { Emitted } from '../../sources/reading';
 import type { AddressWatch } from '../../sources/watch';
 import { nodeContextStore } from '../shared/context-store';
@@ -25,6 +25,21 @@ import { recordBoard, type SourceSeat } from '../shared/record-board';
 import { flowError } from '../shared/failure';
 import { StatusLine } from '../shared/status';
 import { errorWords, sharedTexts, type Translate } from '../shared/texts';
+import { holdAgents, type AgentHold } from './agents';
+
+type Reading = typeof import('../../sources/reading');
+let readingModule: Reading | undefined;
+/** loaded with the first check, not at registration; kept here so a check does not ask require() again */
+function reading(): Reading {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (readingModule ??= require('../../sources/reading') as Reading);
+}
+
+/** The first moment of the next local day: a time shown as `14:05:09` today is shown with its date from then on. */
+function nextMidnight(now: number): number {
+  const d = new Date(now);
+  return new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1).getTime();
+}
 
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
 type Done = (err?: Error) => void;
@@ -61,13 +76,16 @@ export class IpSource {
   private readonly texts: { checking: string; waitingInput: string };
   private settings?: IpSourceSettings;
   private configError?: DdnsError;
-  private agents?: Record<'ipv4' | 'ipv6' | 'any', Agent>;
+  private agents?: AgentHold;
   private memory?: IpSourceState;
   /** no check has passed its address on since this deploy or restart */
   private firstSinceStart = true;
   /** the status shows a good address: the next check needs no "checking…" */
   private healthy = false;
   private lastReported = '';
+  /** the green status text and what it was made from: rebuilt only when one of them changes */
+  private okText?: { addresses: string; since: number; missing?: string; until: number; text: string };
+  private topic?: string;
   private intervalTimer?: NodeJS.Timeout;
   private startTimer?: NodeJS.Timeout;
   private debounceTimer?: NodeJS.Timeout;
@@ -130,14 +148,13 @@ export class IpSource {
     }
   }
 
-  /** Keep-alive agents, one per family: an IPv4 lookup must reach a dual-stack service over IPv4. */
-  private dispatchers(): Record<'ipv4' | 'ipv6' | 'any', Agent> | undefined {
-    if (this.agents) return this.agents;
-    if (!this.settings?.lookup.origins.some((o) => o.kind === 'http')) return undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createHttpAgent } = require('../../core/http') as typeof import('../../core/http');
-    this.agents = { ipv4: createHttpAgent({ family: 4 }), ipv6: createHttpAgent({ family: 6 }), any: createHttpAgent() };
-    return this.agents;
+  /** The keep-alive agents this node's HTTP lookups go through, shared with the other ip-source nodes (agents.ts). */
+  private dispatchers(): Dispatchers | undefined {
+    if (this.agents) return this.agents.dispatchers;
+    // a node that closed holds nothing more: its hold would never be released
+    if (this.closing.signal.aborted || !this.settings?.lookup.origins.some((o) => o.kind === 'http')) return undefined;
+    this.agents = holdAgents();
+    return this.agents.dispatchers;
   }
 
   private async load(): Promise<IpSourceState> {
@@ -174,26 +191,23 @@ export class IpSource {
     }
     if (!this.healthy) this.status.show('working', this.texts.checking);
     try {
-      const state = await this.load();
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { takeReading } = require('../../sources/reading') as typeof import('../../sources/reading');
-      const reading = await takeReading(settings, state.last, this.closing.signal, this.dispatchers());
+      const state = this.memory ?? (await this.load());
+      const found = await reading().takeReading(settings, state.last, this.closing.signal, this.dispatchers());
       const now = Date.now();
-      if (reading.changed || state.since === undefined) await this.remember({ last: reading.remember, since: now });
+      if (found.changed || state.since === undefined) await this.remember({ last: found.remember, since: now });
       const since = this.memory?.since ?? now;
-      if (reading.changed || !this.healthy) this.seat.report({ state: 'ok', addresses: reading.addresses, since, checkedAt: now });
+      if (found.changed || !this.healthy) this.seat.report({ state: 'ok', addresses: found.addresses, since, checkedAt: now });
       else this.seat.checked(now);
-      const missing = reading.missing ? ` (${this.RED._('ip-source.status.no-family', { family: reading.missing })})` : '';
-      this.status.show('ok', this.RED._('ip-source.status.since', { addresses: reading.addresses, time: formatTime(since, now) }) + missing);
+      this.status.show('ok', this.okStatus(found.addresses, since, found.missing, now));
       this.healthy = true;
       this.lastReported = '';
-      const passOn = trigger.reason === 'input' || this.firstSinceStart || reading.changed || settings.emit === 'always';
+      const passOn = trigger.reason === 'input' || this.firstSinceStart || found.changed || settings.emit === 'always';
       if (passOn) {
         this.firstSinceStart = false;
         const msg: NodeMessage = newest ? newest.msg : {};
-        msg.payload = reading.payload;
-        (msg as Record<string, unknown>).ip = reading.ip;
-        msg.topic = this.def.name || settings.lookup.origins.map((o) => o.text).join(', ');
+        msg.payload = found.payload;
+        (msg as Record<string, unknown>).ip = found.ip;
+        msg.topic = this.topic ??= this.def.name || settings.lookup.origins.map((o) => o.text).join(', ');
         if (newest) newest.send(msg);
         else this.node.send(msg);
       }
@@ -218,6 +232,20 @@ export class IpSource {
     }
   }
 
+  /**
+   * "203.0.113.5 since 14:05:09": translated only when the address, the moment
+   * it took hold or the missing family changes, or the day turns (the time then
+   * gets its date); an unchanged check reuses the text.
+   */
+  private okStatus(addresses: string, since: number, missing: string | undefined, now: number): string {
+    const last = this.okText;
+    if (last && last.addresses === addresses && last.since === since && last.missing === missing && now < last.until) return last.text;
+    const gap = missing ? ` (${this.RED._('ip-source.status.no-family', { family: missing })})` : '';
+    const text = this.RED._('ip-source.status.since', { addresses, time: formatTime(since, now) }) + gap;
+    this.okText = { addresses, since, missing, until: nextMidnight(now), text };
+    return text;
+  }
+
   async close(): Promise<void> {
     this.seat.leave();
     this.closing.abort(new DdnsError('EABORTED', 'node closed'));
@@ -226,8 +254,6 @@ export class IpSource {
     this.watch?.close();
     for (const w of this.checks.takePending()?.waiting ?? []) w.done();
     this.status.clear();
-    // destroy, not close: a redeploy must not wait for a slow server
-    const closed = Promise.all(Object.values(this.agents ?? {}).map((agent) => agent.destroy().catch(() => undefined)));
-    await Promise.all([closed, this.checks.whenIdle()]);
+    await Promise.all([this.agents?.release(), this.checks.whenIdle()]);
   }
 }

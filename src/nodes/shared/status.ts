@@ -27,18 +27,24 @@ function clip(text: string): string {
 
 export class StatusLine {
   private shown = '';
+  /** what show() was last given, so the same words again cost one comparison */
+  private given?: { kind: StatusKind; text: string };
 
   constructor(private readonly node: Node) {}
 
   show(kind: StatusKind, text: string): void {
-    const line = `${kind}\n${clip(text)}`;
+    if (this.given?.kind === kind && this.given.text === text) return;
+    this.given = { kind, text };
+    const clipped = clip(text);
+    const line = `${kind}\n${clipped}`;
     if (line === this.shown) return;
     this.shown = line;
-    this.node.status({ ...LOOK[kind], text: clip(text) });
+    this.node.status({ ...LOOK[kind], text: clipped });
   }
 
   clear(): void {
     this.shown = '';
+    this.given = undefined;
     this.node.status({});
   }
 }
