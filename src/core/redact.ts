@@ -58,19 +58,32 @@ function maskCredentialValues(text: string): string {
 }
 
 /**
- * `text` with every form of every secret masked where it stands on its own,
- * and credential-looking header values and query parameters masked whatever
- * they hold.
+ * Every form of every secret worth masking, longest first (so a base64 pair is
+ * masked whole before a password inside it could be): worked out once, where
+ * the secrets are known (an account), not for every text.
  */
-export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  let out = maskCredentialValues(text);
+export function maskingForms(secrets: ReadonlyArray<string | undefined>): string[] {
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret) continue;
     for (const form of secretForms(secret)) if (form.length >= MIN_PLAIN_LENGTH) forms.add(form);
   }
-  // longest first, so a base64 pair is masked whole before a password inside it could be
-  for (const form of [...forms].sort((a, b) => b.length - a.length)) {
+  return [...forms].sort((a, b) => b.length - a.length);
+}
+
+/**
+ * `text` with every form of every secret masked where it stands on its own,
+ * and credential-looking header values and query parameters masked whatever
+ * they hold.
+ */
+export function redactSecrets(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  return redactForms(text, maskingForms(secrets));
+}
+
+/** The same with the forms already worked out (maskingForms). */
+export function redactForms(text: string, forms: readonly string[]): string {
+  let out = maskCredentialValues(text);
+  for (const form of forms) {
     if (!out.includes(form)) continue;
     const pattern = new RegExp(escapeRegExp(form), 'g');
     out = out.replace(pattern, (match, offset: number, whole: string) => (standsAlone(whole, offset, offset + match.length) ? MASK : match));

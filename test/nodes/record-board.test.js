@@ -307,6 +307,23 @@ describe('DDNS sidebar record board', function () {
     assert.deepEqual(row.history, []);
   });
 
+  it('an input that changes nothing pushes nothing to the editors; the next read shows the new check time', async () => {
+    await helper.load(nodes, flow(dyn, ali, { update: { hostnames: 'a.example.com' } }), credentials());
+    await feed('upd', '8.8.8.8');
+    await waitFor(() => published.some((e) => e.data.nodeId === 'upd' && e.data.records.some((r) => r.state === 'in-sync')), 'the live update after the first run');
+    const first = rowOf(await records(), 'upd', 'a.example.com', 'A');
+    await waitFor(() => Date.now() > first.lastCheckedAt, 'the clock to move past the first check');
+    // a live update of this node would come within 50 ms of the run: the second run's is awaited as long as that
+    published.length = 0;
+    await feed('upd', '8.8.8.8');
+    const again = rowOf(await records(), 'upd', 'a.example.com', 'A');
+    assert.ok(again.lastCheckedAt > first.lastCheckedAt, 'GET /ddns/records has the new check time');
+    assert.deepEqual({ ...again, lastCheckedAt: 0 }, { ...first, lastCheckedAt: 0 }, 'nothing else changed');
+    await feed('ddns', '8.8.8.8'); // another node's run: its push proves the publishing timer ran
+    await waitFor(() => published.some((e) => e.data.nodeId === 'ddns'), 'the other node\'s live update');
+    assert.deepEqual(published.filter((e) => e.data.nodeId === 'upd'), [], 'no push for the unchanged run');
+  });
+
   it('pushes each node\'s rows on the comms topic ddns/records, and its leaving', async () => {
     await helper.load(nodes, flow(dyn, ali), credentials());
     await feed('upd', '8.8.8.8');

@@ -19,7 +19,7 @@ import type { Node, NodeAPI } from 'node-red';
 import type { Dispatcher } from 'undici';
 import type { DdnsError } from '../../core/errors';
 import { ConcurrencyLimit } from '../../core/coalesce';
-import { secretForms } from '../../core/redact';
+import { maskingForms } from '../../core/redact';
 
 interface TlsConfigNode extends Node {
   addTLSOptions(options: Record<string, unknown>): Record<string, unknown>;
@@ -37,7 +37,7 @@ export interface AccountHandle {
   readonly identity: string;
   /** why the account cannot be used (no login, a bad endpoint): the updaters show it at deploy */
   readonly problem?: DdnsError;
-  /** every form of every secret of the account, to mask in whatever the nodes emit */
+  /** every form of every secret of the account, longest first (maskingForms), to mask in whatever the nodes emit */
   readonly secrets: readonly string[];
 }
 
@@ -102,8 +102,7 @@ function tlsOptions(RED: NodeAPI, tlsNodeId: string | undefined): Record<string,
  */
 export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions): AccountHandle {
   let agent: import('undici').Agent | undefined;
-  const secrets = new Set<string>();
-  for (const secret of options.secrets) if (secret) for (const form of secretForms(secret)) secrets.add(form);
+  const secrets = maskingForms(options.secrets);
   const handle: AccountHandle = {
     dispatcher() {
       if (!agent) {
@@ -115,7 +114,7 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
     },
     slot: new ConcurrencyLimit(options.maxConcurrent),
     identity: loginIdentity(instanceStateKey(RED), options.login),
-    secrets: [...secrets],
+    secrets,
     ...(options.problem ? { problem: options.problem } : {}),
   };
   (node as AccountNode).account = handle;

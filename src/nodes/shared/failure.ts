@@ -4,7 +4,7 @@
  * carry request details) and no secret.
  */
 import { DdnsError, toDdnsError } from '../../core/errors';
-import { redactSecrets } from '../../core/redact';
+import { redactForms } from '../../core/redact';
 
 export interface FlowError extends Error {
   code: string;
@@ -12,18 +12,17 @@ export interface FlowError extends Error {
   requestId?: string;
 }
 
-export function flowError(err: unknown, secrets: ReadonlyArray<string | undefined> = []): FlowError {
+/**
+ * `forms`: the secrets' masking forms, worked out once (maskingForms; an
+ * account's `secrets` are such a list).
+ */
+export function flowError(err: unknown, forms: readonly string[] = []): FlowError {
   const e = err instanceof DdnsError ? err : toDdnsError(err);
-  const out = new Error(redact(e.message, secrets)) as FlowError;
+  const out = new Error(redactForms(e.message, forms)) as FlowError;
   out.name = 'DdnsError';
   out.code = e.code;
   if (e.providerCode) out.providerCode = e.providerCode;
   if (e.requestId) out.requestId = e.requestId;
   out.stack = `${out.name}: ${out.message}`;
   return out;
-}
-
-/** Belt and braces: even if a server echoed a secret back, it never leaves the node (every form, whole words only). */
-export function redact(text: string, secrets: ReadonlyArray<string | undefined>): string {
-  return redactSecrets(text, secrets);
 }

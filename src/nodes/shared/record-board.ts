@@ -332,6 +332,13 @@ export interface SourceSeat {
   leave(): void;
 }
 
+/** The same rows apart from when each was last checked. */
+function sameButChecked(a: readonly RecordRow[], b: readonly RecordRow[]): boolean {
+  if (a.length !== b.length) return false;
+  const strip = (rows: readonly RecordRow[]) => JSON.stringify(rows.map((row) => ({ ...row, lastCheckedAt: undefined })));
+  return strip(a) === strip(b);
+}
+
 export class RecordBoard {
   private readonly members = new Map<string, Member>();
   private readonly sources = new Map<string, { row: SourceRow; revision: number }>();
@@ -361,13 +368,19 @@ export class RecordBoard {
     return {
       report: (view) => {
         if (left) return;
-        const node: BoardNode = { ...member.node, revision: ++this.revision };
+        const rows = composeRows(identity, view);
+        const node: BoardNode = { ...member.node };
         delete node.error;
         delete node.retrying;
         if (view.error) node.error = { ...view.error };
         if (view.retrying) node.retrying = { ...view.retrying };
+        // a run that only checked again changes no more than the check times: kept for the next
+        // read (GET /ddns/records), not pushed to every editor
+        const quiet = sameButChecked(member.rows, rows) && JSON.stringify(member.node) === JSON.stringify(node);
+        member.rows = rows;
+        if (quiet) return;
+        node.revision = ++this.revision;
         member.node = node;
-        member.rows = composeRows(identity, view);
         this.changed(identity.id);
       },
       leave: () => {

@@ -18,7 +18,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Coalescer } from '../../core/coalesce';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
-import { redactSecrets } from '../../core/redact';
+import { redactForms } from '../../core/redact';
 import type { RecordResult } from '../../core/result';
 import { Run, type RunProgress } from '../../core/run';
 import { fingerprint, type StateStore } from '../../core/state';
@@ -280,12 +280,17 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private async runJob(job: Job): Promise<void> {
+    // one controller for both ends of a run: the node closing, a newer input displacing it while it waits
+    // (AbortSignal.any would keep a combined signal alive until it is garbage collected)
     const abort = new AbortController();
+    const onClose = () => abort.abort(this.closing.signal.reason);
+    this.closing.signal.addEventListener('abort', onClose, { once: true });
     this.current = { abort, waiting: false };
     this.running = true;
     try {
-      await this.runOnce(job, AbortSignal.any([this.closing.signal, abort.signal]), abort.signal);
+      await this.runOnce(job, abort.signal);
     } finally {
+      this.closing.signal.removeEventListener('abort', onClose);
       this.current = undefined;
       this.running = false;
       if (this.pendingUnblocks.size > 0) {
@@ -298,7 +303,9 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     }
   }
 
-  private async runOnce(job: Job, signal: AbortSignal, superseded: AbortSignal): Promise<void> {
+  private async runOnce(job: Job, signal: AbortSignal): Promise<void> {
+    // aborted and not closing: a newer input displaced this run
+    const superseded = () => signal.aborted && !this.closing.signal.aborted;
     const { msg, done } = job;
     if (this.unusable) return this.failWhole(job, this.unusable.error, this.unusable.status);
     const provider = this.provider!;
@@ -317,7 +324,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       outcome = await provider.sync({ value: msg.payload, names }, provider.normaliseState(state), run);
     } catch (thrown) {
       if (this.closing.signal.aborted) return done();
-      if (superseded.aborted) return this.answerSuperseded(job, []);
+      if (superseded()) return this.answerSuperseded(job, []);
       return this.failWhole(job, toDdnsError(thrown));
     }
     for (const note of outcome.notes ?? []) this.node.warn(this.scrub(note));
@@ -339,7 +346,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     // a redeploy aborted the run: no failure to tell anyone about
     if (this.closing.signal.aborted) return done();
     // it was only waiting to retry an older value; the newer input runs next
-    if (superseded.aborted) return this.answerSuperseded(job, results);
+    if (superseded()) return this.answerSuperseded(job, results);
     this.status.ran(results, records);
     msg.payload = summary(results, this.dryRun);
     (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
@@ -351,7 +358,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       ...(failed.providerCode ? { providerCode: failed.providerCode } : {}),
       ...(failed.requestId ? { requestId: failed.requestId } : {}),
     });
-    done(flowError(err, [...this.secrets]));
+    done(flowError(err, this.secrets));
   }
 
   private progress(): RunProgress {
@@ -372,7 +379,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   // ---------------------------------------------------------------- answers
 
   private scrub(text: string): string {
-    return redactSecrets(text, this.secrets);
+    return redactForms(text, this.secrets);
   }
 
   private boardError(err: DdnsError): { code: ErrorCode; message: string } {
@@ -380,7 +387,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
-    const report = flowError(err, [...this.secrets]);
+    const report = flowError(err, this.secrets);
     this.seat.failed({ code: report.code, message: report.message });
     this.status.failed(err, statusText);
     job.msg.payload = report.message;
