@@ -15,6 +15,7 @@
  * each need translating. The framing it offers for TCP is two bytes
  * (dns-tcp.ts). The speed difference is far below anything a lookup notices.
  */
+import { MAX_NAME_BYTES, readNameLabels } from '../core/dns-name';
 import { randomInt } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import ipaddr from 'ipaddr.js';
@@ -66,7 +67,6 @@ export interface DnsMessage {
 }
 
 const HEADER_BYTES = 12;
-const MAX_NAME_BYTES = 255;
 // More jumps than a 512-byte message can usefully hold: anything beyond is a loop.
 const MAX_POINTER_JUMPS = 64;
 const FLAG_QR = 0x8000;
@@ -162,42 +162,11 @@ function labelText(bytes: Buffer): string {
   return out;
 }
 
-/**
- * Reads a possibly compressed name starting at `start`. Two guards end any
- * pointer loop: a pointer must point before itself, and at most
- * MAX_POINTER_JUMPS are followed; the 255-byte name limit bounds the rest.
- */
+/** Reads a possibly compressed name starting at `start` (core/dns-name.ts guards against loops). */
 export function readName(buf: Buffer, start: number, what = 'name'): { name: string; end: number } {
-  const labels: string[] = [];
-  let pos = start;
-  let end = -1;
-  let wireLength = 1;
-  let jumps = 0;
-  for (;;) {
-    if (pos >= buf.length) throw bad(`${what} runs past the end of the message`);
-    const length = buf[pos];
-    const kind = length & 0xc0;
-    if (kind === 0xc0) {
-      if (pos + 1 >= buf.length) throw bad(`${what} has a cut-off compression pointer`);
-      const target = ((length & 0x3f) << 8) | buf[pos + 1];
-      if (target >= pos) throw bad(`${what} has a compression pointer that does not point backwards`);
-      if (++jumps > MAX_POINTER_JUMPS) throw bad(`${what} has a compression pointer loop`);
-      if (end < 0) end = pos + 2;
-      pos = target;
-      continue;
-    }
-    if (kind !== 0) throw bad(`${what} uses an unsupported label type`);
-    if (length === 0) {
-      if (end < 0) end = pos + 1;
-      break;
-    }
-    if (pos + 1 + length > buf.length) throw bad(`${what} runs past the end of the message`);
-    wireLength += length + 1;
-    if (wireLength > MAX_NAME_BYTES) throw bad(`${what} is longer than 255 bytes`);
-    labels.push(labelText(buf.subarray(pos + 1, pos + 1 + length)));
-    pos += 1 + length;
-  }
-  return { name: labels.join('.'), end };
+  const read = readNameLabels(buf, start, MAX_POINTER_JUMPS);
+  if (typeof read === 'string') throw bad(`${what} ${read}`);
+  return { name: read.labels.map(labelText).join('.'), end: read.end };
 }
 
 function ipv6Text(bytes: Buffer): string {

@@ -14,6 +14,7 @@
  * occurrence of the longest known suffix), except where RFC 8945 forbids it
  * (the TSIG record).
  */
+import { readNameLabels } from '../../core/dns-name';
 import ipaddr from 'ipaddr.js';
 import { DdnsError } from '../../core/errors';
 
@@ -201,36 +202,11 @@ function need(packet: Buffer, at: number, bytes: number, what: string): void {
   if (at + bytes > packet.length) throw garbled(`${what} runs past the end`);
 }
 
-/** A name at `offset` (compression pointers followed, backwards only); returns it and where the next field starts. */
+/** A name at `offset` (compression pointers followed, backwards only: core/dns-name.ts), lower case; returns it and where the next field starts. */
 export function readName(packet: Buffer, offset: number): { name: string; next: number } {
-  const labels: string[] = [];
-  let at = offset;
-  let next = -1;
-  let length = 0;
-  for (let jumps = 0; ; ) {
-    need(packet, at, 1, 'a name');
-    const len = packet[at];
-    if (len === 0) {
-      if (next < 0) next = at + 1;
-      break;
-    }
-    if ((len & 0xc0) === 0xc0) {
-      need(packet, at, 2, 'a name pointer');
-      const target = packet.readUInt16BE(at) & 0x3fff;
-      // only backwards: a pointer forwards or to itself could loop
-      if (target >= at || ++jumps > MAX_POINTER_JUMPS) throw garbled('a name pointer loops');
-      if (next < 0) next = at + 2;
-      at = target;
-      continue;
-    }
-    if ((len & 0xc0) !== 0) throw garbled('an unknown label type');
-    need(packet, at + 1, len, 'a label');
-    length += len + 1;
-    if (length > 255) throw garbled('a name longer than 255 octets');
-    labels.push(packet.toString('latin1', at + 1, at + 1 + len).toLowerCase());
-    at += 1 + len;
-  }
-  return { name: labels.join('.'), next };
+  const read = readNameLabels(packet, offset, MAX_POINTER_JUMPS);
+  if (typeof read === 'string') throw garbled(`a name ${read}`);
+  return { name: read.labels.map((label) => label.toString('latin1').toLowerCase()).join('.'), next: read.end };
 }
 
 function readRecords(packet: Buffer, at: number, count: number, out: ResourceRecord[]): number {
