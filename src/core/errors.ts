@@ -29,7 +29,8 @@ export type ErrorCode =
   | 'ECONFLICT' // several records match and none is pinned
   | 'ENOTFOUND' // record or domain missing and not created
   // the node itself
-  | 'ESTATE'; // the context store failed or did not answer in time
+  | 'ESTATE' // the context store failed or did not answer in time
+  | 'EINTERNAL'; // a bug in this package (a TypeError, ...): not retried, logged with its stack
 
 export interface DdnsErrorOptions {
   /** true when trying again later may succeed (timeouts, 5xx, throttling) */
@@ -109,6 +110,16 @@ function errnoCode(err: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * What JavaScript itself throws for a mistake in the code. A system error
+ * (errno code) or an undici error is a fault of the network, not of the code.
+ */
+function isProgrammingError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  if (typeof (err as { code?: unknown }).code === 'string') return false;
+  return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError || err.constructor === Error;
+}
+
 /** Turns anything thrown (undici, dgram, fs, AbortSignal) into a DdnsError. */
 export function toDdnsError(err: unknown, context?: string): DdnsError {
   if (err instanceof DdnsError) return err;
@@ -122,6 +133,10 @@ export function toDdnsError(err: unknown, context?: string): DdnsError {
     return new DdnsError('EABORTED', `${prefix}aborted`, { cause: err });
   }
   const code = errnoCode(err);
+  if (!code && isProgrammingError(err)) {
+    // a bug is not a network failure: retrying it only repeats it, and the stack is what helps
+    return new DdnsError('EINTERNAL', `${prefix}internal error: ${message}`, { cause: err });
+  }
   if (code && TIMEOUT_CODES.has(code)) {
     return new DdnsError('ETIMEDOUT', `${prefix}timed out (${code})`, { retryable: true, cause: err });
   }

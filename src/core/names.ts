@@ -31,6 +31,9 @@ export const MAX_NAME_LENGTH = 253;
 const LABEL_STRICT = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const LABEL_UNDERSCORE = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 
+/** The rules as data, for the editor's checks generated at build (scripts/generate-provider-nodes.js). */
+export const NAME_RULE_SOURCES = { maxLength: MAX_NAME_LENGTH, labelStrict: LABEL_STRICT.source, labelUnderscore: LABEL_UNDERSCORE.source } as const;
+
 /** The name checked under `rules`, or undefined when it breaks them. */
 export function checkName(raw: unknown, rules: NameRules = {}): CheckedName | undefined {
   if (typeof raw !== 'string') return undefined;

@@ -1,8 +1,9 @@
 /**
  * Backoff and retry policy shared by every provider, so "retry with backoff"
- * means the same thing everywhere: exponential growth, full jitter, a cap.
+ * means the same thing everywhere: exponential growth, half jitter, a cap.
+ * The one retry loop is Run.exchange (src/core/run.ts).
  */
-import { DdnsError, abortReason, toDdnsError } from './errors';
+import { abortReason } from './errors';
 
 export interface BackoffPolicy {
   baseMs: number;
@@ -34,34 +35,4 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', onAbort, { once: true });
   });
-}
-
-export interface RetryOptions {
-  /** retries after the first attempt; -1 = unlimited */
-  retries: number;
-  policy?: BackoffPolicy;
-  signal?: AbortSignal;
-  isRetryable?: (err: DdnsError) => boolean;
-  /** told before each wait, e.g. to show "retrying in 8 s" */
-  onRetry?: (err: DdnsError, attempt: number, delayMs: number) => void;
-  /** a delay the server asked for (Retry-After) overrides the computed one */
-  delayFor?: (err: DdnsError, attempt: number) => number | undefined;
-}
-
-export async function withRetries<T>(task: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const isRetryable = options.isRetryable ?? ((err: DdnsError) => err.retryable);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await task(attempt);
-    } catch (thrown) {
-      const err = toDdnsError(thrown);
-      if (options.signal?.aborted) throw abortReason(options.signal);
-      if (err.code === 'EABORTED') throw err;
-      const unlimited = options.retries < 0;
-      if (!isRetryable(err) || (!unlimited && attempt >= options.retries)) throw err;
-      const delay = options.delayFor?.(err, attempt + 1) ?? backoffDelay(attempt + 1, options.policy);
-      options.onRetry?.(err, attempt + 1, delay);
-      await sleep(delay, options.signal);
-    }
-  }
 }

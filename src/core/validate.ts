@@ -41,6 +41,11 @@ export interface UrlOptions {
   allowQuery?: boolean;
 }
 
+const URL_SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+const URL_CONTROL = /[\x00-\x20\x7f]/;
+/** The URL rules as data, for the editor's checks generated at build (scripts/generate-provider-nodes.js). */
+export const URL_RULE_SOURCES = { scheme: URL_SCHEME.source, control: URL_CONTROL.source } as const;
+
 /**
  * An http:// or https:// URL a user typed for a server. The scheme is required:
  * `127.0.0.1:18950` silently becoming https and failing with a TLS error helped
@@ -50,8 +55,8 @@ export interface UrlOptions {
 export function parseServerUrl(name: string, text: unknown, options: UrlOptions = {}): URL {
   if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', `no ${name} configured`);
   const trimmed = text.trim();
-  if (trimmed.length > 2048 || /[\x00-\x20\x7f]/.test(trimmed)) throw new DdnsError('ECONFIG', `${name} contains spaces or control characters`);
-  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
+  if (trimmed.length > 2048 || URL_CONTROL.test(trimmed)) throw new DdnsError('ECONFIG', `${name} contains spaces or control characters`);
+  if (!URL_SCHEME.test(trimmed)) {
     throw new DdnsError('ECONFIG', `${name} needs its scheme: write https://${trimmed.slice(0, 60)} (or http:// for a server on your LAN)`);
   }
   let url: URL;

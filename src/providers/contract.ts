@@ -27,6 +27,8 @@ export interface SyncInput {
    * the provider was built and are not repeated here.
    */
   names?: Readonly<Record<string, string>>;
+  /** write even what the node believes is in sync (the sidebar's Update now: the user asked for one request) */
+  force?: boolean;
 }
 
 export interface SyncOutcome<State> {

@@ -1,6 +1,13 @@
 'use strict';
 const assert = require('node:assert/strict');
-const { backoffDelay, withRetries } = require('../../dist/core/retry');
+const { backoffDelay } = require('../../dist/core/retry');
+const { Run } = require('../../dist/core/run');
+
+// the one retry loop: Run.exchange
+function withRetries(task, { retries, policy, signal }) {
+  const run = new Run({ signal: signal ?? new AbortController().signal, policy: { retries, backoff: policy, maxWaitMs: policy.capMs } });
+  return run.exchange(() => task());
+}
 const { Coalescer, ConcurrencyLimit } = require('../../dist/core/coalesce');
 const { DdnsError } = require('../../dist/core/errors');
 const { fingerprint, loadState, saveState, MemoryStateStore } = require('../../dist/core/state');

@@ -39,6 +39,8 @@ export interface AccountHandle {
   readonly problem?: DdnsError;
   /** every form of every secret of the account, longest first (maskingForms), to mask in whatever the nodes emit */
   readonly secrets: readonly string[];
+  /** the provider's API client, for providers built from a descriptor (src/providers/descriptor.ts) */
+  readonly client?: unknown;
 }
 
 export interface AccountNode<Credentials extends object = object> extends Node<Credentials> {
@@ -54,6 +56,7 @@ export interface AccountOptions {
   /** the secrets among them, masked in every text the nodes emit */
   secrets: ReadonlyArray<string | undefined>;
   problem?: DdnsError;
+  client?: unknown;
 }
 
 let instanceKey: string | undefined;
@@ -116,6 +119,7 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
     identity: loginIdentity(instanceStateKey(RED), options.login),
     secrets,
     ...(options.problem ? { problem: options.problem } : {}),
+    ...(options.client !== undefined ? { client: options.client } : {}),
   };
   (node as AccountNode).account = handle;
   node.on('close', (_removed: boolean, done: () => void) => {

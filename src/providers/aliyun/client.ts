@@ -12,7 +12,8 @@ import { numberSetting, parseServerUrl } from '../../core/validate';
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest, type HttpResponse } from '../../core/http';
-import { withRetries, type BackoffPolicy } from '../../core/retry';
+import type { BackoffPolicy } from '../../core/retry';
+import { Run } from '../../core/run';
 import { CLOCK_SKEW_CODE, NONCE_USED_CODE, errorFromResponse, type AlidnsErrorBody } from './api-errors';
 import { requestSecrets, scrubbed } from './server-text';
 import { newNonce, signRequest } from './sign';
@@ -130,12 +131,13 @@ export class AlidnsClient implements AlidnsApi {
    * DdnsError with the provider's code and request id; never one that holds the secret.
    */
   async call<T = unknown>(action: string, params: CallParams = {}, signal?: AbortSignal, stats?: CallStats): Promise<T> {
-    return withRetries(() => this.callOnce<T>(action, params, signal, stats), {
-      retries: this.retries,
-      policy: this.backoff,
-      ...(signal ? { signal } : {}),
-      ...(this.onRetry ? { onRetry: this.onRetry } : {}),
+    const onRetry = this.onRetry;
+    const run = new Run({
+      signal: signal ?? new AbortController().signal,
+      policy: { retries: this.retries, backoff: this.backoff, maxWaitMs: this.backoff.capMs },
+      ...(onRetry ? { progress: { retrying: ({ error, attempt, delayMs }) => onRetry(error, attempt, delayMs), resumed: () => undefined } } : {}),
     });
+    return run.exchange((exchangeSignal) => this.callOnce<T>(action, params, exchangeSignal, stats));
   }
 
   /**

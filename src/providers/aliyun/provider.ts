@@ -5,9 +5,9 @@
  * `{ipv4, ipv6}`) and brings each to its value through the record workflow
  * (sync.ts), every API call an exchange of the run.
  */
-import { parseAddress } from '../../core/address';
+import { addressJobs } from '../../core/jobs';
 import { DdnsError } from '../../core/errors';
-import { isAddressPair, parsePayloadAddresses } from '../../core/payload';
+import { isAddressPair } from '../../core/payload';
 import type { RecordResult } from '../../core/result';
 import type { StoredRecord } from '../../core/records';
 import type { RetryPolicy } from '../../core/run';
@@ -51,23 +51,15 @@ interface Job {
 
 const MAX_VALUE_LENGTH = 4096;
 
-/** What to write: one job per record type. `auto` takes A/AAAA from the address family. */
+/**
+ * What to write: one job per record type. Address records follow the one jobs
+ * rule (src/core/jobs.ts); CNAME, TXT and MX take the payload as it is.
+ */
 export function jobsFor(recordType: string, payload: unknown): Job[] {
-  if (isAddressPair(payload)) {
-    if (recordType !== 'auto') throw new DdnsError('EBADINPUT', `an {ipv4, ipv6} payload needs record type auto, not ${recordType}`);
-    const addresses = parsePayloadAddresses(payload);
-    const jobs: Job[] = [];
-    if (addresses.ipv4) jobs.push({ type: 'A', value: addresses.ipv4 });
-    if (addresses.ipv6) jobs.push({ type: 'AAAA', value: addresses.ipv6 });
-    return jobs;
-  }
+  if (recordType === 'auto' || recordType === 'A' || recordType === 'AAAA') return addressJobs(recordType, payload);
+  if (isAddressPair(payload)) throw new DdnsError('EBADINPUT', `an {ipv4, ipv6} payload is for address records (auto, A, AAAA), not ${recordType}`);
   if (typeof payload !== 'string' || payload.trim() === '' || payload.length > MAX_VALUE_LENGTH) {
-    throw new DdnsError('EBADINPUT', 'msg.payload must be the record value (an address for A/AAAA) or {ipv4, ipv6}');
-  }
-  if (recordType === 'auto') {
-    const parsed = parseAddress(payload);
-    if (!parsed) throw new DdnsError('EBADINPUT', 'record type auto needs an IPv4 or IPv6 address in msg.payload');
-    return [{ type: parsed.family === 4 ? 'A' : 'AAAA', value: parsed.address }];
+    throw new DdnsError('EBADINPUT', `msg.payload must be the ${recordType} record's value`);
   }
   return [{ type: recordType, value: payload }];
 }

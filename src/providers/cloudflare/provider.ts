@@ -6,7 +6,7 @@
  * workflow (sync.ts), every API call an exchange of the run.
  */
 import { DdnsError } from '../../core/errors';
-import { isAddressPair, parsePayloadAddresses } from '../../core/payload';
+import { addressJobs, addressTypeSetting, type AddressTypeSetting } from '../../core/jobs';
 import type { StoredRecord } from '../../core/records';
 import type { BackoffPolicy } from '../../core/retry';
 import type { RetryPolicy } from '../../core/run';
@@ -53,15 +53,8 @@ export interface CloudflareProviderOptions {
   now?: () => number;
 }
 
-const RECORD_TYPES = ['auto', 'A', 'AAAA'] as const;
-type RecordTypeSetting = (typeof RECORD_TYPES)[number];
-
-function recordTypeOf(value: unknown): RecordTypeSetting {
-  const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'auto';
-  const found = RECORD_TYPES.find((t) => t.toLowerCase() === text.toLowerCase());
-  if (!found) throw new DdnsError('ECONFIG', `record type must be auto, A or AAAA, not ${JSON.stringify(text).slice(0, 20)}`);
-  return found;
-}
+type RecordTypeSetting = AddressTypeSetting;
+const recordTypeOf = addressTypeSetting;
 
 function proxiedOf(value: unknown): ProxiedSetting {
   const text = typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : 'keep';
@@ -76,17 +69,9 @@ function ttlOf(value: unknown): number {
   return ttl;
 }
 
-/** What to write: one job per record type. `auto` takes A/AAAA from the address family. */
+/** What to write: one job per record type, by the one jobs rule (src/core/jobs.ts). */
 export function jobsFor(recordType: RecordTypeSetting, payload: unknown): Job[] {
-  if (isAddressPair(payload) && recordType !== 'auto') {
-    throw new DdnsError('EBADINPUT', `an {ipv4, ipv6} payload needs record type auto, not ${recordType}`);
-  }
-  const addresses = parsePayloadAddresses(payload);
-  const jobs: Job[] = [];
-  if (addresses.ipv4 && recordType !== 'AAAA') jobs.push({ type: 'A', value: addresses.ipv4 });
-  if (addresses.ipv6 && recordType !== 'A') jobs.push({ type: 'AAAA', value: addresses.ipv6 });
-  if (jobs.length === 0) throw new DdnsError('EBADINPUT', `record type ${recordType} needs an IPv${recordType === 'A' ? 4 : 6} address in msg.payload`);
-  return jobs;
+  return addressJobs(recordType, payload);
 }
 
 export function createCloudflareProvider(options: CloudflareProviderOptions): Provider<CloudflareState> {

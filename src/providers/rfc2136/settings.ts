@@ -6,7 +6,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import { DdnsError } from '../../core/errors';
-import { isAddressPair, parsePayloadAddresses } from '../../core/payload';
+import { addressJobs } from '../../core/jobs';
 import { DEFAULT_BACKOFF, type BackoffPolicy } from '../../core/retry';
 import { numberSetting } from '../../core/validate';
 import { isInZone, normaliseHostname, normaliseKeyName, normaliseZone, parseHostnames } from './names';
@@ -151,20 +151,7 @@ export interface Job {
   value: string;
 }
 
-/**
- * What to write for msg.payload: `auto` takes A for an IPv4 and AAAA for an
- * IPv6 address, both for `{ipv4, ipv6}`; `A` or `AAAA` takes that family
- * alone, from a pair too (a node for A records behind a dual-stack source).
- */
+/** What to write for msg.payload: the one jobs rule (src/core/jobs.ts). */
 export function jobsFor(recordType: RecordTypeSetting, payload: unknown): Job[] {
-  const addresses = parsePayloadAddresses(payload);
-  const jobs: Job[] = [];
-  if (addresses.ipv4 && recordType !== 'AAAA') jobs.push({ type: 'A', value: addresses.ipv4 });
-  if (addresses.ipv6 && recordType !== 'A') jobs.push({ type: 'AAAA', value: addresses.ipv6 });
-  if (jobs.length === 0) {
-    const family = recordType === 'A' ? 'IPv4' : 'IPv6';
-    const given = isAddressPair(payload) ? 'msg.payload has none' : `msg.payload is an ${family === 'IPv4' ? 'IPv6' : 'IPv4'} address`;
-    throw new DdnsError('EBADINPUT', `record type ${recordType} needs an ${family} address; ${given}`);
-  }
-  return jobs;
+  return addressJobs(recordType, payload);
 }
