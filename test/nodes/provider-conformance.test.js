@@ -257,6 +257,7 @@ for (const kit of kits) {
         // a layout-only change redeploys the node with its context (and so its fingerprint) kept
         await helper.setFlows(flow({ updater: { name: `garbage-${i}` } }), 'full', { acct: fake.credentials });
         await waitFor(() => helper.getNode('upd')?.name === `garbage-${i}`, 'the redeployed node');
+        assert.deepEqual(await contextGet(helper.getNode('upd'), kit.kind), { fingerprint: envelope.fingerprint, data }, 'the new node started on the garbage');
         const { msg } = await feed(value);
         const what = `garbage #${i} ${JSON.stringify(data).slice(0, 120)}: ${JSON.stringify(msg.ddns)}`;
         assert.ok(!msg.ddns.error, what);
