@@ -1,0 +1,10 @@
+'use strict';
+// Every provider the conformance suite runs over (test/nodes/provider-conformance.test.js).
+// The kit interface is described in test/conformance/README.md; a new provider adds its
+// kit file and one line here.
+module.exports = [
+  require('./aliyun'),
+  require('./dyndns2'),
+  require('./cloudflare'),
+  require('./rfc2136'),
+];
