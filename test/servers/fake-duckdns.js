@@ -66,6 +66,12 @@ async function start(options = {}) {
       queued.push(...answers);
     },
     count: () => requests.length,
+    /** forgets records, requests and queued answers */
+    reset() {
+      records.clear();
+      requests.length = 0;
+      queued.length = 0;
+    },
     close: () => server.close(),
   };
 }

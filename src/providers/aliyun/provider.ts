@@ -108,12 +108,35 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
         if (record.lastWriteAt !== undefined) entry.lastWriteAt = record.lastWriteAt;
         out.push(entry);
       }
+      // a refused AccessKey pair holds for the whole node: every row shows it, and a blocked node with no row gets one
+      if (state.block) {
+        if (out.length === 0) out.push({ name: domain ?? 'aliyun' });
+        for (const row of out) {
+          row.blockedCode = state.block.code;
+          row.blockedAt = state.block.at;
+        }
+      }
       return out;
+    },
+    unblock(state) {
+      const next = normaliseAliyunState(state);
+      delete next.block;
+      return next;
     },
     async sync(input, state, run) {
       const zone = domain ?? normaliseDomain(input.names?.domain);
       const names = rrs && domain ? rrs : s.rr !== undefined ? parseRrs(s.rr, zone) : rrsOfInput(input.names?.rr ?? '', zone);
       const jobs = jobsFor(recordType, input.value);
+      if (state.block) {
+        const block = state.block;
+        const results: RecordResult[] = [];
+        for (const job of jobs) {
+          for (const rr of names) {
+            results.push({ name: fqdn(rr, zone), type: job.type, status: 'skipped', code: 'EBLOCKED', providerCode: block.code, message: `${fqdn(rr, zone)}: blocked since Alibaba Cloud refused the AccessKey pair (${block.code}); nothing is sent until the login changes or the block is cleared in the DDNS sidebar` });
+          }
+        }
+        return { results, state };
+      }
       // every API call of the workflow is an exchange of the run: retried, paced and displaced alike
       const client = options.client;
       const api: AlidnsApi = {
@@ -143,6 +166,9 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
         results.push(...outcome.results);
         current = outcome.state;
       }
+      // a refused AccessKey pair (not a missing right to one domain) meets every record alike: block until it changes
+      const refused = results.find((r) => r.status === 'failed' && r.code === 'EAUTH');
+      if (refused && !dryRun) current = { ...current, block: { code: refused.providerCode ?? 'EAUTH', at: now() } };
       return { results, state: current };
     },
   };

@@ -19,6 +19,8 @@ export interface AliyunState {
   version: 1;
   /** keyed by recordKey(): domain, RR, type and line */
   records: Record<string, AliyunRecordState>;
+  /** Alibaba Cloud refused the AccessKey pair: no request until the login changes or the block is cleared */
+  block?: { code: string; at: number };
 }
 
 export function emptyAliyunState(): AliyunState {
@@ -65,6 +67,10 @@ export function pruneAliyunState(state: AliyunState, max = MAX_REMEMBERED_RECORD
 export function normaliseAliyunState(raw: unknown): AliyunState {
   const state = emptyAliyunState();
   if (!raw || typeof raw !== 'object') return state;
+  const block = (raw as { block?: unknown }).block as Record<string, unknown> | undefined;
+  if (block && typeof block === 'object' && typeof block.code === 'string' && /^[\w .:-]{1,64}$/.test(block.code)) {
+    state.block = { code: block.code, at: time(block.at) ?? 0 };
+  }
   const records = (raw as { records?: unknown }).records;
   if (!records || typeof records !== 'object' || Array.isArray(records)) return state;
   for (const [key, value] of Object.entries(records as Record<string, unknown>)) {
