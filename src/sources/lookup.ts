@@ -7,12 +7,12 @@ import type { Dispatcher } from 'undici';
 import { startDeadline, type Deadline } from '../core/deadline';
 import { DdnsError, toDdnsError } from '../core/errors';
 import { matchesFamily, notPublicBecause, parseAddress, type FamilyOption, type IpFamily, type ScopeOption } from '../core/address';
-import type { AddressPattern } from '../core/pattern';
+import type { AddressPattern } from './address-pattern';
 import { matchCandidates } from './pattern-runner';
 import type { Origin } from './origin';
 import type { LookupContext, SourceAnswer } from './types';
 import { lookupInterface, bindAddressOf } from './interface';
-import { applySuffix, prefixOf } from '../core/suffix';
+import { applySuffix, prefixOf } from './suffix';
 
 export interface LookupSettings {
   origins: Origin[];

@@ -2,7 +2,7 @@
  * Where a user's pattern runs: in a worker thread, one job at a time, and the
  * thread is terminated when a job outlives its lookup's deadline. A regular
  * expression cannot be interrupted on the thread it runs on, and no check of
- * its shape proves it linear (src/core/pattern.ts says why), so this is what
+ * its shape proves it linear (pattern-safety.ts says why), so this is what
  * keeps a pattern from ever stalling Node-RED's event loop: the loop only
  * waits for a message, and the lookup's timeout bounds the matching too.
  *
@@ -15,7 +15,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { DdnsError, abortReason } from '../core/errors';
-import { candidatesFrom, WHOLE_STRING, type AddressPattern, type TextKind } from '../core/pattern';
+import { candidatesFrom, WHOLE_STRING, type AddressPattern, type TextKind } from './address-pattern';
 import type { PatternReply, PatternRequest } from './pattern-worker';
 
 const IDLE_MS = 60_000;

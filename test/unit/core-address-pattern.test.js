@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { parseAddress, expandIpv6, isPublicRange, sameAddress } = require('../../dist/core/address');
-const { compilePattern, extractCandidates, candidatesFrom } = require('../../dist/core/pattern');
+const { compilePattern, extractCandidates, candidatesFrom } = require('../../dist/sources/address-pattern');
 
 describe('core/address', () => {
   const cases = [
@@ -43,7 +43,7 @@ describe('core/address', () => {
   });
 });
 
-describe('core/pattern', () => {
+describe('sources/address-pattern', () => {
   it('group -1 takes every entire match', () => {
     const p = compilePattern('\\d+\\.\\d+\\.\\d+\\.\\d+', -1);
     assert.deepEqual(extractCandidates('a 1.2.3.4 b 5.6.7.8', p), ['1.2.3.4', '5.6.7.8']);
@@ -76,8 +76,9 @@ describe('core/pattern', () => {
   });
 });
 
-describe('core/pattern: the built-in scanner (where an address stands on its own)', () => {
-  const { scanAddresses, riskyShape } = require('../../dist/core/pattern');
+describe('sources/address-pattern: the built-in scanner (where an address stands on its own)', () => {
+  const { scanAddresses } = require('../../dist/sources/address-scanner');
+  const { riskyShape } = require('../../dist/sources/pattern-safety');
   const cases = [
     // ddclient's extract_ipv4: a dotted quad between word boundaries
     ['IP:203.0.113.5', ['203.0.113.5']],

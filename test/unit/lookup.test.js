@@ -301,7 +301,7 @@ const { waitFor } = require('../support/wait');
 
 describe('lookup: user patterns run in a worker bounded by the deadline', () => {
   const { matchCandidates } = require('../../dist/sources/pattern-runner');
-  const { compilePattern } = require('../../dist/core/pattern');
+  const { compilePattern } = require('../../dist/sources/address-pattern');
   const limits = (ms, signal = new AbortController().signal) => ({ signal, endsAt: Date.now() + ms, timeoutMs: ms });
   const cubic = compilePattern('\\d*\\d*x', -1); // accepted by the shape check, cubic on digits
   const digits = ['1'.repeat(6000)];
