@@ -278,12 +278,83 @@ function hasBackreference(alternation: Alternation): boolean {
 
 const ADVICE = 'write it without repeating a repetition, e.g. ([\\d.]+) or (\\d+\\.){3}\\d+';
 
+/** Every character any part of an expression can match: coarser than firstChars, never smaller. */
+function charsIn(alternation: Alternation): CharSet {
+  const set = new CharSet();
+  for (const sequence of alternation) {
+    for (const { atom } of sequence) {
+      if (atom.kind === 'chars') set.addAll(atom.set);
+      else if (atom.kind === 'backreference') return CharSet.any();
+      else if (atom.kind === 'group') set.addAll(charsIn(atom.body));
+    }
+  }
+  return set;
+}
+
+/** An item that can take an unbounded stretch of text: `x*`, `x+`, `x{2,}`, or a group holding one. */
+function isUnbounded(item: Item): boolean {
+  return item.quantifier?.max === Infinity || (item.atom.kind === 'group' && hasUnboundedQuantifier(item.atom.body));
+}
+
+function itemChars(item: Item): CharSet {
+  const { atom } = item;
+  if (atom.kind === 'chars') return atom.set;
+  if (atom.kind === 'group') return charsIn(atom.body);
+  return atom.kind === 'backreference' ? CharSet.any() : new CharSet();
+}
+
+/**
+ * What can come right after item `index` inside one pass of a group repeated
+ * a counted number of times: the items after it, and when they can all match
+ * nothing, the start of the group's next pass.
+ */
+function nextInPass(sequence: Sequence, index: number, body: Alternation): CharSet {
+  const set = firstChars(sequence.slice(index + 1));
+  if (sequence.slice(index + 1).every(itemCanBeEmpty)) for (const alternative of body) set.addAll(firstChars(alternative));
+  return set;
+}
+
+/**
+ * `(.*a){12}`: each pass's unbounded part can also take what ends the pass, so
+ * a failing match tries every way of cutting the text into 12 pieces. The
+ * classic star-height check misses it because `{12}` is a bounded quantifier.
+ * `(\d+\.){3}` stays allowed: a digit run cannot take the dot that ends it.
+ */
+function countedRepetitionRisk(body: Alternation): boolean {
+  for (const sequence of body) {
+    for (let i = 0; i < sequence.length; i++) {
+      if (isUnbounded(sequence[i]) && itemChars(sequence[i]).intersects(nextInPass(sequence, i, body))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `\d*\d*`, `.*\s*`: two unbounded runs side by side that can take the same
+ * characters split every run between them in every way. Only direct
+ * neighbours that are single characters or classes are checked: a run before a
+ * group (`.*?([\d.]+)`) is a common and useful shape, and the worker's
+ * deadline bounds what this check lets through.
+ */
+function adjacentRunsRisk(sequence: Sequence): boolean {
+  for (let i = 0; i + 1 < sequence.length; i++) {
+    const [a, b] = [sequence[i], sequence[i + 1]];
+    if (a.atom.kind !== 'chars' || b.atom.kind !== 'chars') continue;
+    if (a.quantifier?.max === Infinity && b.quantifier?.max === Infinity && a.atom.set.intersects(b.atom.set)) return true;
+  }
+  return false;
+}
+
 function riskIn(alternation: Alternation): string | undefined {
   for (const sequence of alternation) {
+    if (adjacentRunsRisk(sequence)) {
+      return `has two unbounded runs side by side that can take the same characters (\\d*\\d*, .*\\s*), which takes time growing with a power of the answer's length; merge them into one, e.g. \\d+ or [\\d.]+`;
+    }
     for (const item of sequence) {
       if (item.atom.kind !== 'group') continue;
       const body = item.atom.body;
-      if (item.quantifier?.max === Infinity) {
+      const max = item.quantifier?.max ?? 1;
+      if (max === Infinity) {
         if (hasUnboundedQuantifier(body)) {
           return `has a quantifier inside a quantifier ((…+)+), which can take exponential time; ${ADVICE}`;
         }
@@ -298,6 +369,8 @@ function riskIn(alternation: Alternation): string | undefined {
             }
           }
         }
+      } else if (max >= 2 && countedRepetitionRisk(body)) {
+        return `repeats a group a counted number of times whose unbounded part can also take what follows it ((.*a){12}), which can take exponential time; end each repetition with a character the run cannot take, e.g. (\\d+\\.){3}\\d+`;
       }
       const inner = riskIn(body);
       if (inner) return inner;
@@ -311,7 +384,10 @@ function riskIn(alternation: Alternation): string | undefined {
  * shapes are the classic ones (OWASP "Regular expression Denial of Service";
  * safe-regex's star height): star height above 1, alternatives that overlap under
  * a quantifier, a repeated group that can match nothing, and backreferences,
- * which make matching NP-hard and which no address pattern needs.
+ * which make matching NP-hard and which no address pattern needs; and two
+ * cousins the star height misses: a group repeated `{n}` times whose unbounded
+ * part can take what ends a pass (`(.*a){12}b`), and two overlapping unbounded
+ * runs side by side (`\d*\d*x`).
  */
 export function riskyShape(pattern: string, groupCount: number): string | undefined {
   let tree: Alternation;

@@ -138,8 +138,56 @@ describe('sources/address-pattern: the built-in scanner (where an address stands
       assert.throws(() => compilePattern(pattern, -1), (err) => err.code === 'ECONFIG' && reason.test(err.message) && /exponential time/.test(err.message));
     });
   }
-  for (const pattern of ['ip=(\\S+)', 'Address: ([\\d.]+)', '(\\d+\\.){3}\\d+', '(?:[0-9a-f]{1,4}:)+', '(\\d|[a-f])+', '[^]]+', '\\d*\\d*x', '^2001:0db8:']) {
+  for (const pattern of ['ip=(\\S+)', 'Address: ([\\d.]+)', '(\\d+\\.){3}\\d+', '(?:[0-9a-f]{1,4}:)+', '(\\d|[a-f])+', '[^]]+', '^2001:0db8:']) {
     it(`accepts ${pattern}`, () => assert.equal(riskyShape(pattern, 1), undefined));
+  }
+});
+
+// issue 22.6: shapes the star-height check missed. OWASP's ReDoS page names
+// `(.*a){x}` (x > 10) among the evil patterns; two overlapping runs side by side
+// are safe-regex's "polynomial" cousins. The accepted ones are those README,
+// the help and the bench use, and the ordinary shapes users write.
+describe('sources/pattern-safety: counted repetition and overlapping runs', () => {
+  const { riskyShape } = require('../../dist/sources/pattern-safety');
+  const refused = [
+    ['(.*a){12}b', /counted number of times/],
+    ['(.*a){2,5}', /counted number of times/],
+    ['(?:.*a){12}', /counted number of times/],
+    ['([\\d.]+){4}', /counted number of times/],
+    ['(\\d+){4}', /counted number of times/],
+    ['(\\d+\\.?){4}', /counted number of times/],
+    ['(.+,){3}x', /counted number of times/],
+    ['x((\\d+)\\d){3}', /counted number of times/],
+    ['\\d*\\d*x', /two unbounded runs side by side/],
+    ['.*\\s*x', /two unbounded runs side by side/],
+    ['\\w+\\d+', /two unbounded runs side by side/],
+    ['ip: ([0-9.]+[0-9]{2,})', /two unbounded runs side by side/],
+  ];
+  for (const [pattern, reason] of refused) {
+    it(`refuses ${pattern} at deploy with ECONFIG, saying why`, () => {
+      assert.match(riskyShape(pattern, 3) ?? '', reason);
+      assert.throws(() => compilePattern(pattern, -1), (err) => err.code === 'ECONFIG' && reason.test(err.message));
+    });
+  }
+  const accepted = [
+    'ip=(\\S+)', // README and help: Cloudflare's trace
+    'Address: ([\\d.]+)', // README and help: checkip pages
+    '^198\\.51\\.100\\.7\\d$', // bench
+    '(\\d+\\.){3}\\d+', // the check's own advice
+    '(\\d{1,3}\\.){3}\\d{1,3}',
+    '(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}',
+    '.*"ip":\\s*"([^"]+)"', // slow on a hostile answer, but only quadratic: the worker's deadline bounds it
+    '.*?([\\d.]+)',
+    '"ip"\\s*:\\s*"([^"]+)"',
+    '(\\d+)\\.(\\d+)',
+    '([0-9a-f]+:){2,7}[0-9a-f]+',
+    'x{2}y*',
+  ];
+  for (const pattern of accepted) {
+    it(`accepts ${pattern}`, () => {
+      assert.equal(riskyShape(pattern, 3), undefined);
+      compilePattern(pattern, -1);
+    });
   }
 });
 
