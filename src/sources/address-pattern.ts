@@ -12,7 +12,7 @@
  */
 import { DdnsError } from '../core/errors';
 import { expandIpv6, parseAddress } from '../core/address';
-import { MAX_CANDIDATES, scanAddresses, withoutTrailingDots } from './address-scanner';
+import { MAX_CANDIDATES, scanAddresses, traceAddress, withoutTrailingDots } from './address-scanner';
 import { riskyShape } from './pattern-safety';
 
 export const WHOLE_MATCH = -1;
@@ -70,7 +70,9 @@ export function candidatesFrom(texts: string[], kind: TextKind, pattern: Address
   const out: string[] = [];
   for (const text of texts) {
     const subject = kind === 'addresses' ? expandIpv6(text) : text;
-    for (const candidate of extractCandidates(subject, pattern)) {
+    // without a pattern, a body in Cloudflare's trace format answers with its `ip=` line only
+    const traced = kind === 'body' && !pattern.regex && pattern.group !== WHOLE_STRING ? traceAddress(subject) : undefined;
+    for (const candidate of traced !== undefined ? [traced] : extractCandidates(subject, pattern)) {
       // a sentence like "Your IP is 1.2.3.4." leaves a trailing dot on what a pattern picked
       const parsed = parseAddress(candidate) ?? parseAddress(withoutTrailingDots(candidate));
       out.push(parsed ? parsed.address : candidate);

@@ -112,3 +112,40 @@ export function scanAddresses(text: string): string[] {
   }
   return out.length > MAX_CANDIDATES ? out.slice(0, MAX_CANDIDATES) : out;
 }
+
+/** a `key=value` line's key: letters, digits, `_` and `-`, as Cloudflare's trace writes them */
+function isKeyChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x2d;
+}
+
+/**
+ * The caller's address from an answer in Cloudflare's trace format
+ * (`/cdn-cgi/trace`: `fl=…`, `h=1.1.1.1`, `ip=203.0.113.7`, `ts=…` lines, which
+ * several DDNS clients ask), or undefined when the text is not in that format.
+ * The scanner would take `h=`, the host that was asked, first: with
+ * `https://1.1.1.1/cdn-cgi/trace` a wrong public address (issue 22.8). The
+ * format is: every non-empty line `key=value`, at least two of them, one key
+ * `ip`. One pass over the text.
+ */
+export function traceAddress(text: string): string | undefined {
+  let ip: string | undefined;
+  let lines = 0;
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf('\n', start);
+    if (end < 0) end = text.length;
+    let keyEnd = start;
+    while (keyEnd < end && isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
+    const blank = end === start || (end === start + 1 && text.charCodeAt(start) === 0x0d);
+    if (!blank) {
+      if (keyEnd === start || text.charCodeAt(keyEnd) !== 0x3d) return undefined; // not `key=`
+      lines++;
+      if (keyEnd - start === 2 && text.startsWith('ip', start)) {
+        if (ip !== undefined) return undefined; // two answers to one question: not a trace
+        ip = text.slice(keyEnd + 1, end).trim();
+      }
+    }
+    start = end + 1;
+  }
+  return lines >= 2 ? ip : undefined;
+}

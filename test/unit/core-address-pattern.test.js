@@ -143,6 +143,38 @@ describe('sources/address-pattern: the built-in scanner (where an address stands
   }
 });
 
+// issue 22.8: Cloudflare's /cdn-cgi/trace (fields as community.cloudflare.com/t/150595 shows
+// them) starts with h=, the host asked: at https://1.1.1.1/cdn-cgi/trace that is 1.1.1.1.
+describe('sources/address-scanner: the trace format (key=value lines with ip=)', () => {
+  const { traceAddress } = require('../../dist/sources/address-scanner');
+  const trace = 'fl=29f123\nh=1.1.1.1\nip=203.0.113.7\nts=1718000000.123\nvisit_scheme=https\nuag=curl/8\ncolo=FRA\nsliver=none\nhttp=http/2\nloc=DE\ntls=TLSv1.3\nsni=off\nwarp=off\ngateway=off\nrbi=off\nkex=X25519\n';
+  const cases = [
+    ['Cloudflare\'s answer', trace, '203.0.113.7'],
+    ['with CRLF line ends and blank lines', 'h=1.1.1.1\r\n\r\nip=2001:db8::7\r\nts=1\r\n', '2001:db8::7'],
+    ['ip= first', 'ip=203.0.113.7\nh=1.1.1.1', '203.0.113.7'],
+    ['no ip= line', 'fl=29f123\nh=1.1.1.1\nts=1\n', undefined],
+    ['a single line', 'ip=203.0.113.7', undefined],
+    ['a line that is not key=value', 'Your address:\nip=203.0.113.7\nh=1.1.1.1', undefined],
+    ['a key with a space', 'my ip=203.0.113.7\nh=1.1.1.1', undefined],
+    ['two ip= lines', 'ip=203.0.113.7\nip=203.0.113.8\n', undefined],
+    ['a key that only starts with ip', 'ipv6=2001:db8::7\nh=1.1.1.1', undefined],
+    ['JSON', '{"ip":"203.0.113.7"}', undefined],
+    ['plain text', '203.0.113.7\n', undefined],
+  ];
+  for (const [title, text, address] of cases) {
+    it(`${title}: ${address ?? 'not the trace format'}`, () => assert.equal(traceAddress(text), address));
+  }
+  it('without a pattern a trace body yields only its ip= line; a pattern still reads what it asks for', () => {
+    assert.deepEqual(candidatesFrom([trace], 'body', compilePattern('', -1)), ['203.0.113.7']);
+    assert.deepEqual(candidatesFrom([trace], 'body', compilePattern('h=(\\S+)', 1)), ['1.1.1.1']);
+    // addresses (interface, DNS) are never read as a trace
+    assert.deepEqual(candidatesFrom(['1.1.1.1'], 'addresses', compilePattern('', -1)), ['1.1.1.1']);
+  });
+  it('64 KB of key=value lines without ip= is read in one pass and is not a trace', () => {
+    assert.equal(traceAddress('k=v\n'.repeat(16000)), undefined);
+  });
+});
+
 // issue 22.6: shapes the star-height check missed. OWASP's ReDoS page names
 // `(.*a){x}` (x > 10) among the evil patterns; two overlapping runs side by side
 // are safe-regex's "polynomial" cousins. The accepted ones are those README,
