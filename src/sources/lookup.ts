@@ -7,12 +7,12 @@ import type { Dispatcher } from 'undici';
 import { startDeadline, type Deadline } from '../core/deadline';
 import { DdnsError, toDdnsError } from '../core/errors';
 import { matchesFamily, notPublicBecause, parseAddress, type FamilyOption, type IpFamily, type ScopeOption } from '../core/address';
-import type { AddressPattern } from '../core/pattern';
+import { WHOLE_STRING, type AddressPattern } from './address-pattern';
 import { matchCandidates } from './pattern-runner';
 import type { Origin } from './origin';
 import type { LookupContext, SourceAnswer } from './types';
 import { lookupInterface, bindAddressOf } from './interface';
-import { applySuffix, prefixOf } from '../core/suffix';
+import { applySuffix, prefixOf } from './suffix';
 
 export interface LookupSettings {
   origins: Origin[];
@@ -180,11 +180,18 @@ async function lookupWithin(
   }
   const usable: string[] = [];
   const rejected: string[] = [];
+  // a server naming itself (trace's h=1.1.1.1) is not our address, unless the user's pattern asks for it
+  const serverOwn = settings.pattern.regex || settings.pattern.group === WHOLE_STRING ? undefined : answer.serverAddresses;
+  let ownSeen: string | undefined;
   let sawFamily = false;
   let first: IpFamily | undefined;
   for (const candidate of candidates) {
     const parsed = parseAddress(candidate);
     if (!parsed || !matchesFamily(parsed.family, family)) continue;
+    if (serverOwn?.includes(parsed.address)) {
+      ownSeen ??= parsed.address;
+      continue;
+    }
     sawFamily = true;
     const notPublic = settings.scope === 'public' ? notPublicBecause(parsed) : undefined;
     if (notPublic) {
@@ -200,6 +207,12 @@ async function lookupWithin(
       throw new DdnsError('ENOTPUBLIC', `${origin.text}: ${detail}`);
     }
     const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
+    if (ownSeen) {
+      throw new DdnsError(
+        'ENOADDR',
+        `${origin.text}: the only ${wanted} in the answer is the server's own (${ownSeen}), not this network's; set a pattern if the service really answers with it`,
+      );
+    }
     throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
   }
   return { address: usable[0], family: first!, addresses: usable, origin: origin.text };

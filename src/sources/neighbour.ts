@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import { DdnsError, abortReason } from '../core/errors';
 import { parseAddress } from '../core/address';
-import { normaliseMac, parseHostMac } from '../core/suffix';
+import { normaliseMac, parseHostMac } from './suffix';
 import type { LookupContext, SourceAnswer } from './types';
 
 export interface NeighbourOrigin {

@@ -3,7 +3,7 @@
  * matches, so the runner can terminate it at a deadline without losing anything.
  */
 import { parentPort } from 'node:worker_threads';
-import { candidatesFrom, type TextKind } from '../core/pattern';
+import { candidatesFrom, type TextKind } from './address-pattern';
 
 export interface PatternRequest {
   id: number;

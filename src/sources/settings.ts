@@ -4,10 +4,10 @@
  */
 import { numberSetting } from '../core/validate';
 import { DdnsError } from '../core/errors';
-import { compilePattern } from '../core/pattern';
+import { compilePattern } from './address-pattern';
 import type { FamilyOption, ScopeOption } from '../core/address';
 import { parseOrigins } from './origin';
-import { parsePrefixLength, parseSuffix } from '../core/suffix';
+import { parsePrefixLength, parseSuffix } from './suffix';
 import type { LookupSettings } from './lookup';
 
 export interface IpSourceConfig {

@@ -26,4 +26,9 @@ export interface SourceAnswer {
   markup?: boolean;
   /** why the answer's addresses are not public, in the origin's words (a router behind another NAT) */
   notPublicHint?: string;
+  /**
+   * the answering server's own addresses (its URL's host literal, the addresses
+   * connected to): the built-in scanner never takes them for ours
+   */
+  serverAddresses?: string[];
 }

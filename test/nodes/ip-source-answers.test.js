@@ -94,11 +94,12 @@ describe('ip-source node: address answers of echo services', function () {
 
   // Cloudflare's trace answer (fields as community.cloudflare.com/t/150595 shows them); asked
   // at https://1.1.1.1/cdn-cgi/trace, h= holds 1.1.1.1, which inadyn's is_address_valid has
-  // to special-case. A pattern on ip= reads the right line.
-  const trace = (ip) =>
+  // to special-case. The format is recognised without a pattern (issue 22.8); a pattern on
+  // ip= reads the right line too.
+  const trace = (ip, host = '1.1.1.1') =>
     [
       'fl=29f123',
-      'h=1.1.1.1',
+      `h=${host}`,
       `ip=${ip}`,
       'ts=1718000000.123',
       'visit_scheme=https',
@@ -129,9 +130,65 @@ describe('ip-source node: address answers of echo services', function () {
     assert.equal(msg.payload, '2a02:8070:1234:5600::1');
   });
 
-  it('Cloudflare /cdn-cgi/trace without the pattern takes the first address, the h= host: why the help shows the pattern', async () => {
-    const { msg } = await read(trace('81.2.69.142'), { family: 'ipv4' });
-    assert.equal(msg.payload, '1.1.1.1');
+  it('Cloudflare /cdn-cgi/trace without a pattern: the ip= line, never the h= host', async () => {
+    const { msg, error } = await read(trace('81.2.69.142'), { family: 'ipv4' });
+    assert.equal(error, undefined, error && error.message);
+    assert.equal(msg.payload, '81.2.69.142');
+    assert.deepEqual(msg.ip.addresses, ['81.2.69.142']);
+  });
+
+  it('Cloudflare /cdn-cgi/trace over IPv6 without a pattern: the ip= line', async () => {
+    const { msg, error } = await read(trace('2a02:8070:1234:5600::1'), { family: 'ipv6' });
+    assert.equal(error, undefined, error && error.message);
+    assert.equal(msg.payload, '2a02:8070:1234:5600::1');
+  });
+
+  it('the trace format asked at the server\'s own address (h=127.0.0.1, as h=1.1.1.1 at 1.1.1.1): the ip= line', async () => {
+    const { msg, error } = await read(trace('127.0.0.7', '127.0.0.1'), { family: 'ipv4', scope: 'any' });
+    assert.equal(error, undefined, error && error.message);
+    assert.equal(msg.payload, '127.0.0.7');
+    assert.deepEqual(msg.ip.addresses, ['127.0.0.7']);
+  });
+});
+
+// Issue 22.8: a server naming itself is not our address. The echo server listens on
+// 127.0.0.1; scope any lets loopback addresses count.
+describe('ip-source node: the answering server\'s own address is never ours without a pattern', function () {
+  let server;
+  before(async () => {
+    server = await echo.start();
+    server.route('/both', { body: 'server 127.0.0.1 says: you are 127.0.0.7' });
+    server.route('/self', { body: 'served by 127.0.0.1' });
+    server.route('/trace-self', { body: 'fl=29f123\nh=127.0.0.1\nip=127.0.0.1\nts=1718000000.123\nvisit_scheme=http\n' });
+  });
+  after(() => server.close());
+  afterEach(() => helper.unload());
+
+  it('the address the URL names is dropped; the caller\'s is taken', async () => {
+    const { msg, error } = await check({ origin: server.url('/both'), family: 'ipv4', scope: 'any' });
+    assert.equal(error, undefined, error && error.message);
+    assert.equal(msg.payload, '127.0.0.7');
+    assert.deepEqual(msg.ip.addresses, ['127.0.0.7']);
+  });
+
+  it('asked by name (localhost), the address connected to is dropped', async () => {
+    const { msg, error } = await check({ origin: `http://localhost:${server.port}/both`, family: 'ipv4', scope: 'any' });
+    assert.equal(error, undefined, error && error.message);
+    assert.deepEqual(msg.ip.addresses, ['127.0.0.7']);
+  });
+
+  for (const path of ['/self', '/trace-self']) {
+    it(`an answer (${path}) whose only address is the server's own is ENOADDR, saying so`, async () => {
+      const { error } = await check({ origin: server.url(path), family: 'ipv4', scope: 'any' });
+      assert.equal(error && error.code, 'ENOADDR');
+      assert.match(error.message, /the only IPv4 address in the answer is the server's own \(127\.0\.0\.1\), not this network's/);
+    });
+  }
+
+  it('a pattern that asks for it takes it', async () => {
+    const { msg, error } = await check({ origin: server.url('/self'), family: 'ipv4', scope: 'any', pattern: 'by ([\\d.]+)', group: 1 });
+    assert.equal(error, undefined, error && error.message);
+    assert.equal(msg.payload, '127.0.0.1');
   });
 });
 

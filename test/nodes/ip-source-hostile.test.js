@@ -9,10 +9,14 @@ const { helper, nodeFile, nextMessage } = require('../support/node-red');
 const echo = require('../servers/echo-http');
 const fakeDns = require('../servers/fake-dns');
 const fakeIgd = require('../servers/fake-igd');
+const { waitFor } = require('../support/wait');
+const { patternThreads } = require('../../dist/sources/pattern-runner');
 
 const ipSource = nodeFile('ip-source');
 const SLACK_MS = 2000;
 const BLOCKED_MS = 1000;
+/** ordinary-looking, but each start re-reads the rest of the line: quadratic on an answer with no `"ip":` */
+const SLOW_PATTERN = '.*"ip":\\s*"([^"]+)"';
 
 function flow(config) {
   return [
@@ -104,6 +108,8 @@ describe('ip-source node against hostile answers: a user pattern cannot stall th
     server.route('/36', { body: 'IP: 1111111111111111111111111111111!' }); // 36 bytes
     server.route('/digits', { body: '1'.repeat(4500) });
     server.route('/ok', { body: 'IP: 81.2.69.160' });
+    // 5 to 10 s of backtracking for an ordinary-looking pattern: each start re-reads the rest (issue 22.6)
+    server.route('/hostile', { body: 'a'.repeat(65000) });
   });
   after(() => server.close());
   afterEach(() => helper.unload());
@@ -120,21 +126,23 @@ describe('ip-source node against hostile answers: a user pattern cannot stall th
     assert.equal(server.requests.length, before, 'no request with a refused pattern');
   });
 
-  for (const [title, pattern] of [
-    ['overlapping alternatives under a quantifier', '(\\d|\\d\\d)+x'],
-    ['a backreference', '(\\d+)\\1x'],
+  for (const [title, pattern, reason] of [
+    ['overlapping alternatives under a quantifier', '(\\d|\\d\\d)+x', /exponential time/],
+    ['a backreference', '(\\d+)\\1x', /exponential time/],
+    ['a counted repetition of an unbounded run ((.*a){12}b)', '(.*a){12}b', /counted number of times .* exponential time/],
+    ['two overlapping runs side by side (\\d*\\d*x)', '\\d*\\d*x', /two unbounded runs side by side/],
   ]) {
     it(`a pattern with ${title} is refused at deploy`, async () => {
       const result = await check({ origin: server.url('/36'), pattern, timeout: 2 });
       assert.equal(result.error.code, 'ECONFIG');
-      assert.match(result.error.message, /exponential time/);
+      assert.match(result.error.message, reason);
     });
   }
 
-  it('a pattern of a shape no check refuses (\\d*\\d*x, cubic) ends by its timeout, with ETIMEDOUT, and never blocks the loop', async () => {
-    const result = await check({ origin: server.url('/digits'), pattern: '\\d*\\d*x', timeout: 1 });
+  it('a pattern of a shape no check refuses (.*"ip":\\s*"([^"]+)", quadratic) ends by its timeout, with ETIMEDOUT, and never blocks the loop', async () => {
+    const result = await check({ origin: server.url('/hostile'), pattern: SLOW_PATTERN, group: 1, timeout: 1 });
     assert.equal(result.error && result.error.code, 'ETIMEDOUT', result.error && result.error.message);
-    assert.match(result.error.message, /matching the pattern against an answer of 4500 characters did not finish within the 1 s timeout/);
+    assert.match(result.error.message, /matching the pattern against an answer of 65000 characters did not finish within the 1 s timeout/);
     assertResponsive(result, 1);
   });
 
@@ -142,6 +150,51 @@ describe('ip-source node against hostile answers: a user pattern cannot stall th
     const result = await check({ origin: server.url('/ok'), pattern: 'IP: ([\\d.]+)', group: 1, timeout: 2 });
     assert.equal(result.error, undefined, result.error && result.error.message);
     assert.equal(result.msg.payload, '81.2.69.160');
+  });
+});
+
+// DESIGN, security rules: "one node's slow pattern cannot delay another node's lookup".
+describe('ip-source node against hostile answers: one node\'s slow pattern does not delay another node', function () {
+  let server;
+  before(async () => {
+    server = await echo.start();
+    server.route('/hostile', { body: 'a'.repeat(65000) });
+    server.route('/ok', { body: '{"ip": "81.2.69.160"}', type: 'application/json' });
+  });
+  after(() => server.close());
+  afterEach(() => helper.unload());
+
+  it('a second node gets its address while the first is still stuck in its pattern; the first ends with ETIMEDOUT at its deadline', async () => {
+    await helper.load(ipSource, [
+      { id: 'slow', type: 'ip-source', origin: server.url('/hostile'), pattern: SLOW_PATTERN, group: 1, timeout: 2, interval: 0, wires: [['slowOut']] },
+      { id: 'fast', type: 'ip-source', origin: server.url('/ok'), pattern: '"ip":\\s*"([^"]+)"', group: 1, timeout: 5, interval: 0, wires: [['fastOut']] },
+      { id: 'slowOut', type: 'helper' },
+      { id: 'fastOut', type: 'helper' },
+      { id: 'catcher', type: 'catch', scope: null, uncaught: false, wires: [['caught']] },
+      { id: 'caught', type: 'helper' },
+    ]);
+    const events = [];
+    helper.getNode('slowOut').on('input', (msg) => events.push({ node: 'slow', payload: msg.payload }));
+    helper.getNode('fastOut').on('input', (msg) => events.push({ node: 'fast', payload: msg.payload }));
+    helper.getNode('caught').on('input', (msg) => events.push({ node: msg.error.source.id, error: msg.error }));
+    const loop = watchLoop();
+    const busyBefore = patternThreads().busy;
+    const started = Date.now();
+    helper.getNode('slow').receive({ payload: 'check' });
+    // the slow node's match is on a pattern thread before the fast node asks
+    await waitFor(() => patternThreads().busy > busyBefore, 'the slow pattern running on a thread');
+    helper.getNode('fast').receive({ payload: 'check' });
+    await waitFor(() => events.length > 0, 'the first answer');
+    assert.deepEqual(events, [{ node: 'fast', payload: '81.2.69.160' }], 'the fast node answered first, the slow one was still matching');
+    await waitFor(() => events.some((e) => e.node === 'slow'), 'the slow node to end');
+    const slowMs = Date.now() - started;
+    const slow = events.find((e) => e.node === 'slow');
+    assert.equal(slow.error && slow.error.code, 'ETIMEDOUT', JSON.stringify(slow));
+    assert.match(slow.error.message, /matching the pattern against an answer of 65000 characters did not finish within the 2 s timeout/);
+    assert.ok(slowMs < 2000 + SLACK_MS, `the slow node ended ${slowMs} ms after its check began, with a 2 s timeout`);
+    await loop.tick();
+    const blocked = loop.stop();
+    assert.ok(blocked < BLOCKED_MS, `the event loop was blocked for ${Math.round(blocked)} ms`);
   });
 });
 

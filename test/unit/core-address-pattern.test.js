@@ -1,7 +1,7 @@
 'use strict';
 const assert = require('node:assert/strict');
 const { parseAddress, expandIpv6, isPublicRange, sameAddress } = require('../../dist/core/address');
-const { compilePattern, extractCandidates, candidatesFrom } = require('../../dist/core/pattern');
+const { compilePattern, extractCandidates, candidatesFrom } = require('../../dist/sources/address-pattern');
 
 describe('core/address', () => {
   const cases = [
@@ -43,7 +43,7 @@ describe('core/address', () => {
   });
 });
 
-describe('core/pattern', () => {
+describe('sources/address-pattern', () => {
   it('group -1 takes every entire match', () => {
     const p = compilePattern('\\d+\\.\\d+\\.\\d+\\.\\d+', -1);
     assert.deepEqual(extractCandidates('a 1.2.3.4 b 5.6.7.8', p), ['1.2.3.4', '5.6.7.8']);
@@ -76,8 +76,9 @@ describe('core/pattern', () => {
   });
 });
 
-describe('core/pattern: the built-in scanner (where an address stands on its own)', () => {
-  const { scanAddresses, riskyShape } = require('../../dist/core/pattern');
+describe('sources/address-pattern: the built-in scanner (where an address stands on its own)', () => {
+  const { scanAddresses } = require('../../dist/sources/address-scanner');
+  const { riskyShape } = require('../../dist/sources/pattern-safety');
   const cases = [
     // ddclient's extract_ipv4: a dotted quad between word boundaries
     ['IP:203.0.113.5', ['203.0.113.5']],
@@ -137,8 +138,88 @@ describe('core/pattern: the built-in scanner (where an address stands on its own
       assert.throws(() => compilePattern(pattern, -1), (err) => err.code === 'ECONFIG' && reason.test(err.message) && /exponential time/.test(err.message));
     });
   }
-  for (const pattern of ['ip=(\\S+)', 'Address: ([\\d.]+)', '(\\d+\\.){3}\\d+', '(?:[0-9a-f]{1,4}:)+', '(\\d|[a-f])+', '[^]]+', '\\d*\\d*x', '^2001:0db8:']) {
+  for (const pattern of ['ip=(\\S+)', 'Address: ([\\d.]+)', '(\\d+\\.){3}\\d+', '(?:[0-9a-f]{1,4}:)+', '(\\d|[a-f])+', '[^]]+', '^2001:0db8:']) {
     it(`accepts ${pattern}`, () => assert.equal(riskyShape(pattern, 1), undefined));
+  }
+});
+
+// issue 22.8: Cloudflare's /cdn-cgi/trace (fields as community.cloudflare.com/t/150595 shows
+// them) starts with h=, the host asked: at https://1.1.1.1/cdn-cgi/trace that is 1.1.1.1.
+describe('sources/address-scanner: the trace format (key=value lines with ip=)', () => {
+  const { traceAddress } = require('../../dist/sources/address-scanner');
+  const trace = 'fl=29f123\nh=1.1.1.1\nip=203.0.113.7\nts=1718000000.123\nvisit_scheme=https\nuag=curl/8\ncolo=FRA\nsliver=none\nhttp=http/2\nloc=DE\ntls=TLSv1.3\nsni=off\nwarp=off\ngateway=off\nrbi=off\nkex=X25519\n';
+  const cases = [
+    ['Cloudflare\'s answer', trace, '203.0.113.7'],
+    ['with CRLF line ends and blank lines', 'h=1.1.1.1\r\n\r\nip=2001:db8::7\r\nts=1\r\n', '2001:db8::7'],
+    ['ip= first', 'ip=203.0.113.7\nh=1.1.1.1', '203.0.113.7'],
+    ['no ip= line', 'fl=29f123\nh=1.1.1.1\nts=1\n', undefined],
+    ['a single line', 'ip=203.0.113.7', undefined],
+    ['a line that is not key=value', 'Your address:\nip=203.0.113.7\nh=1.1.1.1', undefined],
+    ['a key with a space', 'my ip=203.0.113.7\nh=1.1.1.1', undefined],
+    ['two ip= lines', 'ip=203.0.113.7\nip=203.0.113.8\n', undefined],
+    ['a key that only starts with ip', 'ipv6=2001:db8::7\nh=1.1.1.1', undefined],
+    ['JSON', '{"ip":"203.0.113.7"}', undefined],
+    ['plain text', '203.0.113.7\n', undefined],
+  ];
+  for (const [title, text, address] of cases) {
+    it(`${title}: ${address ?? 'not the trace format'}`, () => assert.equal(traceAddress(text), address));
+  }
+  it('without a pattern a trace body yields only its ip= line; a pattern still reads what it asks for', () => {
+    assert.deepEqual(candidatesFrom([trace], 'body', compilePattern('', -1)), ['203.0.113.7']);
+    assert.deepEqual(candidatesFrom([trace], 'body', compilePattern('h=(\\S+)', 1)), ['1.1.1.1']);
+    // addresses (interface, DNS) are never read as a trace
+    assert.deepEqual(candidatesFrom(['1.1.1.1'], 'addresses', compilePattern('', -1)), ['1.1.1.1']);
+  });
+  it('64 KB of key=value lines without ip= is read in one pass and is not a trace', () => {
+    assert.equal(traceAddress('k=v\n'.repeat(16000)), undefined);
+  });
+});
+
+// issue 22.6: shapes the star-height check missed. OWASP's ReDoS page names
+// `(.*a){x}` (x > 10) among the evil patterns; two overlapping runs side by side
+// are safe-regex's "polynomial" cousins. The accepted ones are those README,
+// the help and the bench use, and the ordinary shapes users write.
+describe('sources/pattern-safety: counted repetition and overlapping runs', () => {
+  const { riskyShape } = require('../../dist/sources/pattern-safety');
+  const refused = [
+    ['(.*a){12}b', /counted number of times/],
+    ['(.*a){2,5}', /counted number of times/],
+    ['(?:.*a){12}', /counted number of times/],
+    ['([\\d.]+){4}', /counted number of times/],
+    ['(\\d+){4}', /counted number of times/],
+    ['(\\d+\\.?){4}', /counted number of times/],
+    ['(.+,){3}x', /counted number of times/],
+    ['x((\\d+)\\d){3}', /counted number of times/],
+    ['\\d*\\d*x', /two unbounded runs side by side/],
+    ['.*\\s*x', /two unbounded runs side by side/],
+    ['\\w+\\d+', /two unbounded runs side by side/],
+    ['ip: ([0-9.]+[0-9]{2,})', /two unbounded runs side by side/],
+  ];
+  for (const [pattern, reason] of refused) {
+    it(`refuses ${pattern} at deploy with ECONFIG, saying why`, () => {
+      assert.match(riskyShape(pattern, 3) ?? '', reason);
+      assert.throws(() => compilePattern(pattern, -1), (err) => err.code === 'ECONFIG' && reason.test(err.message));
+    });
+  }
+  const accepted = [
+    'ip=(\\S+)', // README and help: Cloudflare's trace
+    'Address: ([\\d.]+)', // README and help: checkip pages
+    '^198\\.51\\.100\\.7\\d$', // bench
+    '(\\d+\\.){3}\\d+', // the check's own advice
+    '(\\d{1,3}\\.){3}\\d{1,3}',
+    '(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}',
+    '.*"ip":\\s*"([^"]+)"', // slow on a hostile answer, but only quadratic: the worker's deadline bounds it
+    '.*?([\\d.]+)',
+    '"ip"\\s*:\\s*"([^"]+)"',
+    '(\\d+)\\.(\\d+)',
+    '([0-9a-f]+:){2,7}[0-9a-f]+',
+    'x{2}y*',
+  ];
+  for (const pattern of accepted) {
+    it(`accepts ${pattern}`, () => {
+      assert.equal(riskyShape(pattern, 3), undefined);
+      compilePattern(pattern, -1);
+    });
   }
 });
 

@@ -1,5 +1,5 @@
 'use strict';
-// core/suffix: another LAN host's IPv6 address from this host's prefix plus an
+// sources/suffix: another LAN host's IPv6 address from this host's prefix plus an
 // interface identifier (IPv6 suffix or MAC -> modified EUI-64, RFC 4291 appendix A).
 const assert = require('node:assert/strict');
 const { DdnsError } = require('../../dist/core/errors');
@@ -13,7 +13,7 @@ const {
   macToInterfaceId,
   suffixText,
   bitLength,
-} = require('../../dist/core/suffix');
+} = require('../../dist/sources/suffix');
 
 function throwsCode(fn, code, pattern) {
   assert.throws(fn, (err) => {
@@ -51,7 +51,7 @@ function iid(value) {
   return (value & ((1n << 64n) - 1n)).toString(16).padStart(16, '0').match(/.{4}/g).join(':');
 }
 
-describe('core/suffix: modified EUI-64 from a MAC (RFC 4291 appendix A)', () => {
+describe('sources/suffix: modified EUI-64 from a MAC (RFC 4291 appendix A)', () => {
   // RFC 4291 appendix A, "Links or Nodes with IEEE 802 48-bit MACs": the 48-bit MAC
   //   |cccccc0gcccccccc|ccccccccmmmmmmmm|mmmmmmmmmmmmmmmm|
   // becomes the interface identifier
@@ -104,7 +104,7 @@ describe('core/suffix: modified EUI-64 from a MAC (RFC 4291 appendix A)', () => 
   });
 });
 
-describe('core/suffix: MAC notations', () => {
+describe('sources/suffix: MAC notations', () => {
   const same = [
     '00:1a:2b:3c:4d:5e',
     '00:1A:2B:3C:4D:5E',
@@ -131,7 +131,7 @@ describe('core/suffix: MAC notations', () => {
   }
 });
 
-describe('core/suffix: parseSuffix with IPv6 suffixes', () => {
+describe('sources/suffix: parseSuffix with IPv6 suffixes', () => {
   const valid = [
     ['::1234:5678:9abc:def0', 0x123456789abcdef0n],
     ['::a:b:c:d', 0x000a000b000c000dn],
@@ -158,7 +158,7 @@ describe('core/suffix: parseSuffix with IPv6 suffixes', () => {
   });
 });
 
-describe('core/suffix: parseSuffix refuses what is neither', () => {
+describe('sources/suffix: parseSuffix refuses what is neither', () => {
   const bad = [
     ['', /empty/],
     ['   ', /empty/],
@@ -191,7 +191,7 @@ describe('core/suffix: parseSuffix refuses what is neither', () => {
   });
 });
 
-describe('core/suffix: applySuffix and prefixOf at several prefix lengths', () => {
+describe('sources/suffix: applySuffix and prefixOf at several prefix lengths', () => {
   const ADDRESS = '2001:db8:aaaa:bbbb:cccc:dddd:eeee:ffff';
   const cases = [
     // [prefixLength, suffix, result, prefix]
@@ -271,7 +271,7 @@ describe('core/suffix: applySuffix and prefixOf at several prefix lengths', () =
   });
 });
 
-describe('core/suffix: parsePrefixLength (the setting as stored in a flow)', () => {
+describe('sources/suffix: parsePrefixLength (the setting as stored in a flow)', () => {
   const valid = [
     [undefined, 64],
     [null, 64],

@@ -301,20 +301,34 @@ const { waitFor } = require('../support/wait');
 
 describe('lookup: user patterns run in a worker bounded by the deadline', () => {
   const { matchCandidates } = require('../../dist/sources/pattern-runner');
-  const { compilePattern } = require('../../dist/core/pattern');
+  const { compilePattern } = require('../../dist/sources/address-pattern');
   const limits = (ms, signal = new AbortController().signal) => ({ signal, endsAt: Date.now() + ms, timeoutMs: ms });
-  const cubic = compilePattern('\\d*\\d*x', -1); // accepted by the shape check, cubic on digits
-  const digits = ['1'.repeat(6000)];
+  const { patternThreads } = require('../../dist/sources/pattern-runner');
+  // accepted by the shape check, quadratic (seconds) on a line of 60000 letters with no "ip":
+  const slowPattern = compilePattern('.*"ip":\\s*"([^"]+)"', 1);
+  const letters = ['a'.repeat(60000)];
 
-  it('a match that outlives the deadline ends in ETIMEDOUT; a job queued behind it still runs', async () => {
-    const slow = matchCandidates(digits, 'body', cubic, limits(300));
+  it('a match that outlives the deadline ends in ETIMEDOUT; another lookup meanwhile runs on a thread of its own', async () => {
+    const slow = matchCandidates(letters, 'body', slowPattern, limits(2000));
     const next = matchCandidates(['IP: 81.2.69.160'], 'body', compilePattern('IP: ([\\d.]+)', 1), limits(5000));
-    await assert.rejects(slow, { code: 'ETIMEDOUT', message: /6000 bytes did not finish within the 0\.3 s timeout/ });
+    let slowEnded = false;
+    slow.catch(() => (slowEnded = true));
     assert.deepEqual(await next, ['81.2.69.160']);
+    assert.equal(slowEnded, false, 'the harmless match answered while the slow one was still running');
+    await assert.rejects(slow, { code: 'ETIMEDOUT', message: /60000 bytes did not finish within the 2 s timeout/ });
+  });
+  it('at most four threads: a fifth slow match waits, and its own deadline ends it there', async () => {
+    const jobs = [1, 2, 3, 4, 5].map(() => matchCandidates(letters, 'body', slowPattern, limits(500)));
+    const counts = patternThreads();
+    assert.equal(counts.busy, 4);
+    assert.equal(counts.queued, 1);
+    for (const job of jobs) await assert.rejects(job, { code: 'ETIMEDOUT' });
+    assert.deepEqual(patternThreads(), { busy: 0, idle: patternThreads().idle, queued: 0 });
+    assert.deepEqual(await matchCandidates(['8.8.8.8'], 'body', compilePattern('[\\d.]+', -1), limits(5000)), ['8.8.8.8']);
   });
   it('an abort ends a running match at once with the signal\'s reason', async () => {
     const controller = new AbortController();
-    const pending = matchCandidates(digits, 'body', cubic, limits(60000, controller.signal));
+    const pending = matchCandidates(letters, 'body', slowPattern, limits(60000, controller.signal));
     setTimeout(() => controller.abort(), 50);
     await assert.rejects(pending, { code: 'EABORTED' });
     assert.deepEqual(await matchCandidates(['8.8.8.8'], 'body', compilePattern('[\\d.]+', -1), limits(5000)), ['8.8.8.8']);

@@ -1,198 +1,19 @@
 /**
- * Picking addresses out of text, with dync's meaning of `group`: -1 = the entire
- * match, -2 = the entire string, N >= 0 = capture group N.
+ * The deploy-time check of a user's pattern: refuses the shapes known to make
+ * a backtracking regular expression take exponential time, with the reason.
  *
- * A server's answer is hostile input, so neither way of picking may cost more
- * than a pass over the text:
- *
- * - No pattern: `scanAddresses`, a hand-written scanner, not a regular
- *   expression. The regex it replaces (`[0-9A-Fa-f]*[:.][0-9A-Fa-f:.]*...`)
- *   restarted at every character and re-read the rest of a run each time:
- *   64 KB of letters cost 2.3 s of blocked event loop. The scanner looks at each
- *   character a bounded number of times.
- *
- * - A user's pattern: JavaScript regular expressions backtrack, and no static
- *   check can prove a pattern linear: even `\d+x` is quadratic on a body of
- *   digits (2 s for 64 KB). So the guarantee is where the pattern runs, not what
- *   it looks like: `src/sources/pattern-runner.ts` runs it in a worker thread
- *   that is terminated at the lookup's deadline, and the event loop never waits
- *   on it. A check at deploy (`riskyShape`) still refuses the shapes that are
- *   known to take exponential time (a quantifier inside a quantifier, overlapping
- *   alternatives under a quantifier, backreferences): such a pattern would burn
- *   its whole timeout on every unlucky answer, and the user is better told at
- *   once, with the reason, than shown a timeout later. The check is deliberately
- *   a short list of shapes, not a proof; the worker is the proof.
- *
- * Where an address counts as one (`scanAddresses`) follows what peer clients
- * find, without their mistakes:
- * - ddclient's extract_ipv4 (ddclient.in) takes a dotted quad between word
- *   boundaries or `_`, so `IP:203.0.113.5`, `203.0.113.5:51234` (a port) and
- *   `foo:192.0.2.1:bar` yield the address; so does this scanner.
- * - ddclient's extract_ipv6 takes an IPv6 address only when no `[:.0-9A-Z]`
- *   touches it, so `IPv6:2001:db8::5` yields nothing there; qdm12/ddns-updater's
- *   ipextract.IPv6 and inadyn's parse_ipv6_address take the longest run of
- *   `[0-9a-fA-F:]` and read `6:2001:db8::5` out of it, a wrong address. Here the
- *   candidate must stand on its own: a run of letters, digits, `.` and `:` is one
- *   token; a label glued to it by a colon (`IPv6:`, `addr:`) is dropped when it
- *   holds a letter no IPv6 address can hold, so `IPv6:2001:db8::5` yields
- *   `2001:db8::5`, never `6:2001:db8::5`.
- * - A sentence's full stop after an address is not part of it (`... is 1.2.3.4.`);
- *   a dotted quad inside a longer dotted run (`1.2.3.4.5`, a version or OID) or
- *   glued to a word (`v1.2.3.4`) is not an address.
+ * JavaScript regular expressions backtrack, and no static check can prove a
+ * pattern linear: even `\d+x` is quadratic on a body of digits (2 s for
+ * 64 KB). So the guarantee is where the pattern runs, not what it looks like:
+ * `pattern-runner.ts` runs it in a worker thread that is terminated at the
+ * lookup's deadline, and the event loop never waits on it. This check still
+ * refuses the shapes that are known to take exponential time (a quantifier
+ * inside a quantifier, overlapping alternatives under a quantifier,
+ * backreferences): such a pattern would burn its whole timeout on every
+ * unlucky answer, and the user is better told at once, with the reason, than
+ * shown a timeout later. The check is deliberately a short list of shapes, not
+ * a proof; the worker is the proof.
  */
-import { DdnsError } from './errors';
-import { expandIpv6, parseAddress } from './address';
-
-export const WHOLE_MATCH = -1;
-export const WHOLE_STRING = -2;
-/** a body full of addresses is a wrong origin, not a reason to spin */
-export const MAX_CANDIDATES = 256;
-
-export interface AddressPattern {
-  /** undefined = the built-in address scanner */
-  regex?: RegExp;
-  group: number;
-}
-
-export function compilePattern(pattern: string | undefined, group: number | string | undefined): AddressPattern {
-  const groupNumber = group === undefined || group === '' ? WHOLE_MATCH : Number(group);
-  if (!Number.isInteger(groupNumber) || groupNumber < WHOLE_STRING) {
-    throw new DdnsError('ECONFIG', `group must be -2, -1 or a capture group number, not "${String(group)}"`);
-  }
-  if (pattern === undefined || pattern.trim() === '') return { group: groupNumber };
-  let regex: RegExp;
-  try {
-    regex = new RegExp(pattern, 'g');
-  } catch (err) {
-    throw new DdnsError('ECONFIG', `pattern is not a valid regular expression: ${(err as Error).message}`);
-  }
-  const groups = new RegExp(`${pattern}|`).exec('')!.length - 1;
-  if (groupNumber > 0 && groupNumber > groups) {
-    throw new DdnsError('ECONFIG', `group ${groupNumber} does not exist: the pattern has ${groups} capture group(s)`);
-  }
-  const risk = riskyShape(pattern, groups);
-  if (risk) throw new DdnsError('ECONFIG', `pattern ${risk}`);
-  return { regex, group: groupNumber };
-}
-
-/** All candidate strings the pattern picks from one text, in order of appearance. */
-export function extractCandidates(text: string, pattern: AddressPattern): string[] {
-  if (pattern.group === WHOLE_STRING) return [text.trim()];
-  if (!pattern.regex) return scanAddresses(text);
-  const regex = new RegExp(pattern.regex.source, pattern.regex.flags.includes('g') ? pattern.regex.flags : pattern.regex.flags + 'g');
-  const out: string[] = [];
-  for (const match of text.matchAll(regex)) {
-    const picked = pattern.group <= 0 ? match[0] : match[pattern.group];
-    if (picked !== undefined && picked !== '') out.push(picked);
-    if (out.length >= MAX_CANDIDATES) break;
-  }
-  return out;
-}
-
-export type TextKind = 'addresses' | 'body';
-
-/**
- * Candidates from what an origin returned. `addresses` (interface, DNS answers)
- * are matched one by one after IPv6 expansion, so a pattern such as
- * `^2001:0db8:` sees one address in a predictable form; a `body` is matched as is.
- */
-export function candidatesFrom(texts: string[], kind: TextKind, pattern: AddressPattern): string[] {
-  const out: string[] = [];
-  for (const text of texts) {
-    const subject = kind === 'addresses' ? expandIpv6(text) : text;
-    for (const candidate of extractCandidates(subject, pattern)) {
-      // a sentence like "Your IP is 1.2.3.4." leaves a trailing dot on what a pattern picked
-      const parsed = parseAddress(candidate) ?? parseAddress(withoutTrailingDots(candidate));
-      out.push(parsed ? parsed.address : candidate);
-    }
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------- the built-in scanner
-
-const enum Ch {
-  Dot = 0x2e,
-  Colon = 0x3a,
-}
-
-/** Characters a token is made of: letters, digits, `.` and `:`. Everything else separates. */
-function isTokenChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x3a) || c === Ch.Dot || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
-}
-
-function isHexChar(c: number): boolean {
-  return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-}
-
-/** A letter that no IPv6 address holds (g-z): the field is a word, such as the label in `IPv6:`. */
-function isWord(field: string): boolean {
-  for (let i = 0; i < field.length; i++) {
-    const c = field.charCodeAt(i) | 0x20;
-    if (c >= 0x67 && c <= 0x7a) return true;
-  }
-  return false;
-}
-
-function withoutTrailingDots(text: string): string {
-  let end = text.length;
-  while (end > 0 && text.charCodeAt(end - 1) === Ch.Dot) end--;
-  return text.slice(0, end);
-}
-
-const DOTTED_QUAD_MAX = 15;
-
-/** The addresses one token holds, by the rules at the top of this module. */
-function tokenCandidates(raw: string, out: string[]): void {
-  const token = withoutTrailingDots(raw);
-  let hasHex = false;
-  let hasSeparator = false;
-  for (let i = 0; i < token.length && !(hasHex && hasSeparator); i++) {
-    const c = token.charCodeAt(i);
-    if (c === Ch.Dot || c === Ch.Colon) hasSeparator = true;
-    else if (isHexChar(c)) hasHex = true;
-  }
-  if (!hasHex || !hasSeparator) return;
-  if (parseAddress(token)) {
-    out.push(token);
-    return;
-  }
-  if (!token.includes(':')) return;
-  const fields = token.split(':');
-  // a label or a port beside a dotted quad: IP:203.0.113.5, 203.0.113.5:51234, foo:192.0.2.1:bar
-  for (const field of fields) {
-    if (field.length >= 7 && field.length <= DOTTED_QUAD_MAX && parseAddress(field)?.family === 4) out.push(field);
-  }
-  // a label glued to an IPv6 address: IPv6:2001:db8::5
-  let first = 0;
-  while (first < fields.length && isWord(fields[first])) first++;
-  let last = fields.length - 1;
-  while (last > first && isWord(fields[last])) last--;
-  if ((first > 0 || last < fields.length - 1) && last - first >= 2) {
-    const inner = fields.slice(first, last + 1).join(':');
-    if (inner.length <= 64 && parseAddress(inner)?.family === 6) out.push(inner);
-  }
-}
-
-/**
- * Every address-like token of a text, in order, at most MAX_CANDIDATES: one
- * pass over the text, each token split at most once. Candidates still go
- * through parseAddress and the family and scope rules afterwards.
- */
-export function scanAddresses(text: string): string[] {
-  const out: string[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n && out.length < MAX_CANDIDATES) {
-    while (i < n && !isTokenChar(text.charCodeAt(i))) i++;
-    const start = i;
-    while (i < n && isTokenChar(text.charCodeAt(i))) i++;
-    if (i > start) tokenCandidates(text.slice(start, i), out);
-  }
-  return out.length > MAX_CANDIDATES ? out.slice(0, MAX_CANDIDATES) : out;
-}
-
-// ---------------------------------------------------------------- shapes that backtrack exponentially
 
 /**
  * First characters an expression can start with: a bitmap of ASCII, plus one
@@ -457,12 +278,83 @@ function hasBackreference(alternation: Alternation): boolean {
 
 const ADVICE = 'write it without repeating a repetition, e.g. ([\\d.]+) or (\\d+\\.){3}\\d+';
 
+/** Every character any part of an expression can match: coarser than firstChars, never smaller. */
+function charsIn(alternation: Alternation): CharSet {
+  const set = new CharSet();
+  for (const sequence of alternation) {
+    for (const { atom } of sequence) {
+      if (atom.kind === 'chars') set.addAll(atom.set);
+      else if (atom.kind === 'backreference') return CharSet.any();
+      else if (atom.kind === 'group') set.addAll(charsIn(atom.body));
+    }
+  }
+  return set;
+}
+
+/** An item that can take an unbounded stretch of text: `x*`, `x+`, `x{2,}`, or a group holding one. */
+function isUnbounded(item: Item): boolean {
+  return item.quantifier?.max === Infinity || (item.atom.kind === 'group' && hasUnboundedQuantifier(item.atom.body));
+}
+
+function itemChars(item: Item): CharSet {
+  const { atom } = item;
+  if (atom.kind === 'chars') return atom.set;
+  if (atom.kind === 'group') return charsIn(atom.body);
+  return atom.kind === 'backreference' ? CharSet.any() : new CharSet();
+}
+
+/**
+ * What can come right after item `index` inside one pass of a group repeated
+ * a counted number of times: the items after it, and when they can all match
+ * nothing, the start of the group's next pass.
+ */
+function nextInPass(sequence: Sequence, index: number, body: Alternation): CharSet {
+  const set = firstChars(sequence.slice(index + 1));
+  if (sequence.slice(index + 1).every(itemCanBeEmpty)) for (const alternative of body) set.addAll(firstChars(alternative));
+  return set;
+}
+
+/**
+ * `(.*a){12}`: each pass's unbounded part can also take what ends the pass, so
+ * a failing match tries every way of cutting the text into 12 pieces. The
+ * classic star-height check misses it because `{12}` is a bounded quantifier.
+ * `(\d+\.){3}` stays allowed: a digit run cannot take the dot that ends it.
+ */
+function countedRepetitionRisk(body: Alternation): boolean {
+  for (const sequence of body) {
+    for (let i = 0; i < sequence.length; i++) {
+      if (isUnbounded(sequence[i]) && itemChars(sequence[i]).intersects(nextInPass(sequence, i, body))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * `\d*\d*`, `.*\s*`: two unbounded runs side by side that can take the same
+ * characters split every run between them in every way. Only direct
+ * neighbours that are single characters or classes are checked: a run before a
+ * group (`.*?([\d.]+)`) is a common and useful shape, and the worker's
+ * deadline bounds what this check lets through.
+ */
+function adjacentRunsRisk(sequence: Sequence): boolean {
+  for (let i = 0; i + 1 < sequence.length; i++) {
+    const [a, b] = [sequence[i], sequence[i + 1]];
+    if (a.atom.kind !== 'chars' || b.atom.kind !== 'chars') continue;
+    if (a.quantifier?.max === Infinity && b.quantifier?.max === Infinity && a.atom.set.intersects(b.atom.set)) return true;
+  }
+  return false;
+}
+
 function riskIn(alternation: Alternation): string | undefined {
   for (const sequence of alternation) {
+    if (adjacentRunsRisk(sequence)) {
+      return `has two unbounded runs side by side that can take the same characters (\\d*\\d*, .*\\s*), which takes time growing with a power of the answer's length; merge them into one, e.g. \\d+ or [\\d.]+`;
+    }
     for (const item of sequence) {
       if (item.atom.kind !== 'group') continue;
       const body = item.atom.body;
-      if (item.quantifier?.max === Infinity) {
+      const max = item.quantifier?.max ?? 1;
+      if (max === Infinity) {
         if (hasUnboundedQuantifier(body)) {
           return `has a quantifier inside a quantifier ((…+)+), which can take exponential time; ${ADVICE}`;
         }
@@ -477,6 +369,8 @@ function riskIn(alternation: Alternation): string | undefined {
             }
           }
         }
+      } else if (max >= 2 && countedRepetitionRisk(body)) {
+        return `repeats a group a counted number of times whose unbounded part can also take what follows it ((.*a){12}), which can take exponential time; end each repetition with a character the run cannot take, e.g. (\\d+\\.){3}\\d+`;
       }
       const inner = riskIn(body);
       if (inner) return inner;
@@ -490,7 +384,10 @@ function riskIn(alternation: Alternation): string | undefined {
  * shapes are the classic ones (OWASP "Regular expression Denial of Service";
  * safe-regex's star height): star height above 1, alternatives that overlap under
  * a quantifier, a repeated group that can match nothing, and backreferences,
- * which make matching NP-hard and which no address pattern needs.
+ * which make matching NP-hard and which no address pattern needs; and two
+ * cousins the star height misses: a group repeated `{n}` times whose unbounded
+ * part can take what ends a pass (`(.*a){12}b`), and two overlapping unbounded
+ * runs side by side (`\d*\d*x`).
  */
 export function riskyShape(pattern: string, groupCount: number): string | undefined {
   let tree: Alternation;

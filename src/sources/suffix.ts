@@ -11,8 +11,8 @@
  * Pure: no I/O. Values are 128-bit BigInts; text out is RFC 5952.
  */
 import ipaddr from 'ipaddr.js';
-import { DdnsError } from './errors';
-import { parseAddress } from './address';
+import { DdnsError } from '../core/errors';
+import { parseAddress } from '../core/address';
 
 export const DEFAULT_PREFIX_LENGTH = 64;
 
