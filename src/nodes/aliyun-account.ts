@@ -22,7 +22,7 @@ const MAX_CONCURRENT_CALLS = 4;
 export = function register(RED: NodeAPI): void {
   function AliyunAccountNode(this: Node<AliyunCredentials>, def: AliyunAccountDef) {
     RED.nodes.createNode(this, def);
-    const node = this as unknown as AliyunAccountNode & { client?: AlidnsClient };
+    const node = this as unknown as AliyunAccountNode;
     // loaded with the first deployed account, not when Node-RED registers the type (undici is large)
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { AlidnsClient: Client, DEFAULT_ALIDNS_ENDPOINT } = require('../providers/aliyun/client') as typeof import('../providers/aliyun/client');
@@ -30,26 +30,22 @@ export = function register(RED: NodeAPI): void {
     const { accessKeyId, accessKeySecret } = node.credentials ?? {};
     let problem: DdnsError | undefined;
     if (!accessKeyId || !accessKeySecret) problem = new DdnsError('ECONFIG', 'the aliyun-account has no AccessKey ID or secret');
-    const account = attachAccount(RED, node, {
+    attachAccount(RED, node, {
       tls: def.tls,
       maxConcurrent: MAX_CONCURRENT_CALLS,
       login: [node.endpoint, accessKeyId, accessKeySecret],
       // the AccessKey ID is no secret by itself, but it names the account: servers that echo it do not get to show it
       secrets: [accessKeySecret, accessKeyId],
       ...(problem ? { problem } : {}),
+      client: (dispatcher) =>
+        new Client({
+          endpoint: node.endpoint,
+          accessKeyId: accessKeyId!,
+          accessKeySecret: accessKeySecret!,
+          dispatcher: dispatcher(),
+          userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
+        }),
     });
-    if (problem) return;
-    try {
-      node.client = new Client({
-        endpoint: node.endpoint,
-        accessKeyId: accessKeyId!,
-        accessKeySecret: accessKeySecret!,
-        dispatcher: account.dispatcher(),
-        userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
-      });
-    } catch (err) {
-      (account as { problem?: DdnsError }).problem = toDdnsError(err);
-    }
   }
 
   RED.nodes.registerType<Node<AliyunCredentials>, AliyunAccountDef, object, AliyunCredentials>('aliyun-account', AliyunAccountNode, {

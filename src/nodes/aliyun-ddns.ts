@@ -6,7 +6,6 @@
 import type { NodeAPI } from 'node-red';
 import { DdnsError } from '../core/errors';
 import type { AlidnsClient, AliyunState } from '../providers/aliyun';
-import type { AliyunAccountNode } from './shared/account-types';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface AliyunDdnsDef extends UpdaterDef {
@@ -24,18 +23,17 @@ interface AliyunDdnsDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<AliyunDdnsDef, AliyunState>(RED, {
+  registerUpdater<AliyunDdnsDef, AliyunState, AlidnsClient>(RED, {
     type: 'aliyun-ddns',
     accountType: 'aliyun-account',
     typed: ['domain', 'rr'],
-    build(def, _account, names) {
+    build(def, account, names) {
       // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createAliyunProvider } = require('../providers/aliyun/provider') as typeof import('../providers/aliyun/provider');
-      const login = RED.nodes.getNode(def.account!) as AliyunAccountNode & { client?: AlidnsClient };
-      if (!login.client) throw new DdnsError('ECONFIG', 'the aliyun-account has no usable client');
+      if (!account.client) throw new DdnsError('ECONFIG', 'the aliyun-account has no usable client');
       return createAliyunProvider({
-        client: login.client,
+        client: account.client,
         settings: {
           ...(names.domain !== undefined ? { domain: names.domain } : {}),
           ...(names.rr !== undefined ? { rr: names.rr } : {}),

@@ -6,7 +6,6 @@
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
 import { DdnsError, toDdnsError } from '../core/errors';
-import type { CloudflareClient } from '../providers/cloudflare/client';
 import { attachAccount, type AccountNode } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';
 
@@ -23,7 +22,6 @@ interface CloudflareAccountDef extends NodeDef {
 /** What `cloudflare-ddns` finds on its account node (src/nodes/shared/account-types.ts is shared, so the type lives here). */
 interface CloudflareAccountNode extends AccountNode<CloudflareCredentials> {
   endpoint: string;
-  client?: CloudflareClient;
 }
 
 // Cloudflare allows 1200 calls per five minutes per user; a few at once is plenty for DNS records
@@ -45,24 +43,20 @@ export = function register(RED: NodeAPI): void {
     } catch (err) {
       problem = toDdnsError(err);
     }
-    const account = attachAccount(RED, node, {
+    attachAccount(RED, node, {
       tls: def.tls,
       maxConcurrent: MAX_CONCURRENT_CALLS,
       login: [node.endpoint, token ?? raw],
       secrets: [token, raw],
       ...(problem ? { problem: new DdnsError('ECONFIG', `the cloudflare-account: ${problem.message}`) } : {}),
+      client: (dispatcher) =>
+        new Client({
+          endpoint: node.endpoint,
+          apiToken: token!,
+          dispatcher,
+          userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
+        }),
     });
-    if (!token) return;
-    try {
-      node.client = new Client({
-        endpoint: node.endpoint,
-        apiToken: token,
-        dispatcher: () => account.dispatcher(),
-        userAgent: `node-red-contrib-ddns/${PACKAGE_VERSION}`,
-      });
-    } catch (err) {
-      (account as { problem?: DdnsError }).problem = toDdnsError(err);
-    }
   }
 
   RED.nodes.registerType<Node<CloudflareCredentials>, CloudflareAccountDef, object, CloudflareCredentials>('cloudflare-account', CloudflareAccount, {

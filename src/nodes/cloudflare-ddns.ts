@@ -20,19 +20,17 @@ interface CloudflareDdnsDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<CloudflareDdnsDef, CloudflareState>(RED, {
+  registerUpdater<CloudflareDdnsDef, CloudflareState, CloudflareClient>(RED, {
     type: 'cloudflare-ddns',
     accountType: 'cloudflare-account',
     typed: ['zone', 'hostnames'],
-    build(def, _account, names) {
+    build(def, account, names) {
       // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createCloudflareProvider } = require('../providers/cloudflare/provider') as typeof import('../providers/cloudflare/provider');
-      // the account node (cloudflare-account.ts) hangs its one client on itself
-      const login = RED.nodes.getNode(def.account!) as { client?: CloudflareClient } | null;
-      if (!login?.client) throw new DdnsError('ECONFIG', 'the cloudflare-account has no usable API client');
+      if (!account.client) throw new DdnsError('ECONFIG', 'the cloudflare-account has no usable API client');
       return createCloudflareProvider({
-        client: login.client,
+        client: account.client,
         settings: {
           ...(names.zone !== undefined ? { zone: names.zone } : {}),
           ...(names.hostnames !== undefined ? { hostnames: names.hostnames } : {}),

@@ -50,6 +50,7 @@ export = function register(RED: NodeAPI): void {
       login: [node.server, node.dualStack, username, password, ...extras],
       secrets: [password, username && password ? `${username}:${password}` : undefined],
       ...(!username || !password ? { problem: new DdnsError('ECONFIG', 'the dyndns2-account has no user name or password') } : {}),
+      settings: { ...node.accountSettings, username: username ?? '', password: password ?? '' },
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import type { NodeAPI } from 'node-red';
 import type { Dyndns2State } from '../providers/dyndns2';
-import type { Dyndns2AccountNode } from './shared/account-types';
+import type { Dyndns2AccountSettings } from '../providers/dyndns2/settings';
 import { PACKAGE_VERSION } from './shared/package-info';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
@@ -21,7 +21,7 @@ interface Dyndns2UpdateDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<Dyndns2UpdateDef, Dyndns2State>(RED, {
+  registerUpdater<Dyndns2UpdateDef, Dyndns2State, never, Dyndns2AccountSettings & { username: string; password: string }>(RED, {
     type: 'dyndns2-update',
     accountType: 'dyndns2-account',
     typed: ['hostnames'],
@@ -29,12 +29,9 @@ export = function register(RED: NodeAPI): void {
       // loaded with the first deployed node, not when Node-RED registers the type (undici is large)
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createDyndns2Provider } = require('../providers/dyndns2/provider') as typeof import('../providers/dyndns2/provider');
-      const login = RED.nodes.getNode(def.account!) as Dyndns2AccountNode;
       return createDyndns2Provider({
         settings: {
-          ...login.accountSettings,
-          username: login.credentials.username ?? '',
-          password: login.credentials.password ?? '',
+          ...account.settings,
           ...(names.hostnames !== undefined ? { hostnames: names.hostnames } : {}),
           options: { wildcard: def.wildcard, mx: def.mx, backmx: def.backmx, offline: def.offline },
           retries: def.retries,

@@ -43,6 +43,7 @@ export = function register(RED: NodeAPI): void {
       login: [node.server, node.zone, node.keyName, node.algorithm, secret],
       secrets: [secret],
       ...(!node.keyName || !secret ? { problem: new DdnsError('ECONFIG', 'the rfc2136-server has no TSIG key name or secret') } : {}),
+      settings: { server: node.server, zone: node.zone, keyName: node.keyName, algorithm: node.algorithm, secret: secret ?? '' },
     });
   }
 

@@ -5,7 +5,6 @@
  */
 import type { NodeAPI } from 'node-red';
 import type { Rfc2136State } from '../providers/rfc2136/state';
-import type { AccountNode } from './shared/account';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface Rfc2136UpdateDef extends UpdaterDef {
@@ -18,32 +17,21 @@ interface Rfc2136UpdateDef extends UpdaterDef {
 }
 
 /** The `rfc2136-server` node as src/nodes/rfc2136-server.ts sets it up. */
-interface Rfc2136ServerNode extends AccountNode<{ secret?: string }> {
-  server: string;
-  zone: string;
-  keyName: string;
-  algorithm: string;
-}
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<Rfc2136UpdateDef, Rfc2136State>(RED, {
+  registerUpdater<Rfc2136UpdateDef, Rfc2136State, never, { server: string; zone: string; keyName: string; algorithm: string; secret: string }>(RED, {
     type: 'rfc2136-update',
     accountType: 'rfc2136-server',
     // the node's contract names its config node `server`, as the mqtt nodes name theirs `broker`
     accountProperty: 'server',
     typed: ['hostnames'],
-    build(def, _account, names) {
+    build(def, account, names) {
       // loaded with the first deployed node, not when Node-RED registers the type (main's loading rule)
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const { createRfc2136Provider } = require('../providers/rfc2136/provider') as typeof import('../providers/rfc2136/provider');
-      const server = RED.nodes.getNode(def.server!) as Rfc2136ServerNode;
       return createRfc2136Provider({
         settings: {
-          server: server.server,
-          zone: server.zone,
-          keyName: server.keyName,
-          algorithm: server.algorithm,
-          secret: server.credentials.secret ?? '',
+          ...account.settings,
           ...(names.hostnames !== undefined ? { hostnames: names.hostnames } : {}),
           recordType: def.recordType,
           ttl: def.ttl,

@@ -17,7 +17,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import type { Node, NodeAPI } from 'node-red';
 import type { Dispatcher } from 'undici';
-import type { DdnsError } from '../../core/errors';
+import { toDdnsError, type DdnsError } from '../../core/errors';
 import { ConcurrencyLimit } from '../../core/coalesce';
 import { maskingForms } from '../../core/redact';
 
@@ -27,8 +27,12 @@ interface TlsConfigNode extends Node {
 
 const INSTANCE_KEY_SETTING = 'ddnsStateKey';
 
-/** What an updater node gets from its account config node. */
-export interface AccountHandle {
+/**
+ * What an updater node gets from its account config node, typed by the
+ * provider's client and the account's part of its settings, so no updater
+ * looks its account node up again or casts it.
+ */
+export interface AccountHandle<Client = unknown, Settings = Readonly<Record<string, unknown>>> {
   /** the account's keep-alive HTTP dispatcher, made when first asked for */
   dispatcher(): Dispatcher;
   /** concurrent requests per account */
@@ -39,8 +43,10 @@ export interface AccountHandle {
   readonly problem?: DdnsError;
   /** every form of every secret of the account, longest first (maskingForms), to mask in whatever the nodes emit */
   readonly secrets: readonly string[];
-  /** the provider's API client, for providers built from a descriptor (src/providers/descriptor.ts) */
-  readonly client?: unknown;
+  /** the provider's API client, made once per account (absent when the account cannot be used) */
+  readonly client?: Client;
+  /** the account's part of the provider settings (server, key name, login, ...), in memory only */
+  readonly settings: Settings;
 }
 
 export interface AccountNode<Credentials extends object = object> extends Node<Credentials> {
@@ -56,7 +62,10 @@ export interface AccountOptions {
   /** the secrets among them, masked in every text the nodes emit */
   secrets: ReadonlyArray<string | undefined>;
   problem?: DdnsError;
-  client?: unknown;
+  /** the account's part of the provider settings, handed to every updater as it is */
+  settings?: Readonly<Record<string, unknown>>;
+  /** makes the provider's client once the account's agent exists; a throw becomes the account's problem */
+  client?: (dispatcher: () => Dispatcher) => unknown;
 }
 
 let instanceKey: string | undefined;
@@ -118,9 +127,16 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
     slot: new ConcurrencyLimit(options.maxConcurrent),
     identity: loginIdentity(instanceStateKey(RED), options.login),
     secrets,
+    settings: Object.freeze({ ...(options.settings ?? {}) }),
     ...(options.problem ? { problem: options.problem } : {}),
-    ...(options.client !== undefined ? { client: options.client } : {}),
   };
+  if (!options.problem && options.client) {
+    try {
+      (handle as { client?: unknown }).client = options.client(() => handle.dispatcher());
+    } catch (err) {
+      (handle as { problem?: DdnsError }).problem = toDdnsError(err);
+    }
+  }
   (node as AccountNode).account = handle;
   node.on('close', (_removed: boolean, done: () => void) => {
     // destroy, not close: a redeploy never waits on the network

@@ -58,28 +58,22 @@ export function registerProviderNodes(RED: NodeAPI, facts: ProviderFacts, load: 
     const missing = credentialFields.filter((f) => f.required !== false && credentials[f.name] === '').map((f) => f.name);
     if (!problem && missing.length > 0) problem = new DdnsError('ECONFIG', `the ${accountType} has no ${missing.join(', ')}`);
     const secrets = credentialFields.map((f) => credentials[f.name]).filter((v) => v !== '');
-    let handle: AccountHandle | undefined;
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { createApiHttp } = require('../../providers/http-api') as typeof import('../../providers/http-api');
-    const http = createApiHttp(() => handle!.dispatcher(), `node-red-contrib-ddns/${PACKAGE_VERSION}`, []);
-    let client: unknown;
-    if (!problem) {
-      try {
-        client = descriptor.account.client({ endpoint, credentials, settings, http });
-      } catch (err) {
-        problem = toDdnsError(err);
-      }
-    }
-    handle = attachAccount(RED, this, {
+    let http: import('../../providers/http-api').ApiHttp | undefined;
+    const handle: AccountHandle = attachAccount(RED, this, {
       tls: def.tls,
       maxConcurrent: descriptor.account.maxConcurrent ?? 2,
       login: [descriptor.kind, endpoint, credentials, settings],
       secrets,
-      ...(problem ? { problem: problem.code === 'ECONFIG' ? problem : new DdnsError('ECONFIG', problem.message) } : {}),
-      ...(client !== undefined ? { client } : {}),
+      ...(problem ? { problem } : {}),
+      client(dispatcher) {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { createApiHttp } = require('../../providers/http-api') as typeof import('../../providers/http-api');
+        http = createApiHttp(dispatcher, `node-red-contrib-ddns/${PACKAGE_VERSION}`, []);
+        return descriptor.account.client({ endpoint, credentials, settings, http });
+      },
     });
     // the client masks with every form of the secrets the account worked out
-    (http as { secrets: readonly string[] }).secrets = handle.secrets;
+    if (http) (http as { secrets: readonly string[] }).secrets = handle.secrets;
   }
 
   const credentials: Record<string, { type: 'text' | 'password' }> = {};

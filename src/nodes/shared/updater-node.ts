@@ -39,7 +39,7 @@ export interface UpdaterDef extends NodeDef {
   dryRun?: boolean;
 }
 
-export interface UpdaterSpec<Def extends UpdaterDef, State> {
+export interface UpdaterSpec<Def extends UpdaterDef, State, Client = unknown, Settings = Readonly<Record<string, unknown>>> {
   /** the node type, e.g. `dyndns2-update` */
   type: string;
   /** the account config node type, e.g. `dyndns2-account` */
@@ -56,7 +56,7 @@ export interface UpdaterSpec<Def extends UpdaterDef, State> {
    * The provider for this configuration; throws ECONFIG for what it cannot take.
    * `names` holds the typed settings known at deploy; the others come with each input.
    */
-  build(def: Def, account: AccountHandle, names: Readonly<Record<string, string>>): Provider<State>;
+  build(def: Def, account: AccountHandle<Client, Settings>, names: Readonly<Record<string, string>>): Provider<State>;
 }
 
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -86,11 +86,14 @@ function summary(results: readonly RecordResult[], dryRun: boolean): string {
   return `${dryRun ? 'dry run: ' : ''}${parts.join(', ') || 'nothing to do'}`;
 }
 
-export function registerUpdater<Def extends UpdaterDef, State>(RED: NodeAPI, spec: UpdaterSpec<Def, State>): void {
+export function registerUpdater<Def extends UpdaterDef, State, Client = unknown, Settings = Readonly<Record<string, unknown>>>(
+  RED: NodeAPI,
+  spec: UpdaterSpec<Def, State, Client, Settings>,
+): void {
   const t = sharedTexts(RED);
   function UpdaterNode(this: Node, def: Def) {
     RED.nodes.createNode(this, def);
-    const updater = new UpdaterInstance(RED, this, def, spec, t);
+    const updater = new UpdaterInstance(RED, this, def, spec as UpdaterSpec<Def, State>, t);
     this.on('close', (_removed: boolean, done: () => void) => {
       void updater.close().then(done, done);
     });
