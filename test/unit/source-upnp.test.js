@@ -16,11 +16,10 @@ const {
   lookupUpnp,
   findWanServices,
   parseExternalAddressResponse,
-  parseXml,
-  descendants,
   buildSoapRequest,
   WAN_SERVICE_TYPES,
 } = require('../../dist/sources/upnp');
+const { parseXml, descendants } = require('../../dist/sources/upnp-xml');
 const {
   discoverGateways,
   gatewayFromReply,
@@ -93,7 +92,7 @@ describe('sources/upnp: parseUpnpOrigin', () => {
 
 // ---------------------------------------------------------------- XML
 
-describe('sources/upnp: the XML reader', () => {
+describe('sources/upnp-xml: the XML reader', () => {
   it('reads namespaced elements by local name, decodes entities and CDATA', () => {
     const doc = parseXml(
       '<?xml version="1.0"?><s:Envelope xmlns:s="x"><s:Body><u:R xmlns:u="y"><a>1 &lt; 2 &amp;&#x41;&#66;</a><b><![CDATA[<raw> & ]]></b></u:R></s:Body></s:Envelope>',
