@@ -4,7 +4,11 @@
  *
  * - `upnp://HOST[:PORT]/PATH`: the device description at http://HOST:PORT/PATH
  *   (the LOCATION a discovery shows, e.g. `upnp://192.168.1.1:5000/rootDesc.xml`).
- * - `upnp://`: find the router first by SSDP (`ssdp.ts`).
+ * - `upnp://`: find the router first by SSDP (`ssdp.ts`), taking answers from
+ *   the default gateway only (`default-gateway.ts`): any device on the LAN can
+ *   answer the search, and one that answered first had its "WAN address"
+ *   published (issue 22.7). Answers from other hosts are named in the error
+ *   when the gateway itself does not answer.
  *
  * Then: fetch the description, pick the WANIPConnection (v2 or v1) or
  * WANPPPConnection service from any (nested) device, resolve its controlURL
@@ -34,6 +38,7 @@ import { notPublicBecause, parseAddress } from '../core/address';
 import { serverExcerpt } from '../core/redact';
 import { parseUdpHost, parseUdpPort, refuseCredentials } from './socket';
 import { discoverGateways, type DiscoverOptions, type Gateway } from './ssdp';
+import { ROUTE_TABLE, readDefaultGateways } from './default-gateway';
 import { childText, descendants, parseXml } from './upnp-xml';
 
 type HttpModule = typeof import('../core/http');
@@ -355,6 +360,30 @@ async function externalAddressAt(descriptionUrl: string, exchange: Exchange): Pr
 export interface UpnpLookupOptions {
   /** discovery settings (tests point it at a unicast responder) */
   discover?: DiscoverOptions;
+  /** the hosts whose discovery answers count; default the route table's default gateways (tests name a loopback address) */
+  defaultGateways?: () => Promise<readonly string[]>;
+}
+
+function list(addresses: readonly string[]): string {
+  return addresses.join(', ');
+}
+
+/** Why discovery found no router: silence, or only answers from hosts that are not the gateway. */
+function noRouterError(gateways: readonly string[], ignored: readonly Gateway[], localAddress: string | undefined): DdnsError {
+  if (ignored.length === 0) {
+    return new DdnsError(
+      'ETIMEDOUT',
+      `no UPnP Internet gateway answered the SSDP search${localAddress ? ` from ${localAddress}` : ''} (is UPnP enabled on the router?)`,
+      { retryable: true },
+    );
+  }
+  const senders = [...new Set(ignored.map((g) => g.address))];
+  const gateway = gateways.length === 1 ? `the default gateway ${gateways[0]}` : `a default gateway (${list(gateways)})`;
+  return new DdnsError(
+    'ENOADDR',
+    `UPnP answer${senders.length === 1 ? '' : 's'} from ${list(senders)} ignored: not ${gateway}, and the gateway did not answer (is UPnP enabled on the router?)`,
+    { retryable: true },
+  );
 }
 
 /**
@@ -374,24 +403,28 @@ export async function lookupUpnp(origin: UpnpOrigin, ctx: LookupContext, options
 
   let description = origin.description;
   if (description === undefined) {
-    const silence = () =>
-      new DdnsError(
-        'ETIMEDOUT',
-        `no UPnP Internet gateway answered the SSDP search${ctx.localAddress ? ` from ${ctx.localAddress}` : ''} (is UPnP enabled on the router?)`,
+    const defaultGateways = await (options.defaultGateways ?? (() => readDefaultGateways()))();
+    if (signal.aborted) throw abortReason(signal);
+    if (defaultGateways.length === 0) {
+      throw new DdnsError(
+        'ENETWORK',
+        `no IPv4 default gateway found (${ROUTE_TABLE}): UPnP discovery takes answers from the default gateway only; name the router's description as upnp://HOST:PORT/PATH instead`,
         { retryable: true },
       );
+    }
+    const ignored: Gateway[] = [];
     let gateways: Gateway[];
     try {
       gateways = await discoverGateways(
         { signal, timeoutMs: Math.max(1, endsAt - Date.now()), localAddress: ctx.localAddress },
-        { ...options.discover, first: true },
+        { ...options.discover, first: true, from: defaultGateways, onIgnored: (g) => ignored.push(g) },
       );
     } catch (err) {
-      // the deadline and the search window end together: either way, nobody answered
-      throw err instanceof DdnsError && err.code === 'ETIMEDOUT' ? silence() : err;
+      // the deadline and the search window end together: either way, the router did not answer
+      throw err instanceof DdnsError && err.code === 'ETIMEDOUT' ? noRouterError(defaultGateways, ignored, ctx.localAddress) : err;
     }
     if (signal.aborted) throw abortReason(signal);
-    if (gateways.length === 0) throw silence();
+    if (gateways.length === 0) throw noRouterError(defaultGateways, ignored, ctx.localAddress);
     description = gateways[0].location;
   }
 
