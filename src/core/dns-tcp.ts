@@ -53,13 +53,22 @@ export function tcpExchange(question: TcpQuestion): Promise<Buffer> {
       return;
     }
     socket.on('connect', () => socket!.write(framed));
+    // the chunks are kept as they come and joined once, when the answer is whole: joining on
+    // every chunk made a server that writes one byte at a time cost quadratic time (issue 22.9)
+    let expected: number | undefined;
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       received += chunk.length;
-      if (received < 2) return;
-      const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      const length = whole.readUInt16BE(0);
-      if (whole.length >= 2 + length) finish(undefined, whole.subarray(2, 2 + length));
+      if (expected === undefined) {
+        if (received < 2) return;
+        // the length prefix may itself come in two chunks of one byte
+        const high = chunks[0][0];
+        const low = chunks[0].length > 1 ? chunks[0][1] : chunks[1][0];
+        expected = 2 + ((high << 8) | low);
+      }
+      if (received < expected) return;
+      const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, received);
+      finish(undefined, whole.subarray(2, expected));
     });
     socket.on('error', (err) => finish(toDdnsError(err, `TCP to ${peer}`)));
     socket.on('close', () =>

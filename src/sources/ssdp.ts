@@ -9,7 +9,10 @@
  * A reply is only believed when its LOCATION is a plain http:// URL on the very
  * address the reply came from: a device cannot send us off to fetch a
  * description from some other host (a server on the Internet, say), so the
- * lookup stays between this host and the router that answered.
+ * lookup stays between this host and the router that answered. And with
+ * `from` (upnp.ts passes the default gateways) only those hosts' replies are
+ * taken at all: on a LAN any device can answer a multicast search, and the
+ * first to answer is not always the router (issue 22.7).
  */
 import { isIP } from 'node:net';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
@@ -41,6 +44,10 @@ export interface DiscoverOptions {
   windowMs?: number;
   /** resolve with the first gateway that answers instead of waiting for the window to close */
   first?: boolean;
+  /** take replies from these addresses only (the default gateways); default from any host */
+  from?: readonly string[];
+  /** told of each usable reply that `from` turned away, once per LOCATION */
+  onIgnored?: (gateway: Gateway) => void;
 }
 
 export interface Gateway {
@@ -170,14 +177,16 @@ function checkedOptions(ctx: DiscoverContext, options: DiscoverOptions) {
     }
   }
   const windowMs = Math.max(1, Math.min(options.windowMs ?? mx * 1000 + 1000, ctx.timeoutMs));
-  return { address, family: family as 4 | 6, port, mx, searchTarget, windowMs, first: options.first ?? false };
+  const from = options.from?.map((a) => a.split('%')[0]);
+  return { address, family: family as 4 | 6, port, mx, searchTarget, windowMs, first: options.first ?? false, from };
 }
 
 /**
  * Sends one M-SEARCH (and once more a third into the window, as UDP may lose
  * it), and collects the gateways that answer, one per LOCATION, until the
- * window closes or, with `first`, until one answers. No answer is an empty
- * list, not an error; a socket that cannot be bound or send is ENETWORK, a
+ * window closes or, with `first`, until one answers; with `from`, a reply
+ * from any other host is passed over (and told to `onIgnored`). No answer is
+ * an empty list, not an error; a socket that cannot be bound or send is ENETWORK, a
  * bad option ECONFIG, an aborted signal its reason. From `ctx.localAddress`
  * (bind) the search leaves through that address's interface.
  */
@@ -195,6 +204,11 @@ export function discoverGateways(ctx: DiscoverContext, options: DiscoverOptions 
   const multicast = isMulticast(settings.address);
 
   const found: Gateway[] = [];
+  const ignored = new Set<string>();
+  const allowed = (gateway: Gateway) => {
+    const sender = gateway.address.split('%')[0];
+    return !settings.from || settings.from.some((address) => sameAddress(address, sender));
+  };
   const send = (io: UdpIo<Gateway[]>) => io.send(request, settings.port, settings.address, `sending the SSDP search to ${target}`);
   return udpExchange<Gateway[]>({
     family: settings.family,
@@ -225,6 +239,13 @@ export function discoverGateways(ctx: DiscoverContext, options: DiscoverOptions 
       if (reply.length > MAX_SSDP_REPLY_BYTES) return;
       const gateway = gatewayFromReply(reply, from, settings.searchTarget);
       if (!gateway || found.some((g) => g.location === gateway.location)) return;
+      if (!allowed(gateway)) {
+        if (!ignored.has(gateway.location)) {
+          ignored.add(gateway.location);
+          options.onIgnored?.(gateway);
+        }
+        return;
+      }
       found.push(gateway);
       if (settings.first) io.succeed(found);
     },

@@ -299,11 +299,15 @@ function searchReply(st, location, extra = {}) {
  *   group on the interface that holds ADDRESS (only inside a test's namespace)
  * options.replyFrom: the address replies leave from (default host, or the
  *   multicast interface address: the router's own address, as LOCATION names it)
+ * options.rogueFrom: an address of another LAN device that answers too, from
+ *   its own socket, with a well-formed reply whose LOCATION (rogueLocation, on
+ *   that address) is its own: only the default-gateway rule turns it away
  * mode: answer, silent, dropFirst, decoysFirst (replies that must be ignored,
- *   then the real one), decoysOnly
+ *   then the real one), decoysOnly, rogueFirst (the rogue device's reply, then
+ *   the real one), rogueOnly
  */
 async function startSsdp(options = {}) {
-  const settings = { location: options.location, mode: options.mode || 'answer' };
+  const settings = { location: options.location, mode: options.mode || 'answer', rogueLocation: options.rogueLocation };
   const requests = [];
   let socket;
   let replySocket;
@@ -315,6 +319,7 @@ async function startSsdp(options = {}) {
     socket = await bindUdp(options.host || '127.0.0.1', options.port || 0);
     replySocket = options.replyFrom ? await bindUdp(options.replyFrom, 0) : socket;
   }
+  const rogueSocket = options.rogueFrom ? await bindUdp(options.rogueFrom, 0) : undefined;
   const from = replySocket.address().address;
 
   function decoys(st) {
@@ -350,6 +355,20 @@ async function startSsdp(options = {}) {
       case 'decoysFirst':
         decoys(IGD1).forEach(send);
         return send(searchReply(IGD1, settings.location));
+      case 'rogueFirst':
+      case 'rogueOnly': {
+        rogueSocket.send(searchReply(IGD1, settings.rogueLocation), peer.port, peer.address);
+        // the router answers a moment later, so the rogue's reply is surely the first one read
+        if (settings.mode !== 'rogueFirst') return;
+        setTimeout(() => {
+          try {
+            send(searchReply(IGD1, settings.location));
+          } catch {
+            // closed meanwhile: the test is over
+          }
+        }, 50);
+        return;
+      }
       default:
         return send(searchReply(IGD1, settings.location));
     }
@@ -365,7 +384,7 @@ async function startSsdp(options = {}) {
       Object.assign(settings, changes);
     },
     close() {
-      const all = replySocket === socket ? [socket] : [socket, replySocket];
+      const all = [socket, replySocket, rogueSocket].filter((s, i, every) => s && every.indexOf(s) === i);
       return Promise.all(all.map((s) => new Promise((resolve) => s.close(resolve))));
     },
   };

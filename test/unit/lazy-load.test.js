@@ -53,7 +53,7 @@ const CHECK = (origin) => `
     (err) => console.log(JSON.stringify({ parsed, checked: loadedNow(), error: err.code })),
   );
 `;
-const SOURCE_CODE = /dist[\\/]sources[\\/](http|dns|dns-wire|dns-tcp|udp|socket|ssdp|upnp|neighbour)\.js$/;
+const SOURCE_CODE = /dist[\\/]sources[\\/](http|dns|dns-wire|dns-tcp|udp|socket|ssdp|upnp|upnp-xml|default-gateway|neighbour)\.js$/;
 const UNDICI = /node_modules[\\/]undici[\\/]/;
 
 describe('loading an address source (a deployed ip-source)', () => {

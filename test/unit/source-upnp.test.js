@@ -16,11 +16,10 @@ const {
   lookupUpnp,
   findWanServices,
   parseExternalAddressResponse,
-  parseXml,
-  descendants,
   buildSoapRequest,
   WAN_SERVICE_TYPES,
 } = require('../../dist/sources/upnp');
+const { parseXml, descendants } = require('../../dist/sources/upnp-xml');
 const {
   discoverGateways,
   gatewayFromReply,
@@ -93,7 +92,7 @@ describe('sources/upnp: parseUpnpOrigin', () => {
 
 // ---------------------------------------------------------------- XML
 
-describe('sources/upnp: the XML reader', () => {
+describe('sources/upnp-xml: the XML reader', () => {
   it('reads namespaced elements by local name, decodes entities and CDATA', () => {
     const doc = parseXml(
       '<?xml version="1.0"?><s:Envelope xmlns:s="x"><s:Body><u:R xmlns:u="y"><a>1 &lt; 2 &amp;&#x41;&#66;</a><b><![CDATA[<raw> & ]]></b></u:R></s:Body></s:Envelope>',
@@ -614,19 +613,26 @@ describe('sources/ssdp: messages', () => {
 
 describe('sources/ssdp: discoverGateways pointed at a unicast responder on 127.0.0.1', () => {
   let router;
+  let rogue;
   let responder;
   let tracker;
   const target = () => ({ address: '127.0.0.1', port: responder.port });
+  /** the loopback router stands for the default gateway */
+  const gatewayIsRouter = { defaultGateways: async () => ['127.0.0.1'] };
   before(async () => {
     router = await fakeIgd.start({ address: '203.0.113.46' });
-    responder = await fakeIgd.startSsdp({ host: '127.0.0.1', location: router.url('ip') });
+    // another device on the LAN that answers the search with a description of its own
+    rogue = await fakeIgd.start({ host: '127.0.0.9', address: '198.51.100.66' });
+    responder = await fakeIgd.startSsdp({ host: '127.0.0.1', location: router.url('ip'), rogueFrom: '127.0.0.9', rogueLocation: rogue.url('ip') });
   });
   after(async () => {
     await responder.close();
     await router.close();
+    await rogue.close();
   });
   beforeEach(() => {
     router.reset();
+    rogue.reset();
     responder.configure({ mode: 'answer', location: router.url('ip') });
     responder.requests.length = 0;
     tracker = trackSockets();
@@ -718,7 +724,7 @@ describe('sources/ssdp: discoverGateways pointed at a unicast responder on 127.0
   });
 
   it('lookupUpnp with upnp:// discovers, then asks the gateway it found', async () => {
-    const answer = await lookupUpnp(parseUpnpOrigin(new URL('upnp://')), ctx(), { discover: target() });
+    const answer = await lookupUpnp(parseUpnpOrigin(new URL('upnp://')), ctx(), { discover: target(), ...gatewayIsRouter });
     assert.deepEqual(answer, { texts: ['203.0.113.46'], kind: 'addresses' });
     assert.deepEqual(
       router.requests.map((r) => [r.method, r.path]),
@@ -730,15 +736,116 @@ describe('sources/ssdp: discoverGateways pointed at a unicast responder on 127.0
   });
 
   it('lookupUpnp with upnp:// from the bind address: search and HTTP both leave from 127.0.0.2', async () => {
-    await lookupUpnp({}, ctx({ localAddress: '127.0.0.2' }), { discover: target() });
+    await lookupUpnp({}, ctx({ localAddress: '127.0.0.2' }), { discover: target(), ...gatewayIsRouter });
     assert.equal(responder.requests[0].address, '127.0.0.2');
     for (const request of router.requests) assert.equal(request.address, '127.0.0.2');
   });
 
   it('lookupUpnp with upnp:// and no gateway answering is ETIMEDOUT', async () => {
     responder.configure({ mode: 'silent' });
-    await assert.rejects(lookupUpnp({}, ctx({ timeoutMs: 500 }), { discover: target() }), expectError('ETIMEDOUT', { message: /no UPnP Internet gateway/ }));
+    await assert.rejects(
+      lookupUpnp({}, ctx({ timeoutMs: 500 }), { discover: target(), ...gatewayIsRouter }),
+      expectError('ETIMEDOUT', { message: /no UPnP Internet gateway/ }),
+    );
     assert.equal(router.requests.length, 0);
+  });
+
+  // issue 22.7; DESIGN.md: "UPnP discovery takes answers from the default gateway (or the origin's host) only."
+  it('without `from`, the first well-formed answer wins, whoever sent it (why lookupUpnp passes the gateways)', async () => {
+    responder.configure({ mode: 'rogueFirst' });
+    const gateways = await discoverGateways(ctx(), { ...target(), first: true });
+    assert.deepEqual(gateways.map((g) => [g.address, g.location]), [['127.0.0.9', rogue.url('ip')]]);
+  });
+
+  it('with `from`, an answer from another host is passed over and told; the gateway that answers after it is taken', async () => {
+    responder.configure({ mode: 'rogueFirst' });
+    const ignored = [];
+    const gateways = await discoverGateways(ctx(), { ...target(), first: true, from: ['127.0.0.1'], onIgnored: (g) => ignored.push(g) });
+    assert.deepEqual(gateways.map((g) => [g.address, g.location]), [['127.0.0.1', router.url('ip')]]);
+    assert.deepEqual(ignored.map((g) => [g.address, g.location]), [['127.0.0.9', rogue.url('ip')]]);
+  });
+
+  it('lookupUpnp with upnp://: a rogue device answering first is ignored; the default gateway is asked', async () => {
+    responder.configure({ mode: 'rogueFirst' });
+    const answer = await lookupUpnp({}, ctx(), { discover: target(), ...gatewayIsRouter });
+    assert.deepEqual(answer, { texts: ['203.0.113.46'], kind: 'addresses' });
+    assert.equal(rogue.requests.length, 0, 'nothing was asked of the rogue device');
+    assert.equal(router.requests.length, 2);
+  });
+
+  it('lookupUpnp with upnp://: only a rogue device answering is ENOADDR, naming it and the gateway', async () => {
+    responder.configure({ mode: 'rogueOnly' });
+    await assert.rejects(
+      lookupUpnp({}, ctx({ timeoutMs: 1000 }), { discover: target(), ...gatewayIsRouter }),
+      expectError('ENOADDR', { message: /^UPnP answer from 127\.0\.0\.9 ignored: not the default gateway 127\.0\.0\.1, and the gateway did not answer/ }),
+    );
+    assert.equal(rogue.requests.length, 0);
+    assert.equal(router.requests.length, 0);
+  });
+
+  it('lookupUpnp with upnp:// and several default gateways: the error names them all', async () => {
+    responder.configure({ mode: 'rogueOnly' });
+    await assert.rejects(
+      lookupUpnp({}, ctx({ timeoutMs: 1000 }), { discover: target(), defaultGateways: async () => ['127.0.0.1', '127.0.0.3'] }),
+      expectError('ENOADDR', { message: /^UPnP answer from 127\.0\.0\.9 ignored: not a default gateway \(127\.0\.0\.1, 127\.0\.0\.3\)/ }),
+    );
+  });
+
+  it('lookupUpnp with upnp:// and no default gateway: ENETWORK, no search sent', async () => {
+    await assert.rejects(
+      lookupUpnp({}, ctx(), { discover: target(), defaultGateways: async () => [] }),
+      expectError('ENETWORK', { message: /no IPv4 default gateway found \(\/proc\/net\/route\).*upnp:\/\/HOST:PORT\/PATH/, retryable: true }),
+    );
+    assert.equal(responder.requests.length, 0);
+  });
+
+  it('lookupUpnp with upnp://HOST:PORT/PATH asks that host, whatever the default gateway', async () => {
+    const answer = await lookupUpnp(parseUpnpOrigin(new URL(router.origin('ip'))), ctx(), { defaultGateways: async () => [] });
+    assert.deepEqual(answer, { texts: ['203.0.113.46'], kind: 'addresses' });
+    assert.equal(responder.requests.length, 0, 'no discovery');
+  });
+});
+
+// ---------------------------------------------------------------- the default gateway
+
+describe('sources/default-gateway: the route table', () => {
+  const fs = require('node:fs');
+  const os = require('node:os');
+  const { parseRouteTable, readDefaultGateways } = require('../../dist/sources/default-gateway');
+  const HEAD = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT';
+  const row = (iface, destination, gateway, flags, metric, mask) => [iface, destination, gateway, flags, 0, 0, metric, mask, 0, 0, 0].join('\t');
+  // as a little-endian Linux writes them: 0101A8C0 is 192.168.1.1
+  const TABLE = [
+    HEAD,
+    row('eth0', '00000000', '0101A8C0', '0003', 600, '00000000'),
+    row('eth0', '0001A8C0', '00000000', '0001', 600, '00FFFFFF'), // the LAN itself: no gateway
+    row('wlan0', '00000000', 'FE00000A', '0003', 100, '00000000'), // a second uplink with a lower metric: 10.0.0.254
+    row('ppp0', '00000000', '00000000', '0001', 50, '00000000'), // a point-to-point default: no router named
+    row('eth1', '00000000', '0101A8C0', '0003', 700, '00000000'), // the same gateway again
+    row('eth0', '0010A8C0', '0101A8C0', '0003', 0, '00FFFFFF'), // a route through the gateway, not the default one
+    row('eth2', '00000000', '0202A8C0', '0002', 0, '00000000'), // not up
+  ].join('\n');
+
+  it('lists the default routes\' gateways, lowest metric first, each once; other routes and gateway-less defaults are left out', () => {
+    assert.deepEqual(parseRouteTable(TABLE, true), ['10.0.0.254', '192.168.1.1']);
+  });
+
+  it('reads the words in big-endian order on a big-endian host', () => {
+    assert.deepEqual(parseRouteTable([HEAD, row('eth0', '00000000', 'C0A80101', '0003', 0, '00000000')].join('\n'), false), ['192.168.1.1']);
+  });
+
+  it('reads a route table file it is pointed at; none when there is no such file', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ddns-route-'));
+    try {
+      const file = path.join(dir, 'route');
+      fs.writeFileSync(file, [HEAD, row('eth0', '00000000', os.endianness() === 'LE' ? '0101A8C0' : 'C0A80101', '0003', 0, '00000000'), ''].join('\n'));
+      assert.deepEqual(await readDefaultGateways(file), ['192.168.1.1']);
+      assert.deepEqual(await readDefaultGateways(path.join(dir, 'missing')), []);
+      fs.writeFileSync(file, HEAD + '\n');
+      assert.deepEqual(await readDefaultGateways(file), []);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -755,7 +862,10 @@ const CHILD = `
   const { discoverGateways } = require(s.root + '/dist/sources/ssdp');
   const fake = require(s.root + '/test/servers/fake-igd');
   const router = await fake.start({ host: s.router, address: '203.0.113.44' });
-  const responder = await fake.startSsdp({ multicast: { port: 1900, interface: s.router }, location: router.url('ip'), mode: s.mode });
+  const rogue = await fake.start({ host: s.rogue, address: '198.51.100.66' });
+  const responder = await fake.startSsdp({
+    multicast: { port: 1900, interface: s.router }, location: router.url('ip'), mode: s.mode, rogueFrom: s.rogue, rogueLocation: rogue.url('ip'),
+  });
   const ctx = () => ({ signal: new AbortController().signal, timeoutMs: s.timeoutMs, family: 'ipv4', localAddress: s.bind });
   const error = (e) => ({ code: e.code, message: e.message });
   const out = {};
@@ -763,9 +873,12 @@ const CHILD = `
   try { out.answer = await lookupUpnp(parseUpnpOrigin(new URL('upnp://')), ctx()); } catch (e) { out.lookupError = error(e); }
   out.searches = responder.requests.map((r) => ({ address: r.address, first: r.first, headers: r.headers }));
   out.routerRequests = router.requests.map((r) => ({ method: r.method, path: r.path, address: r.address, soapAction: r.soapAction }));
+  out.rogueRequests = rogue.requests.length;
   out.location = router.url('ip');
+  out.rogueLocation = rogue.url('ip');
   await responder.close();
   await router.close();
+  await rogue.close();
   process.stdout.write(JSON.stringify(out) + '\\n');
 })().catch((e) => { process.stderr.write(String((e && e.stack) || e)); process.exit(2); });
 `;
@@ -775,6 +888,7 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
   const ROUTER = '192.168.77.1';
   const CLIENT = '192.168.77.10';
   const UPLINK2 = '192.168.77.2';
+  const ROGUE = '192.168.77.9'; // another device on the LAN
   const children = new Set();
   const ip = (...args) => execFileSync('ip', args, { stdio: ['ignore', 'pipe', 'pipe'] }).toString();
 
@@ -787,6 +901,7 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
     ip('-n', ns, 'addr', 'add', `${CLIENT}/32`, 'dev', 'lo');
     ip('-n', ns, 'addr', 'add', `${ROUTER}/32`, 'dev', 'lo');
     ip('-n', ns, 'addr', 'add', `${UPLINK2}/32`, 'dev', 'lo');
+    ip('-n', ns, 'addr', 'add', `${ROGUE}/32`, 'dev', 'lo');
   });
 
   after(() => {
@@ -803,8 +918,14 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
     else if (ip('-n', ns, 'route', 'show', '239.0.0.0/8').trim() !== '') ip('-n', ns, 'route', 'del', '239.0.0.0/8', 'dev', 'lo');
   }
 
+  // the namespace's default route, via the router: the client reads it from its own /proc/net/route
+  function defaultRoute(present) {
+    if (present) ip('-n', ns, 'route', 'replace', 'default', 'via', ROUTER);
+    else if (ip('-n', ns, 'route', 'show', 'default').trim() !== '') ip('-n', ns, 'route', 'del', 'default');
+  }
+
   function runInNamespace(scenario) {
-    const settings = { root: ROOT, router: ROUTER, mode: 'answer', timeoutMs: 3000, windowMs: 1200, ...scenario };
+    const settings = { root: ROOT, router: ROUTER, rogue: ROGUE, mode: 'answer', timeoutMs: 3000, windowMs: 1200, ...scenario };
     return new Promise((resolve, reject) => {
       const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', CHILD, JSON.stringify(settings)], {
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -837,6 +958,7 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
 
   it('discovers the router by multicast M-SEARCH and asks it for the external address', async () => {
     multicastRoute(true);
+    defaultRoute(true);
     const out = await runInNamespace({});
     assert.equal(out.discoverError, undefined, JSON.stringify(out.discoverError));
     assert.deepEqual(
@@ -857,6 +979,7 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
 
   it('with a bind address, the search and the HTTP requests leave from it', async () => {
     multicastRoute(true);
+    defaultRoute(true);
     const out = await runInNamespace({ bind: UPLINK2 });
     assert.deepEqual(out.answer, { texts: ['203.0.113.44'], kind: 'addresses' }, JSON.stringify(out.lookupError));
     assert.ok(out.searches.length > 0);
@@ -865,17 +988,20 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
     for (const request of out.routerRequests) assert.equal(request.address, UPLINK2);
   });
 
-  it('without a multicast route, an unbound search cannot leave: ENETWORK', async () => {
+  it('without a multicast or default route, an unbound search cannot leave, and the lookup has no gateway to ask: ENETWORK', async () => {
     multicastRoute(false);
+    defaultRoute(false);
     const out = await runInNamespace({});
     assert.equal(out.discoverError && out.discoverError.code, 'ENETWORK');
     assert.match(out.discoverError.message, /ENETUNREACH/);
     assert.equal(out.lookupError && out.lookupError.code, 'ENETWORK');
+    assert.match(out.lookupError.message, /no IPv4 default gateway found/);
     assert.equal(out.searches.length, 0);
   });
 
   it('without a multicast route, a bound search leaves through the bind address\'s interface', async () => {
     multicastRoute(false);
+    defaultRoute(true);
     const out = await runInNamespace({ bind: UPLINK2 });
     assert.equal(out.discoverError, undefined, JSON.stringify(out.discoverError));
     assert.equal(out.gateways.length, 1);
@@ -885,13 +1011,42 @@ describe('sources/ssdp: real multicast discovery inside a network namespace', fu
 
   it('decoys on the multicast group are ignored; the real gateway wins', async () => {
     multicastRoute(true);
+    defaultRoute(true);
     const out = await runInNamespace({ mode: 'decoysFirst' });
     assert.deepEqual(out.gateways.map((g) => g.location), [out.location]);
     assert.deepEqual(out.answer, { texts: ['203.0.113.44'], kind: 'addresses' }, JSON.stringify(out.lookupError));
   });
 
+  // issue 22.7; DESIGN.md: "UPnP discovery takes answers from the default gateway (or the origin's host) only."
+  it('a rogue device answering the multicast search first is ignored: the default gateway is asked', async () => {
+    multicastRoute(true);
+    defaultRoute(true);
+    const out = await runInNamespace({ mode: 'rogueFirst' });
+    assert.deepEqual(
+      out.gateways.map((g) => [g.address, g.location]),
+      [
+        [ROGUE, out.rogueLocation],
+        [ROUTER, out.location],
+      ],
+      'both answered, the rogue first',
+    );
+    assert.deepEqual(out.answer, { texts: ['203.0.113.44'], kind: 'addresses' }, JSON.stringify(out.lookupError));
+    assert.equal(out.rogueRequests, 0, 'nothing was asked of the rogue device');
+  });
+
+  it('only a rogue device answering: ENOADDR naming it and the default gateway', async () => {
+    multicastRoute(true);
+    defaultRoute(true);
+    const out = await runInNamespace({ mode: 'rogueOnly', timeoutMs: 1500 });
+    assert.equal(out.lookupError && out.lookupError.code, 'ENOADDR', JSON.stringify(out));
+    assert.match(out.lookupError.message, /^UPnP answer from 192\.168\.77\.9 ignored: not the default gateway 192\.168\.77\.1/);
+    assert.equal(out.rogueRequests, 0);
+    assert.equal(out.routerRequests.length, 0);
+  });
+
   it('no router answering: an empty discovery and ETIMEDOUT for the lookup', async () => {
     multicastRoute(true);
+    defaultRoute(true);
     const out = await runInNamespace({ mode: 'silent', timeoutMs: 1200, windowMs: 600 });
     assert.deepEqual(out.gateways, []);
     assert.equal(out.lookupError && out.lookupError.code, 'ETIMEDOUT');

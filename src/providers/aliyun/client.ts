@@ -12,6 +12,7 @@ import { numberSetting, parseServerUrl } from '../../core/validate';
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest, type HttpResponse } from '../../core/http';
+import { parseJsonAnswer } from '../../core/json';
 import type { BackoffPolicy } from '../../core/retry';
 import { Run } from '../../core/run';
 import { CLOCK_SKEW_CODE, NONCE_USED_CODE, errorFromResponse, type AlidnsErrorBody } from './api-errors';
@@ -23,8 +24,15 @@ export const DEFAULT_ALIDNS_ENDPOINT = 'https://alidns.aliyuncs.com';
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_RETRIES = 3;
 export const DEFAULT_CLIENT_BACKOFF: BackoffPolicy = { baseMs: 1_000, capMs: 60_000, factor: 2 };
-/** a page of 500 records is about 150 KB; anything near this is not Alidns */
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * What an answer may weigh. The largest this package asks for is one page of
+ * DescribeDomainRecords, 500 records (PAGE_SIZE in records.ts): about 300
+ * bytes a record, about 900 with a 512-character TXT value and a remark, so
+ * some 450 KB at the very most. Anything past 512 KiB
+ * is not Alidns, and is not read (JSON parsing of a large hostile answer holds
+ * the event loop: issue 22.5).
+ */
+export const DEFAULT_MAX_BYTES = 512 * 1024;
 
 export type ParamValue = string | number | boolean | undefined;
 export type CallParams = Readonly<Record<string, ParamValue>>;
@@ -76,9 +84,14 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return numberSetting(name, value, { fallback, min: 1, max: Number.MAX_SAFE_INTEGER });
 }
 
-/** A RecordId is a 19-digit number in places; JSON.parse would round it, so quote any bare one first. */
-function parseJson(body: string): unknown {
-  return JSON.parse(body.replace(/("RecordId"\s*:\s*)(\d{16,})/g, '$1"$2"'));
+/**
+ * The answer's JSON, undefined when it is not JSON; an answer nested too deep
+ * to parse safely throws (core/json.ts). A RecordId is a 19-digit number in
+ * places; JSON.parse would round it, so any bare one is quoted first (quotes
+ * change no depth).
+ */
+function parseJson(body: string, action: string): unknown {
+  return parseJsonAnswer(body.replace(/("RecordId"\s*:\s*)(\d{16,})/g, '$1"$2"'), { what: `Alibaba Cloud DNS ${action}` });
 }
 
 type Attempt<T> = { ok: true; data: T } | { ok: false; error: DdnsError; serverDate?: number };
@@ -200,9 +213,9 @@ export class AlidnsClient implements AlidnsApi {
   private interpret<T>(action: string, params: CallParams, res: HttpResponse, secrets: readonly string[]): Attempt<T> {
     let body: unknown;
     try {
-      body = parseJson(res.body);
-    } catch {
-      body = undefined;
+      body = parseJson(res.body, action);
+    } catch (err) {
+      return { ok: false, error: err as DdnsError };
     }
     const ok = res.status >= 200 && res.status < 300;
     if (ok && body && typeof body === 'object' && !Array.isArray(body)) {

@@ -16,14 +16,22 @@
 import type { Dispatcher } from 'undici';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest, type HttpResponse } from '../../core/http';
+import { parseJsonAnswer } from '../../core/json';
 import { redactSecrets, serverExcerpt } from '../../core/redact';
 import { parseServerUrl } from '../../core/validate';
 import { errorFromAnswer, type Envelope } from './api-errors';
 
 export const DEFAULT_CLOUDFLARE_ENDPOINT = 'https://api.cloudflare.com/client/v4';
 export const DEFAULT_TIMEOUT_MS = 30_000;
-/** a page of 100 records is some 60 KB; anything near this is not the Cloudflare API */
-export const DEFAULT_MAX_BYTES = 2 * 1024 * 1024;
+/**
+ * What an answer may weigh. The largest this package asks for is one page of
+ * 100 A or AAAA records of one name (PAGE_SIZE in sync.ts): about 600 bytes a
+ * record, some 1.6 KB with a 500-character comment and tags, so 160 KB at the
+ * very most; the zone lookup by exact name lists one zone. Anything past
+ * 256 KiB is not the Cloudflare API, and is not read (JSON parsing of a large
+ * hostile answer holds the event loop: issue 22.5).
+ */
+export const DEFAULT_MAX_BYTES = 256 * 1024;
 
 export type Method = 'GET' | 'POST' | 'PATCH';
 export type Query = Readonly<Record<string, string | number | undefined>>;
@@ -135,12 +143,9 @@ export class CloudflareClient implements CloudflareApi {
       throw new DdnsError(err.code, message, { retryable: err.retryable, ...(err.statusCode !== undefined ? { statusCode: err.statusCode } : {}) });
     }
     let envelope: Envelope | undefined;
-    try {
-      const parsed: unknown = JSON.parse(res.body);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as Envelope;
-    } catch {
-      envelope = undefined;
-    }
+    // too deep to parse is an error of its own, whatever the status; not JSON is read as the status says
+    const parsed = parseJsonAnswer(res.body, { what: `Cloudflare ${what}` });
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) envelope = parsed as Envelope;
     const ok = res.status >= 200 && res.status < 300;
     if (ok && envelope?.success === true) {
       const answer: ApiAnswer<T> = { result: envelope.result as T };
