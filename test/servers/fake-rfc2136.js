@@ -12,6 +12,7 @@
 //   unsigned-first (an unsigned NOERROR, then a signed REFUSED: which one counts shows)
 //   wrong-id-first (a signed REFUSED under another id, then the right answer)
 //   bad-mac (only an answer whose MAC is wrong) | refused-unsigned
+//   badsig (NOTAUTH with TSIG error BADSIG and no MAC, RFC 8945 §5.3.2)
 const crypto = require('node:crypto');
 const net = require('node:net');
 const { bindUdp } = require('../support/udp-sockets');
@@ -91,6 +92,20 @@ function sign(answer, request, key, { badMac = false } = {}) {
   return signed;
 }
 
+/**
+ * An answer that carries a TSIG error and no MAC, as RFC 8945 §5.3.2 has a server
+ * answer a request whose key it has but whose MAC does not verify (BADSIG, 16).
+ */
+function unsignedTsigError(answer, request, error) {
+  const timeBytes = Buffer.alloc(6);
+  timeBytes.writeUIntBE(Math.floor(Date.now() / 1000), 0, 6);
+  const rdata = Buffer.concat([wireName(request.tsig.algorithm), timeBytes, u16(300), u16(0), u16(answer.readUInt16BE(0)), u16(error), u16(0)]);
+  const record = Buffer.concat([wireName(request.tsig.key), u16(250), u16(255), Buffer.alloc(4), u16(rdata.length), rdata]);
+  const out = Buffer.concat([answer, record]);
+  out.writeUInt16BE(answer.readUInt16BE(10) + 1, 10);
+  return out;
+}
+
 function answerFor(request, rcode, { truncated = false, id = request.id } = {}) {
   const flags = 0x8000 | (request.opcode << 11) | 0x0400 | (truncated ? 0x0200 : 0) | rcode;
   return Buffer.concat([u16(id), u16(flags), u16(1), u16(0), u16(0), u16(0), request.question]);
@@ -131,6 +146,8 @@ async function start({ keys }) {
         return [signed(5, { id: (request.id + 1) & 0xffff }), signed(normal)];
       case 'bad-mac':
         return [signed(normal, { badMac: true })];
+      case 'badsig':
+        return [unsignedTsigError(answerFor(request, 9), request, 16)];
       default:
         return [signed(normal)];
     }
