@@ -146,18 +146,50 @@ function maskCredentialValues(text: string): string {
     .replace(JSON_SECRET, (_m, head: string) => `${head}${MASK}"`);
 }
 
+// a provider passes the same secrets array for every answer of an account: its forms and pieces are worked out once
+const formsOf = new WeakMap<ReadonlyArray<string | undefined>, string[]>();
+const piecesOf = new WeakMap<readonly string[], Pieces>();
+
+interface Pieces {
+  /** every PIECE_LENGTH-character piece of the long forms */
+  all: Set<string>;
+  /** the first two characters of each, hashed: most places in a text are passed over without a string made */
+  starts: Uint8Array;
+}
+
+const pairAt = (text: string, at: number) => ((text.charCodeAt(at) << 8) ^ text.charCodeAt(at + 1)) & 0xffff;
+
+function longFormPieces(forms: readonly string[]): Pieces {
+  const known = piecesOf.get(forms);
+  if (known) return known;
+  const pieces: Pieces = { all: new Set(), starts: new Uint8Array(0x10000) };
+  for (const form of forms) {
+    if (form.length < LONG_FORM_LENGTH) continue;
+    for (let i = 0; i + PIECE_LENGTH <= form.length; i++) {
+      pieces.all.add(form.slice(i, i + PIECE_LENGTH));
+      pieces.starts[pairAt(form, i)] = 1;
+    }
+  }
+  piecesOf.set(forms, pieces);
+  return pieces;
+}
+
 /**
  * Every form of every secret worth masking, longest first (so a base64 pair is
  * masked whole before a password inside it could be): worked out once, where
  * the secrets are known (an account), not for every text.
  */
 export function maskingForms(secrets: ReadonlyArray<string | undefined>): string[] {
+  const known = formsOf.get(secrets);
+  if (known) return known;
   const forms = new Set<string>();
   for (const secret of secrets) {
     if (!secret) continue;
     for (const form of secretForms(secret)) if (form.length >= MIN_FORM_LENGTH) forms.add(form);
   }
-  return [...forms].sort((a, b) => b.length - a.length);
+  const out = [...forms].sort((a, b) => b.length - a.length);
+  formsOf.set(secrets, out);
+  return out;
 }
 
 function maskWholeForms(text: string, forms: readonly string[]): string {
@@ -177,12 +209,11 @@ function maskWholeForms(text: string, forms: readonly string[]): string {
 /** Where `text` holds a cut-off form: a long form's pieces anywhere, a form's start ending a word, its end starting one. */
 function cutFormSpans(text: string, forms: readonly string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  const pieces = new Set<string>();
-  for (const form of forms) {
-    if (form.length >= LONG_FORM_LENGTH) for (let i = 0; i + PIECE_LENGTH <= form.length; i++) pieces.add(form.slice(i, i + PIECE_LENGTH));
-  }
-  if (pieces.size > 0) {
-    for (let i = 0; i + PIECE_LENGTH <= text.length; i++) if (pieces.has(text.slice(i, i + PIECE_LENGTH))) spans.push([i, i + PIECE_LENGTH]);
+  const pieces = longFormPieces(forms);
+  if (pieces.all.size > 0) {
+    for (let i = 0; i + PIECE_LENGTH <= text.length; i++) {
+      if (pieces.starts[pairAt(text, i)] === 1 && pieces.all.has(text.slice(i, i + PIECE_LENGTH))) spans.push([i, i + PIECE_LENGTH]);
+    }
   }
   // a piece as short as a short secret is masked only where a short secret would be: standing alone
   const addCut = (start: number, end: number) => {
