@@ -19,9 +19,11 @@
  * Server text may also be cut inside a secret (by the server, or by the head
  * we read): in server text, a form of 8 characters or more leaves neither its
  * start at the end of a text or word nor its end at the start of one (6
- * characters or half the form, whichever is less, are enough to be masked),
+ * characters or half the form, whichever is less, are enough to be masked; a
+ * piece under 6 characters only where it stands alone, as a short secret),
  * and a form of 16 characters or more (a token, a key, a signature) leaves no
- * piece of 8 characters anywhere.
+ * piece of 8 characters anywhere. A cut leaving less than that (5 characters
+ * of a 44-character token) is not told from ordinary text.
  *
  * Labels alone mask nothing: "API token: create" and "the signature: the
  * secret of key" are the package's own words. Values are masked without
@@ -127,7 +129,8 @@ const AUTH_HEADER = /\b((?:Proxy-)?Authorization|X-Auth-Key|X-Auth-Token|X-API-K
 const BASIC_VALUE = /\bBasic\s+([A-Za-z0-9+/]{4,}={0,2})(?![A-Za-z0-9+/=])/g;
 const BEARER_VALUE = /\bBearer\s+[A-Za-z0-9._~+/-]{16,}=*/g;
 const QUERY_SECRET = /(^|[?&;\s])(Signature|SignatureNonce|AccessKeyId|password|passwd|pwd|token|secret|apikey|api_key|access_token|auth_token)=([^\s&"'<>#]+)/gi;
-const JSON_SECRET = /("[A-Za-z_-]*(?:password|passwd|secret|token|api_?key)[A-Za-z_-]*"\s*:\s*")((?:[^"\\]|\\.)+)"/gi;
+// the name's letters are bounded, so that a long run of them cannot make the match quadratic
+const JSON_SECRET = /("[A-Za-z_-]{0,32}(?:password|passwd|secret|token|api_?key)[A-Za-z_-]{0,32}"\s*:\s*")((?:[^"\\]|\\.)+)"/gi;
 
 /** a header value without a scheme is masked when it looks like a credential, not a word ("Authorization: required") */
 function looksLikeCredential(value: string): boolean {

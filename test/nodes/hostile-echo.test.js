@@ -150,7 +150,7 @@ describe("the package's own words are never masked", function () {
   afterEach(() => helper.unload());
 
   // src/providers/cloudflare/client.ts checkApiToken: "... not an API token: create an API token ..."
-  it('"API token: create" stays whole in the Catch message and the status', async () => {
+  it('"API token: create" stays whole in the Catch message; nothing masked in the status, log or sidebar', async () => {
     const server = await fakeCloudflare.start();
     try {
       await helper.load([nodeFile('cloudflare-account'), nodeFile('cloudflare-ddns')], [
