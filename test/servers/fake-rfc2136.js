@@ -12,6 +12,7 @@
 //   unsigned-first (an unsigned NOERROR, then a signed REFUSED: which one counts shows)
 //   wrong-id-first (a signed REFUSED under another id, then the right answer)
 //   bad-mac (only an answer whose MAC is wrong) | refused-unsigned
+//   badsig (NOTAUTH with TSIG error BADSIG and no MAC, RFC 8945 §5.3.2)
 //
 // It checks a request's TSIG as a server must (RFC 8945 §5.2): an unknown key
 // gets NOTAUTH with TSIG error BADKEY, a MAC that does not verify NOTAUTH with
@@ -253,6 +254,8 @@ async function start({ keys }) {
         return [signed(5, { id: (request.id + 1) & 0xffff }), signed(normal)];
       case 'bad-mac':
         return [signed(normal, { badMac: true })];
+      case 'badsig':
+        return [unsignedTsigError(request, 16)];
       default:
         if (kind === 'update') {
           apply(request.changes);

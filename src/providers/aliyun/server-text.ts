@@ -62,7 +62,8 @@ export const WITHHELD = '\u0000withheld';
 export function serverTextExcerpt(text: unknown, secrets: readonly string[]): string {
   if (typeof text !== 'string' || text.trim() === '') return '';
   const decoded = decodeAscii(text.slice(0, HEAD));
-  // masked where a secret stands on its own or as a parameter's value; glued into other text it is not, so look again
+  // a secret of 3 to 5 characters is masked only where it stands alone (src/core/redact.ts); glued to other text
+  // it stays, and such text is not shown at all
   if (holdsSecret(redactSecrets(decoded, secrets), secrets)) return WITHHELD;
   const excerpt = serverExcerpt(decoded, secrets);
   return holdsSecret(excerpt, secrets) ? WITHHELD : excerpt;

@@ -94,6 +94,8 @@ export class CloudflareClient implements CloudflareApi {
   private readonly base: URL;
   // kept off the enumerable surface so that logging or serialising the client cannot reveal it
   readonly #token: string;
+  /** the token as redaction takes it: one array, so its masking forms are worked out once (core/redact.ts) */
+  readonly #secrets: readonly string[];
   private readonly dispatcher: () => Dispatcher;
   private readonly timeoutMs: number;
   private readonly maxBytes: number;
@@ -103,6 +105,7 @@ export class CloudflareClient implements CloudflareApi {
     this.base = parseServerUrl('endpoint', (options.endpoint ?? '').trim() || DEFAULT_CLOUDFLARE_ENDPOINT);
     this.endpoint = this.base.toString();
     this.#token = checkApiToken(options.apiToken);
+    this.#secrets = [this.#token];
     if (typeof options.dispatcher !== 'function') throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
     this.dispatcher = options.dispatcher;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -118,7 +121,7 @@ export class CloudflareClient implements CloudflareApi {
   /** One request and its answer; a DdnsError (never holding the token) for anything but success. */
   async request<T>(method: Method, path: string, options: { query?: Query; body?: unknown }, signal: AbortSignal): Promise<ApiAnswer<T>> {
     const what = `${method} ${path.replace(/\/[0-9a-f]{32}/gi, '/{id}')}`;
-    const secrets = [this.#token];
+    const secrets = this.#secrets;
     let res: HttpResponse;
     try {
       res = await httpRequest({
