@@ -229,8 +229,10 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   private async unblock(name: string): Promise<'unblocked' | 'not-blocked'> {
     const state = await this.state!.load();
-    const blocked = (s: State) => this.provider!.describe(s, Date.now()).some((r) => r.name === name && Boolean(r.blockedCode));
-    if (!blocked(state) && !this.pendingUnblocks.has(name)) return 'not-blocked';
+    const now = Date.now();
+    // a pause the server asked for is lifted as a block is: the user says the cause is gone
+    const held = this.provider!.describe(state, now).some((r) => r.name === name && (Boolean(r.blockedCode) || (r.waitUntil !== undefined && r.waitUntil > now)));
+    if (!held && !this.pendingUnblocks.has(name)) return 'not-blocked';
     if (this.running) {
       // the run holds the state with the block; it lifts it before saving
       this.pendingUnblocks.add(name);
@@ -242,7 +244,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const records = this.provider!.describe(next, Date.now());
     this.seat.stored(records);
     this.status.stored(records);
-    this.node.log(`block of ${name} cleared from the DDNS sidebar`);
+    this.node.log(`block or pause of ${name} cleared from the DDNS sidebar`);
     return 'unblocked';
   }
 
