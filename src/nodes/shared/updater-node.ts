@@ -146,7 +146,14 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const stateKey = built.provider?.kind ?? spec.type;
     if (built.provider) {
       const provider = built.provider;
-      this.state = new StateCache(this.store, stateKey, fingerprint(spec.type, this.account?.identity, configurationOf(def)), (raw) => provider.normaliseState(raw));
+      const former = this.account?.formerIdentity;
+      this.state = new StateCache(
+        this.store,
+        stateKey,
+        fingerprint(spec.type, this.account?.identity, configurationOf(def)),
+        (raw) => provider.normaliseState(raw),
+        former ? fingerprint(spec.type, former, configurationOf(def)) : undefined,
+      );
     }
     this.seat = new UpdaterSeat(
       { id: node.id, type: node.type, name: node.name, flowId: node.z, dryRun: this.dryRun },
