@@ -196,7 +196,9 @@ function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<Ht
 
 /**
  * A `Retry-After` header (RFC 9110 10.2.3: seconds, or an HTTP date) as a delay
- * in ms from `now`; undefined when absent or unreadable.
+ * in ms from `now`; undefined when absent or unreadable. It is what the server
+ * asked for, so a message can say so: `Run.exchange` turns it into a pause no
+ * shorter than the node's backoff and no longer than MAX_SERVER_PAUSE_MS.
  */
 export function parseRetryAfter(value: string | string[] | undefined, now: number): number | undefined {
   const text = (Array.isArray(value) ? value[0] : value)?.trim();

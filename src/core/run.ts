@@ -9,6 +9,11 @@
  * waits between attempts lets the other nodes of the account go first, and a
  * server asking for a pause longer than the policy allows ends the run with
  * EWAIT (carrying the pause) instead of holding anything for that long.
+ *
+ * A server's pause never undercuts the node's own backoff (a `Retry-After: 0`
+ * or a date in the past would otherwise retry as fast as the server answers)
+ * and never exceeds MAX_SERVER_PAUSE_MS (a garbled header must not park a node
+ * for centuries).
  */
 import { DdnsError, abortReason, toDdnsError } from './errors';
 import { backoffDelay, sleep, DEFAULT_BACKOFF, type BackoffPolicy } from './retry';
@@ -23,6 +28,19 @@ export interface RetryPolicy {
    * provider remembers when to try again.
    */
   maxWaitMs: number;
+}
+
+/**
+ * The longest pause a server can impose (Retry-After, DynDNS2 `w<N>`): a week.
+ * Anything longer is a server garbling something, and a node that waits for it
+ * looks dead to its user.
+ */
+export const MAX_SERVER_PAUSE_MS = 7 * 24 * 3_600_000;
+
+/** A pause a server asked for, as this node keeps it: never negative, never over MAX_SERVER_PAUSE_MS. */
+export function serverPauseMs(askedMs: number): number {
+  if (!Number.isFinite(askedMs)) return askedMs > 0 ? MAX_SERVER_PAUSE_MS : 0;
+  return Math.min(Math.max(0, askedMs), MAX_SERVER_PAUSE_MS);
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { retries: 3, backoff: DEFAULT_BACKOFF, maxWaitMs: DEFAULT_BACKOFF.capMs };
@@ -97,7 +115,8 @@ export class Run {
         const asked = err.retryAfterMs;
         if (asked !== undefined && asked > this.policy.maxWaitMs) throw pauseAsked(err, asked);
         if (this.policy.retries >= 0 && attempt >= this.policy.retries) throw err;
-        const delayMs = asked ?? backoffDelay(attempt + 1, this.policy.backoff);
+        // the longer of the two: a server saying "0" or a past date gets the node's own pace
+        const delayMs = Math.max(asked ?? 0, backoffDelay(attempt + 1, this.policy.backoff));
         this.progress?.retrying({ error: err, attempt: attempt + 1, delayMs, until: this.now() + delayMs });
         await sleep(delayMs, this.signal);
         this.progress?.resumed();
@@ -106,8 +125,10 @@ export class Run {
   }
 }
 
-function pauseAsked(err: DdnsError, ms: number): DdnsError {
-  return new DdnsError('EWAIT', `${err.message}; the server asked for a pause of ${describeDuration(ms)}`, {
+function pauseAsked(err: DdnsError, asked: number): DdnsError {
+  const ms = serverPauseMs(asked);
+  const capped = ms < asked ? `; pausing ${describeDuration(ms)}, the longest this node waits` : '';
+  return new DdnsError('EWAIT', `${err.message}; the server asked for a pause of ${describeDuration(asked)}${capped}`, {
     retryable: true,
     retryAfterMs: ms,
     ...(err.providerCode !== undefined ? { providerCode: err.providerCode } : {}),
@@ -116,13 +137,14 @@ function pauseAsked(err: DdnsError, ms: number): DdnsError {
   });
 }
 
-/** `90 s`, `25 min`, `3 h`, `12 d`: for messages, not for parsing. */
+/** `90 s`, `25 min`, `3 h`, `12 d`, `317 years`: for messages, not for parsing. */
 export function describeDuration(ms: number): string {
   const s = Math.round(ms / 1000);
   if (s < 120) return `${s} s`;
   if (s < 2 * 3600) return `${Math.round(s / 60)} min`;
   if (s < 2 * 86400) return `${Math.round(s / 3600)} h`;
-  return `${Math.round(s / 86400)} d`;
+  if (s < 2 * 365 * 86400) return `${Math.round(s / 86400)} d`;
+  return `${Math.round(s / (365.25 * 86400))} years`;
 }
 
 /**

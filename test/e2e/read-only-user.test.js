@@ -3,9 +3,11 @@
 // read-only users): the admin API's context routes and the context files hold
 // nothing derived from an account's secret that would let anyone test password
 // guesses offline. The only login-derived value in context is a keyed digest
-// whose key is random per Node-RED instance (or per account, in its encrypted
-// credentials): two instances with the same flows and the same password store
-// different values, so the value says nothing about the password.
+// whose key is derived from Node-RED's credential secret (or ddns.stateKey),
+// which a reader cannot fetch: two instances with the same flows and the same
+// password but different secrets store different values, so the value says
+// nothing about the password (test/e2e/shared-state.test.js: the same secret
+// shares the state).
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const fs = require('node:fs');
@@ -44,9 +46,10 @@ describe('a read-only editor user cannot recover a login from what the nodes sto
     { id: 'inj', type: 'inject', z: 'tab', props: [{ p: 'payload' }], payload: '8.8.8.8', payloadType: 'str', once: true, onceDelay: 0.1, wires: [['upd']] },
   ];
 
-  async function instance() {
+  async function instance(credentialSecret) {
     const red = await startNodeRed({
       settings: {
+        credentialSecret,
         adminAuth: {
           type: 'credentials',
           users: [
@@ -90,21 +93,22 @@ describe('a read-only editor user cannot recover a login from what the nodes sto
     await dyndns?.close();
   });
 
-  it('no plain, encoded or unkeyed digest of the password is readable, and the stored tag differs between instances', async () => {
-    const first = await whatReadersSee(await instance());
-    const second = await whatReadersSee(await instance());
+  it('no plain, encoded or unkeyed digest of the password is readable, and the stored tag differs under another credential secret', async () => {
+    const first = await whatReadersSee(await instance('ro-credential-secret-one'));
+    const second = await whatReadersSee(await instance('ro-credential-secret-two'));
     const pair = `${USER}:${PASSWORD}`;
     const digests = ['sha256', 'sha1', 'md5'].flatMap((h) => [PASSWORD, pair].map((v) => crypto.createHash(h).update(v).digest('hex')));
     const forms = [PASSWORD, USER, Buffer.from(pair).toString('base64'), Buffer.from(PASSWORD).toString('base64'), ...digests, ...digests.map((d) => d.slice(0, 32))];
     for (const [where, text] of [['GET /context/node/upd', first.api], ['context files', first.files], ['GET /settings', first.settings]]) {
       for (const form of forms) assert.ok(!text.includes(form), `${where} holds ${form}`);
     }
-    // the tag that resets state on a login change: present, and random per instance for the same flows and login
+    // the tag that resets state on a login change: present, and different under another credential secret for the same flows and login
     const tag = (text) => /"fingerprint\\?":\\?"([0-9a-f]{32,64})/.exec(text)?.[1] ?? /fingerprint[^0-9a-f]+([0-9a-f]{32,64})/.exec(text)?.[1];
     const a = tag(first.files);
     const b = tag(second.files);
     assert.ok(a && b, 'both instances stored a state tag');
-    assert.notEqual(a, b, 'the same password gives another tag on another instance: nothing to test guesses against');
+    assert.notEqual(a, b, 'the same password gives another tag under another secret: nothing to test guesses against');
     assert.ok(!first.settings.includes('ddnsStateKey') && !first.settings.includes(a), 'the instance key is not in /settings');
+    for (const text of [first.api, first.files, first.settings]) assert.ok(!text.includes('ro-credential-secret-one'), 'the credential secret is nowhere a reader sees');
   });
 });

@@ -96,3 +96,63 @@ describe('core/state', () => {
     assert.ok(!tagA.includes('secret'));
   });
 });
+
+// issue 22 and DESIGN.md's security rules: "A server's pause (Retry-After, DynDNS2 w<N>) never
+// undercuts the node's own backoff and never exceeds 7 days"
+describe("core/run: a server's pause", () => {
+  const { Run, MAX_SERVER_PAUSE_MS, describeDuration, serverPauseMs } = require('../../dist/core/run');
+  const { parseRetryAfter } = require('../../dist/core/http');
+  const pastDate = parseRetryAfter(new Date(Date.now() - 3_600_000).toUTCString(), Date.now());
+  const busy = (retryAfterMs) => new DdnsError('EHTTPSTATUS', 'server answered HTTP 503', { retryable: true, statusCode: 503, retryAfterMs });
+
+  for (const [what, asked] of [['Retry-After: 0', 0], ['a Retry-After date an hour ago', pastDate], ['a shorter pause than the backoff', 1]]) {
+    it(`${what}: the retry waits the node's backoff, not less`, async () => {
+      const delays = [];
+      const run = new Run({
+        signal: new AbortController().signal,
+        policy: { retries: 3, backoff: { baseMs: 40, capMs: 1000 }, maxWaitMs: 1000 },
+        progress: { retrying: ({ delayMs }) => delays.push(delayMs), resumed() {} },
+      });
+      let calls = 0;
+      await run.exchange(async () => {
+        if (++calls <= 3) throw busy(asked);
+        return 'ok';
+      });
+      // half-jitter backoff: retry n waits at least base * 2^(n-1) / 2
+      assert.deepEqual(delays.map((d, i) => d >= (40 * 2 ** i) / 2), [true, true, true], `waited ${delays.join(', ')} ms`);
+    });
+  }
+
+  it('a longer pause than the backoff is the one waited for', async () => {
+    const delays = [];
+    const run = new Run({ signal: new AbortController().signal, policy: { retries: 1, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 1000 }, progress: { retrying: ({ delayMs }) => delays.push(delayMs), resumed() {} } });
+    let calls = 0;
+    await run.exchange(async () => {
+      if (++calls === 1) throw busy(30);
+      return 'ok';
+    });
+    assert.deepEqual(delays, [30]);
+  });
+
+  it('a pause of 317 years is held to 7 days, and the message says both', async () => {
+    const run = new Run({ signal: new AbortController().signal, policy: { retries: 3, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 1000 } });
+    const err = await run.exchange(async () => { throw busy(9_999_999_999_000); }).then(() => undefined, (e) => e);
+    assert.equal(err.code, 'EWAIT');
+    assert.equal(err.retryAfterMs, MAX_SERVER_PAUSE_MS);
+    assert.equal(MAX_SERVER_PAUSE_MS, 7 * 24 * 3_600_000);
+    assert.match(err.message, /the server asked for a pause of 317 years; pausing 7 d, the longest this node waits$/);
+  });
+
+  it('a pause within the week is kept as asked, without the cap in its message', async () => {
+    const run = new Run({ signal: new AbortController().signal, policy: { retries: 3, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 1000 } });
+    const err = await run.exchange(async () => { throw busy(3_600_000); }).then(() => undefined, (e) => e);
+    assert.equal(err.retryAfterMs, 3_600_000);
+    assert.doesNotMatch(err.message, /longest/);
+  });
+
+  it('serverPauseMs: never negative, never over a week, even for garbage', () => {
+    assert.deepEqual([-5, 0, 1000, MAX_SERVER_PAUSE_MS + 1, Infinity, NaN].map(serverPauseMs), [0, 0, 1000, MAX_SERVER_PAUSE_MS, MAX_SERVER_PAUSE_MS, 0]);
+    assert.equal(describeDuration(7 * 86_400_000), '7 d');
+    assert.equal(describeDuration(9_999_999_999_000), '317 years');
+  });
+});

@@ -11,6 +11,7 @@
  */
 import type { NodeAPI } from 'node-red';
 import type { RecordResult } from '../../core/result';
+import { boundedPast } from '../../core/run';
 import type { StoredRecord } from '../../core/records';
 
 export type { StoredRecord };
@@ -54,7 +55,7 @@ export interface RecordRow {
   until?: number;
   /** blocked: since this time */
   since?: number;
-  /** blocked and the node can clear it (`POST /ddns/records/:nodeId/unblock`) */
+  /** blocked or paused (backoff), and the node can clear it (`POST /ddns/records/:nodeId/unblock`) */
   canUnblock?: boolean;
   lastChangedAt?: number;
   lastCheckedAt?: number;
@@ -236,6 +237,15 @@ function typeOrder(type: string | undefined): string {
   return type ? `2${type}` : '3';
 }
 
+/**
+ * A time that has happened (a change, a check, a block) stored while the clock
+ * was ahead (an NTP step, a board that booted in 2037): `now` is the latest it
+ * can honestly be, so the sidebar never shows a last change in the future.
+ */
+function notAfter(at: number, now: number): number {
+  return boundedPast(at, now).at;
+}
+
 /** The rows of one node: stored state and the latest results, merged per record. */
 export function composeRows(identity: BoardIdentity, view: NodeView, now: number = Date.now()): RecordRow[] {
   const typed = new Map<string, StoredRecord>();
@@ -264,7 +274,7 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
       nodeName: identity.name ?? '',
       name: slot.name,
       state: 'pending',
-      history: [...(view.history[key] ?? [])],
+      history: (view.history[key] ?? []).map((change) => (change.at > now ? { ...change, at: now } : change)),
     };
     if (identity.flowId) row.flowId = identity.flowId;
     if (slot.type) row.type = slot.type;
@@ -274,12 +284,14 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
     if (info.blockedCode) {
       row.state = 'blocked';
       row.code = info.blockedCode;
-      if (info.blockedAt !== undefined) row.since = info.blockedAt;
+      if (info.blockedAt !== undefined) row.since = notAfter(info.blockedAt, now);
       row.canUnblock = identity.canUnblock === true;
       if (last?.result.message) row.message = last.result.message;
     } else if (info.waitUntil !== undefined && info.waitUntil > now) {
       row.state = 'backoff';
       row.until = info.waitUntil;
+      // Clear block lifts a pause too
+      row.canUnblock = identity.canUnblock === true;
       if (info.waitCode) row.code = info.waitCode;
       if (last?.result.message) row.message = last.result.message;
     } else if (last && last.result.status === 'failed') {
@@ -301,9 +313,9 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
     }
 
     const checked = last?.at ?? info.checkedAt;
-    if (checked !== undefined) row.lastCheckedAt = checked;
+    if (checked !== undefined) row.lastCheckedAt = notAfter(checked, now);
     const changed = row.history.length > 0 ? row.history[0].at : info.lastWriteAt;
-    if (changed !== undefined) row.lastChangedAt = changed;
+    if (changed !== undefined) row.lastChangedAt = notAfter(changed, now);
     if (info.nextKeepAliveAt !== undefined) row.nextKeepAliveAt = info.nextKeepAliveAt;
     rows.push(row);
   }
@@ -433,7 +445,7 @@ export class RecordBoard {
     return { revision: this.revision, nodes, records, sources };
   }
 
-  /** Clears the block of `name` in node `nodeId`'s stored state. */
+  /** Clears the block or pause of `name` in node `nodeId`'s stored state. */
   async unblock(nodeId: string, name: string): Promise<UnblockOutcome> {
     const member = this.members.get(nodeId);
     if (!member) return 'unknown-node';
@@ -563,7 +575,7 @@ export function installRecordRoutes(RED: NodeAPI, board: RecordBoard = recordBoa
           case 'unsupported':
             return refuse(res, 400, 'EBADINPUT', 'this node keeps no blocks to clear');
           case 'not-blocked':
-            return refuse(res, 409, 'ENOTFOUND', `${name} is not blocked in this node`);
+            return refuse(res, 409, 'ENOTFOUND', `${name} is neither blocked nor paused in this node`);
         }
       },
       () => refuse(res, 500, 'ESTATE', 'the block could not be cleared: the context store did not answer'),

@@ -149,7 +149,14 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const stateKey = built.provider?.kind ?? spec.type;
     if (built.provider) {
       const provider = built.provider;
-      this.state = new StateCache(this.store, stateKey, fingerprint(spec.type, this.account?.identity, configurationOf(def)), (raw) => provider.normaliseState(raw));
+      const former = this.account?.formerIdentity;
+      this.state = new StateCache(
+        this.store,
+        stateKey,
+        fingerprint(spec.type, this.account?.identity, configurationOf(def)),
+        (raw) => provider.normaliseState(raw),
+        former ? fingerprint(spec.type, former, configurationOf(def)) : undefined,
+      );
     }
     this.seat = new UpdaterSeat(
       { id: node.id, type: node.type, name: node.name, flowId: node.z, dryRun: this.dryRun },
@@ -232,8 +239,10 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   private async unblock(name: string): Promise<'unblocked' | 'not-blocked'> {
     const state = await this.state!.load();
-    const blocked = (s: State) => this.provider!.describe(s, Date.now()).some((r) => r.name === name && Boolean(r.blockedCode));
-    if (!blocked(state) && !this.pendingUnblocks.has(name)) return 'not-blocked';
+    const now = Date.now();
+    // a pause the server asked for is lifted as a block is: the user says the cause is gone
+    const held = this.provider!.describe(state, now).some((r) => r.name === name && (Boolean(r.blockedCode) || (r.waitUntil !== undefined && r.waitUntil > now)));
+    if (!held && !this.pendingUnblocks.has(name)) return 'not-blocked';
     if (this.running) {
       // the run holds the state with the block; it lifts it before saving
       this.pendingUnblocks.add(name);
@@ -245,7 +254,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const records = this.provider!.describe(next, Date.now());
     this.seat.stored(records);
     this.status.stored(records);
-    this.node.log(`block of ${name} cleared from the DDNS sidebar`);
+    this.node.log(`block or pause of ${name} cleared from the DDNS sidebar`);
     return 'unblocked';
   }
 

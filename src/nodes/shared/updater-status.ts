@@ -65,7 +65,8 @@ export class UpdaterStatus {
     }
     const known = records.filter((r) => r.value !== undefined);
     if (known.length > 0 && !this.dryRun) {
-      const since = Math.max(...known.map((r) => r.lastWriteAt ?? r.checkedAt ?? 0));
+      // a time stored while the clock was ahead is shown as now, never in the future
+      const since = Math.min(Math.max(...known.map((r) => r.lastWriteAt ?? r.checkedAt ?? 0)), now);
       this.green(valuesOf(known), since || now);
       return true;
     }

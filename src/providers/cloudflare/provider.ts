@@ -9,7 +9,7 @@ import { DdnsError } from '../../core/errors';
 import { addressJobs, addressTypeSetting, type AddressTypeSetting } from '../../core/jobs';
 import type { StoredRecord } from '../../core/records';
 import type { BackoffPolicy } from '../../core/retry';
-import type { RetryPolicy } from '../../core/run';
+import { MAX_SERVER_PAUSE_MS, type RetryPolicy } from '../../core/run';
 import { numberSetting } from '../../core/validate';
 import type { Provider } from '../contract';
 import type { CloudflareApi } from './client';
@@ -110,7 +110,8 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
         row.blockedAt = state.block.at;
       }
       if (state.pause && state.pause.until > at) {
-        row.waitUntil = state.pause.until;
+        // a pause stored before the week's cap: shown as the run will cut it
+        row.waitUntil = Math.min(state.pause.until, at + MAX_SERVER_PAUSE_MS);
         row.waitCode = state.pause.code;
       }
     }
@@ -124,9 +125,11 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
     normaliseState: normaliseCloudflareState,
     describe,
     unblock(state) {
-      // one block for the node (the token is the node's): clearing it from any of its rows lifts it
+      // one block and one pause for the node (the token is the node's): clearing it from any of its rows lifts it
       const next = normaliseCloudflareState(state);
       delete next.block;
+      // Clear block lifts a pause as it lifts a block: the user says the server is fine again
+      delete next.pause;
       return next;
     },
     async sync(input, state, run) {

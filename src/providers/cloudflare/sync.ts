@@ -27,7 +27,7 @@
  * - A refused token (or its right to the zone) blocks the node; a rate limit
  *   longer than a run waits pauses it; either stops the run's other requests.
  */
-import { boundedFuture } from '../../core/run';
+import { MAX_SERVER_PAUSE_MS, boundedFuture, serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
@@ -210,7 +210,8 @@ export class CloudflareRun {
     const pause = this.state.pause;
     if (pause) {
       // stored while the clock was ahead: a pause ends no later than its own length from now
-      const cut = boundedFuture(pause.until, pause.ms ?? LONGEST_PAUSE_MS, now);
+      // (and a length stored by a version that took any Retry-After is held to the week as well)
+      const cut = boundedFuture(pause.until, Math.min(pause.ms ?? LONGEST_PAUSE_MS, MAX_SERVER_PAUSE_MS), now);
       if (cut.cut) {
         this.notes.push(`the pause stored until ${formatTime(pause.until, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
         pause.until = cut.at;
@@ -247,7 +248,8 @@ export class CloudflareRun {
       // a longer pause than a run waits: remembered for the node, so no request goes out before it ends
       // (a failure the stored pause explains: the node's status shows it as a pause, not as red)
       const code = err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : 'EWAIT');
-      this.state.pause = { until: now + err.retryAfterMs, code, ms: err.retryAfterMs };
+      const ms = serverPauseMs(err.retryAfterMs);
+      this.state.pause = { until: now + ms, code, ms };
       this.fail(job, name, err, `${name}: ${err.message}`);
       this.halt = err;
       return;

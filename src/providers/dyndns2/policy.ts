@@ -14,6 +14,7 @@ import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
 import { DdnsError, type ErrorCode } from '../../core/errors';
 import { parseRetryAfter, type HttpResponse } from '../../core/http';
+import { describeDuration } from '../../core/run';
 import { redactSecrets, serverExcerpt } from '../../core/redact';
 import type { PresetQuirks } from './presets';
 import { isSuccessCode, looksLikeHtml, parseLine, splitLines, type AnswerLine, type ReturnCode, type SuccessCode } from './response';
@@ -258,7 +259,10 @@ function verdictForSuccess(answer: Extract<AnswerLine, { kind: 'code' }>, host: 
 function verdictForLine(answer: AnswerLine, host: string, ctx: AnswerContext): Verdict {
   if (answer.kind === 'wait') {
     const minutes = Math.ceil(answer.waitMs / 60_000);
-    const reason = `the server asked for a pause of ${minutes} minute(s) (${answer.word})`;
+    const reason =
+      answer.askedMs !== undefined
+        ? `the server asked for a pause of ${describeDuration(answer.askedMs)} (${answer.word}); pausing ${describeDuration(answer.waitMs)}, the longest this node waits`
+        : `the server asked for a pause of ${minutes} minute(s) (${answer.word})`;
     return { kind: 'wait', providerCode: answer.word, accountWide: false, waitMs: answer.waitMs, ...failure(host, 'EWAIT', reason, { providerCode: answer.word }) };
   }
   if (answer.kind === 'unknown') {

@@ -6,12 +6,13 @@
  */
 import type { Dispatcher } from 'undici';
 import type { StoredRecord } from '../../core/records';
+import { MAX_SERVER_PAUSE_MS } from '../../core/run';
 import { checkNamesPerInput } from '../../core/validate';
 import type { Provider } from '../contract';
 import { emptyState, normaliseState, type Dyndns2State } from './host-state';
 import { parseHostnames } from './input';
 import { resolveSettings, type Dyndns2Settings } from './settings';
-import { retryPolicy, runUpdate } from './updater';
+import { forgetPause, retryPolicy, runUpdate } from './updater';
 
 export interface Dyndns2ProviderOptions {
   settings: Dyndns2Settings;
@@ -26,22 +27,25 @@ export interface Dyndns2ProviderOptions {
  * family) and one A/AAAA entry per address the server confirmed. Configured
  * hosts not seen yet come first, as pending.
  */
-export function describeHosts(state: Dyndns2State, configured: readonly string[], refreshMs: number): StoredRecord[] {
+export function describeHosts(state: Dyndns2State, configured: readonly string[], refreshMs: number, now: number = Date.now()): StoredRecord[] {
   const out: StoredRecord[] = [];
   for (const name of new Set([...configured, ...Object.keys(state.hosts)])) {
     const host = state.hosts[name] ?? {};
     const common: StoredRecord = { name };
     if (host.lastWriteAt !== undefined) {
-      common.lastWriteAt = host.lastWriteAt;
-      common.checkedAt = host.lastWriteAt;
-      if (refreshMs > 0) common.nextKeepAliveAt = host.lastWriteAt + refreshMs;
+      // a last write stored while the clock was ahead is taken as now, as the next run takes it
+      const lastWriteAt = Math.min(host.lastWriteAt, now);
+      common.lastWriteAt = lastWriteAt;
+      common.checkedAt = lastWriteAt;
+      if (refreshMs > 0) common.nextKeepAliveAt = lastWriteAt + refreshMs;
     }
     if (host.blockedCode) {
       common.blockedCode = host.blockedCode;
       common.blockedAt = host.blockedAt ?? 0;
     }
     if (host.waitUntil !== undefined) {
-      common.waitUntil = host.waitUntil;
+      // a pause stored before the week's cap: shown as the next run will cut it
+      common.waitUntil = Math.min(host.waitUntil, now + MAX_SERVER_PAUSE_MS);
       if (host.waitCode) common.waitCode = host.waitCode;
     }
     out.push(common);
@@ -64,13 +68,15 @@ export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider
     retry: retryPolicy(cfg),
     emptyState,
     normaliseState,
-    describe: (state) => describeHosts(state, cfg.hostnames ?? [], cfg.refreshMs),
+    describe: (state, at) => describeHosts(state, cfg.hostnames ?? [], cfg.refreshMs, at),
     unblock(state, name) {
       const next = normaliseState(state);
       const host = next.hosts[name];
       if (host) {
         delete host.blockedCode;
         delete host.blockedAt;
+        // Clear block lifts a pause as it lifts a block: the user says the server is fine again
+        forgetPause(host);
       }
       return next;
     },

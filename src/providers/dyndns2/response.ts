@@ -4,6 +4,7 @@
  * meaning. What each obliges the client to do is policy.ts's business.
  */
 import { parseAddress } from '../../core/address';
+import { serverPauseMs } from '../../core/run';
 
 /**
  * Every return word Dyn's page or a peer client gives a meaning
@@ -41,14 +42,12 @@ export type AnswerLine =
   /** a known word; `addresses` are what a success echoed, canonical */
   | { kind: 'code'; code: ReturnCode; addresses: string[]; rest: string; line: string }
   /** `w<N><s|m|h>`: wait that long before the next update (ddclient's nic_noip_update) */
-  | { kind: 'wait'; word: string; waitMs: number; line: string }
+  | { kind: 'wait'; word: string; waitMs: number; /** what the server asked for, when longer than the week it is held to */ askedMs?: number; line: string }
   /** no known meaning, or a success followed by something that is not an address */
   | { kind: 'unknown'; word: string; line: string };
 
 const MAX_LINE = 200;
 const UNITS_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000 };
-/** a server asking for more than a week is garbling something; a week is long enough */
-const MAX_ASKED_WAIT_MS = 7 * 24 * 3_600_000;
 
 export function isSuccessCode(code: ReturnCode): code is SuccessCode {
   return code === 'good' || code === 'nochg';
@@ -70,7 +69,11 @@ export function parseLine(text: string): AnswerLine {
   const code = (RETURN_CODES as readonly string[]).find((c) => c === lower) as ReturnCode | undefined;
   if (!code) {
     const wait = /^w(\d{1,6})([smh])$/.exec(lower);
-    if (wait) return { kind: 'wait', word: lower, waitMs: Math.min(Number(wait[1]) * UNITS_MS[wait[2]], MAX_ASKED_WAIT_MS), line };
+    if (wait) {
+      const asked = Number(wait[1]) * UNITS_MS[wait[2]];
+      const waitMs = serverPauseMs(asked);
+      return { kind: 'wait', word: lower, waitMs, ...(asked > waitMs ? { askedMs: asked } : {}), line };
+    }
     return { kind: 'unknown', word, line };
   }
   // some servers add a short explanation after an error code (`911 maintenance until 10:00`); the code counts

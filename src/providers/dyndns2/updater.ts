@@ -26,7 +26,7 @@ import { sameAddress } from '../../core/address';
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
-import { Run, type RetryPolicy } from '../../core/run';
+import { MAX_SERVER_PAUSE_MS, Run, serverPauseMs, type RetryPolicy } from '../../core/run';
 import { fingerprint } from '../../core/state';
 import { normaliseState, type Dyndns2State, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
@@ -103,8 +103,8 @@ type RunSettings = ResolvedSettings & { hostnames: string[] };
 /** A pause stored without its length (by an earlier version) is taken to be at most the longest one we impose. */
 const LONGEST_PAUSE_MS = UNKNOWN_ANSWER_BACKOFF.capMs;
 
-/** A new answer (or a success) ends the pause and the count of an earlier one. */
-function forgetPause(host: HostState): void {
+/** A new answer (or a success, or Clear block) ends the pause and the count of an earlier one. */
+export function forgetPause(host: HostState): void {
   delete host.waitUntil;
   delete host.waitMs;
   delete host.waitCode;
@@ -178,7 +178,8 @@ class UpdateRun {
    */
   private boundTimes(name: string, host: HostState, now: number): void {
     if (host.waitUntil !== undefined) {
-      const cut = boundedFuture(host.waitUntil, host.waitMs ?? LONGEST_PAUSE_MS, now);
+      // a length stored by a version that took any pause a server asked for is held to the week as well
+      const cut = boundedFuture(host.waitUntil, Math.min(host.waitMs ?? LONGEST_PAUSE_MS, MAX_SERVER_PAUSE_MS), now);
       if (cut.cut) {
         this.notes.push(`${name}: the pause stored until ${formatTime(host.waitUntil, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
         host.waitUntil = cut.at;
@@ -314,8 +315,9 @@ class UpdateRun {
       host.blockedCode = verdict.providerCode;
       host.blockedAt = now;
     } else {
-      host.waitUntil = now + verdict.waitMs;
-      host.waitMs = verdict.waitMs;
+      const waitMs = serverPauseMs(verdict.waitMs);
+      host.waitUntil = now + waitMs;
+      host.waitMs = waitMs;
       host.waitCode = verdict.providerCode;
     }
     this.fail(name, planned.families, verdict.error, `${prefix}${verdict.error.message}`);
@@ -325,11 +327,12 @@ class UpdateRun {
   private pause(names: readonly string[], families: readonly Family[], error: DdnsError): void {
     const now = this.cfg.now();
     const code = error.providerCode ?? (error.statusCode ? `HTTP ${error.statusCode}` : error.code);
+    const waitMs = serverPauseMs(error.retryAfterMs ?? 0);
     for (const name of names) {
       const host = this.host(name);
       forgetPause(host);
-      host.waitUntil = now + (error.retryAfterMs ?? 0);
-      host.waitMs = error.retryAfterMs ?? 0;
+      host.waitUntil = now + waitMs;
+      host.waitMs = waitMs;
       host.waitCode = code;
       this.fail(name, families, error, `${name}: ${error.message}`);
     }
