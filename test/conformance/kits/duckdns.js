@@ -11,7 +11,6 @@ module.exports = {
   updaterType: 'duckdns-ddns',
   accountType: 'duckdns-account',
   accountProperty: 'account',
-  nodeFiles: ['duckdns'],
   zone: 'duckdns.org',
   invalid: [
     { why: 'a name outside duckdns.org', updater: { hostnames: 'home.example.com' } },
