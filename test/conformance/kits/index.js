@@ -9,4 +9,5 @@ module.exports = [
   require('./rfc2136'),
   require('./duckdns'),
   require('./huaweicloud'),
+  require('./porkbun'),
 ];
