@@ -8,4 +8,5 @@ module.exports = [
   require('./cloudflare'),
   require('./rfc2136'),
   require('./duckdns'),
+  require('./desec'),
 ];
