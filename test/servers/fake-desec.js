@@ -125,6 +125,7 @@ async function start(options = {}) {
       if (!r) return send(404, { detail: 'Not found.' });
       if (req.method === 'GET') return send(200, rrsetJson(r));
       if (req.method !== 'PATCH') return send(405, { detail: `Method "${req.method}" not allowed.` });
+      if (!body || typeof body !== 'object' || Array.isArray(body)) return send(400, { non_field_errors: ['Invalid data. Expected a dictionary.'] });
       const errors = {};
       if (body.ttl !== undefined) checkTtl(body.ttl, errors);
       const records = body.records !== undefined ? checkRecords(type, body.records, errors) : undefined;
