@@ -10,4 +10,5 @@ module.exports = [
   require('./duckdns'),
   require('./huaweicloud'),
   require('./porkbun'),
+  require('./desec'),
 ];

@@ -1,0 +1,89 @@
+/**
+ * deSEC (https://desec.io), by its REST API (https://desec.readthedocs.io/en/latest/dns/rrsets.html):
+ * the zone is a domain of the deSEC account, the names are full names inside
+ * it (the apex too); each record is read, then PATCHed or created, and an
+ * RRset that already holds the address is left alone. The client is in
+ * client.ts.
+ *
+ * TTL: "The smallest acceptable value is given by the domain's minimum TTL
+ * setting. The maximum value is 86400" (RRset field reference). The minimum
+ * is set by deSEC per domain (3600 by default, lower for some), so the node
+ * allows 60 up to 86400 and a TTL below the domain's minimum is refused by
+ * deSEC in words. Empty: an existing RRset keeps its TTL, a new one gets 3600.
+ */
+import { DdnsError } from '../../core/errors';
+import { addressTypeSetting } from '../../core/jobs';
+import { numberSetting } from '../../core/validate';
+import { defineProvider } from '../descriptor';
+import { createRecordProvider } from '../record-provider';
+import { updaterNames } from '../targets';
+import { createDesecClient, type DesecClient } from './client';
+
+export const TTL_RANGE = { min: 60, max: 86_400 } as const;
+
+/** deSEC token secrets are 28 characters of URL-safe base64; anything without spaces or controls is let through to the server */
+const TOKEN_SHAPE = /^[\w.~+/=-]{8,256}$/;
+
+function ttlSetting(value: unknown): number | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  return numberSetting('TTL', value, { fallback: 0, ...TTL_RANGE });
+}
+
+export const descriptor = defineProvider<DesecClient>({
+  kind: 'desec',
+  title: 'deSEC',
+  color: '#FFB27F',
+  summary: {
+    'en-US': 'Keeps A and AAAA records of a domain hosted at deSEC (<code>desec.io</code>, <code>dedyn.io</code>) on the current address, through the deSEC REST API with an API token.',
+    'zh-CN': '通过 deSEC REST API 和 API 令牌，使托管在 deSEC（<code>desec.io</code>、<code>dedyn.io</code>）的域名的 A 和 AAAA 记录指向当前地址。',
+  },
+  account: {
+    endpoint: 'https://desec.io/api/v1',
+    // deSEC throttles hard (a few requests a second per account): one at a time
+    maxConcurrent: 1,
+    credentials: [
+      {
+        name: 'token',
+        kind: 'password',
+        label: { 'en-US': 'Token', 'zh-CN': '令牌' },
+        help: {
+          'en-US': 'an API token from the deSEC web interface (Token management); a token with a policy needs write access to the records it updates',
+          'zh-CN': 'deSEC 网页界面（令牌管理）中创建的 API 令牌；带策略的令牌需要对所更新记录的写权限',
+        },
+      },
+    ],
+    client({ endpoint, credentials, http }) {
+      const token = credentials.token ?? '';
+      if (!TOKEN_SHAPE.test(token)) throw new DdnsError('ECONFIG', 'the token is not a deSEC API token (letters, digits, - and _, as the token management page shows it)');
+      return createDesecClient(endpoint, token, http);
+    },
+  },
+  updater: {
+    zone: true,
+    ttl: TTL_RANGE,
+    hostnames: {
+      placeholder: 'home.example.com',
+      label: { 'en-US': 'Names', 'zh-CN': '名称' },
+      help: {
+        'en-US': 'one or more full names inside the zone, separated by commas: <code>home.example.com</code>; the zone itself for its apex. Empty: <code>msg.hostnames</code>.',
+        'zh-CN': '区域内的一个或多个完整名称，用逗号分隔：<code>home.example.com</code>；写区域本身表示根（apex）。留空：取 <code>msg.hostnames</code>。',
+      },
+    },
+    provider({ client, settings, fixed, dryRun }) {
+      const names = updaterNames(true, fixed);
+      const ttl = ttlSetting(settings.ttl);
+      return createRecordProvider({
+        kind: 'desec',
+        api: {
+          read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
+          write: (target, current, ctx) => ctx.exchange((signal) => client.write(target, current !== undefined, ctx.ttl, signal)),
+        },
+        recordType: addressTypeSetting(settings.recordType),
+        configured: names.configured,
+        targets: (input) => names.targets(input),
+        ...(ttl !== undefined ? { ttl } : {}),
+        dryRun,
+      });
+    },
+  },
+});
