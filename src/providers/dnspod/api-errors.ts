@@ -10,9 +10,13 @@
  *   policy does not allow the action), RequestLimitExceeded and its
  *   RequestLimitExceeded.* kinds (UinLimitExceeded, IPLimitExceeded, ...),
  *   InternalError;
- * - DNSPod's own (DNSPod 错误码, same page): ResourceNotFound.NoDataOfRecord
- *   (记录列表为空: DescribeRecordList found nothing), InvalidParameter.*,
- *   FailedOperation.*, LimitExceeded.*, OperationDenied.*.
+ * - DNSPod's own (DNSPod 错误码, same page; per action in the "可能返回的错误码"
+ *   lists of tencentcloud-sdk-go dnspod/v20210323/client.go):
+ *   ResourceNotFound.NoDataOfRecord (记录列表为空: DescribeRecordList found
+ *   nothing), InvalidParameterValue.DomainNotExists (a domain the account does
+ *   not hold), OperationDenied.NoPermissionToOperateDomain (a sub-user kept off
+ *   the domain), InvalidParameter.*, FailedOperation.*, LimitExceeded.*,
+ *   OperationDenied.*.
  * Tencent sends no Retry-After; throttling is per second (the API pages give
  * each action's limit per second), so the run's own backoff is the pause.
  */
@@ -31,7 +35,7 @@ export function apiFailure(code: string, message: string, requestId: string | un
   let kind: ErrorCode = 'EPROVIDER';
   let retryable = false;
   let words = 'DNSPod refused the request';
-  if (code === 'AuthFailure.UnauthorizedOperation' || family(code, 'UnauthorizedOperation')) {
+  if (code === 'AuthFailure.UnauthorizedOperation' || family(code, 'UnauthorizedOperation') || code === 'OperationDenied.NoPermissionToOperateDomain') {
     kind = 'EFORBIDDEN';
     words = 'the key is not allowed to do this (its CAM policy needs the DNSPod record actions)';
   } else if (code === 'AuthFailure.SignatureExpire') {
@@ -48,7 +52,7 @@ export function apiFailure(code: string, message: string, requestId: string | un
     retryable = true;
     words = 'Tencent Cloud had an internal error';
   } else if (family(code, 'InvalidParameter') || family(code, 'InvalidParameterValue') || family(code, 'MissingParameter')) {
-    words = 'DNSPod refused a parameter';
+    words = code === 'InvalidParameterValue.DomainNotExists' ? 'the domain is not in this DNSPod account' : 'DNSPod refused a parameter';
   } else if (family(code, 'FailedOperation')) {
     words = 'DNSPod could not do it';
   } else if (family(code, 'LimitExceeded')) {
