@@ -180,6 +180,21 @@ describe('dnspod-ddns node', function () {
     ]);
   });
 
+  it('with zone and hostnames empty, msg.zone and msg.hostnames name the records of each input', async () => {
+    await helper.load(nodes, flow(server, { zone: '', hostnames: '' }), credentials());
+    const out = nextMessage(helper.getNode('out'));
+    helper.getNode('ddns').receive({ payload: '203.0.113.18', zone: 'example.com', hostnames: 'lab.example.com' });
+    const msg = await out;
+    assert.deepEqual([msg.ddns.results[0].name, msg.ddns.results[0].status], ['lab.example.com', 'created']);
+    assert.deepEqual(server.values('lab.example.com', 'A'), ['203.0.113.18']);
+  });
+
+  it('an account without a SecretKey is red at deploy, before any input', async () => {
+    await helper.load(nodes, flow(server), { acct: { secretId: SECRET_ID } });
+    await statusWhere(helper.getNode('ddns'), (s) => s.fill === 'red');
+    assert.equal(server.requests.length, 0);
+  });
+
   for (const [why, ddns] of [
     ['a TTL of 0', { ttl: '0' }],
     ['a TTL over 604800', { ttl: '604801' }],
