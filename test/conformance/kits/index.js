@@ -11,4 +11,5 @@ module.exports = [
   require('./huaweicloud'),
   require('./porkbun'),
   require('./desec'),
+  require('./dnspod'),
 ];
