@@ -7,7 +7,7 @@
  */
 import { DdnsError } from '../core/errors';
 import { checkName, shownName } from '../core/names';
-import { checkNamesPerInput } from '../core/validate';
+import { checkNamesPerInput, numberSetting } from '../core/validate';
 import type { SyncInput } from './contract';
 
 export interface NameTarget {
@@ -63,4 +63,10 @@ export function updaterNames(hasZone: boolean, fixed: { zone?: string; hostnames
       return withZone(list, z);
     },
   };
+}
+
+/** The updater's TTL: undefined when empty (the provider's default, or a record's own), else within range (ECONFIG otherwise). */
+export function optionalTtl(value: unknown, range: { min: number; max: number }): number | undefined {
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
+  return numberSetting('ttl', value, { fallback: range.min, min: range.min, max: range.max });
 }
