@@ -99,13 +99,17 @@ export function nameLabels(name: string): string[] {
   return labels;
 }
 
-/** A query with a fresh random id and recursion desired (stub resolvers need RD; authoritative servers ignore it). */
-export function encodeQuery(question: DnsQuestion, id: number = randomInt(0, 0x10000)): DnsQuery {
+/**
+ * A query with a fresh random id, recursion desired unless `recursion` is
+ * false (stub resolvers need RD; a question to an authoritative server asks
+ * without it, so the answer is the server's own data).
+ */
+export function encodeQuery(question: DnsQuestion, id: number = randomInt(0, 0x10000), recursion = true): DnsQuery {
   const labels = nameLabels(question.name);
   const nameBytes = labels.reduce((sum, l) => sum + l.length + 1, 1);
   const packet = Buffer.alloc(HEADER_BYTES + nameBytes + 4);
   packet.writeUInt16BE(id, 0);
-  packet.writeUInt16BE(FLAG_RD, 2);
+  packet.writeUInt16BE(recursion ? FLAG_RD : 0, 2);
   packet.writeUInt16BE(1, 4); // QDCOUNT; AN, NS and AR counts stay 0
   let pos = HEADER_BYTES;
   for (const label of labels) {

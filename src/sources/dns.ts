@@ -76,35 +76,54 @@ function typesFor(family: FamilyOption): DnsType[] {
   return ['A', 'AAAA'];
 }
 
+/** One question to one server: its target, what is asked, and how long it may take. */
+export interface DnsAsk {
+  target: UdpTarget;
+  name: string;
+  type: DnsType;
+  dnsClass?: DnsClass;
+  signal: AbortSignal;
+  endsAt: number;
+  localAddress?: string;
+  /** false: RD off, for authoritative servers */
+  recursion?: boolean;
+}
+
 /**
  * One question: answers the texts of the records asked for (maybe none). Over
  * UDP first; a truncated answer is asked again over TCP with a fresh id, in
  * what is left of the time.
  */
-async function ask(target: UdpTarget, name: string, type: DnsType, dnsClass: DnsClass, ctx: LookupContext, endsAt: number): Promise<string[]> {
-  const query = encodeQuery({ name, type, dnsClass });
+export async function askDns(q: DnsAsk): Promise<string[]> {
+  const dnsClass = q.dnsClass ?? 'IN';
+  const recursion = q.recursion !== false;
+  const query = encodeQuery({ name: q.name, type: q.type, dnsClass }, undefined, recursion);
   const overUdp = await udpRoundTrip({
-    target,
+    target: q.target,
     request: query.packet,
     accept: (reply) => answersTo(query, reply),
-    signal: ctx.signal,
-    timeoutMs: Math.max(1, endsAt - Date.now()),
-    localAddress: ctx.localAddress,
+    signal: q.signal,
+    timeoutMs: Math.max(1, q.endsAt - Date.now()),
+    localAddress: q.localAddress,
   });
   if (!overUdp.truncated) return overUdp.texts;
-  const again = encodeQuery({ name, type, dnsClass });
+  const again = encodeQuery({ name: q.name, type: q.type, dnsClass }, undefined, recursion);
   const reply = await tcpExchange({
-    target,
+    target: q.target,
     packet: again.packet,
-    signal: ctx.signal,
-    timeoutMs: Math.max(1, endsAt - Date.now()),
-    localAddress: ctx.localAddress,
+    signal: q.signal,
+    timeoutMs: Math.max(1, q.endsAt - Date.now()),
+    localAddress: q.localAddress,
   });
   const overTcp = answersTo(again, reply);
-  const what = `${name} ${dnsClass} ${type}`;
+  const what = `${q.name} ${dnsClass} ${q.type}`;
   if (!overTcp) throw new DdnsError('EBADRESPONSE', `${what}: the answer over TCP is not an answer to the question asked`);
   if (overTcp.truncated) throw new DdnsError('EBADRESPONSE', `${what}: the answer is truncated (TC bit) even over TCP`);
   return overTcp.texts;
+}
+
+function ask(target: UdpTarget, name: string, type: DnsType, dnsClass: DnsClass, ctx: LookupContext, endsAt: number): Promise<string[]> {
+  return askDns({ target, name, type, dnsClass, signal: ctx.signal, endsAt, ...(ctx.localAddress ? { localAddress: ctx.localAddress } : {}) });
 }
 
 /** A timeout says less than a real answer (NXDOMAIN, REFUSED), so that one is reported first. */
