@@ -15,7 +15,7 @@
  */
 import type { ProviderDescriptor } from './descriptor';
 
-export const PROVIDER_KINDS = ['duckdns'] as const;
+export const PROVIDER_KINDS = ['duckdns', 'route53'] as const;
 
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
