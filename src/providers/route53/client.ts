@@ -6,7 +6,7 @@
  * - ListResourceRecordSets (GET /2013-04-01/hostedzone/ID/rrset?name=&type=&maxitems=1)
  *   reads one record set: the list starts at that name and type, so the
  *   answer is filtered for the exact name and type;
- * - ChangeResourceRecordSets (POST /2013-04-01/hostedzone/ID/rrset/) with one
+ * - ChangeResourceRecordSets (POST /2013-04-01/hostedzone/ID/rrset, as the SDK sends it) with one
  *   UPSERT writes the whole record set;
  * - GetChange (GET /2013-04-01/change/ID) says whether the change is INSYNC.
  * Every request is signed with SigV4 (./sigv4.ts) for us-east-1, service
@@ -101,13 +101,15 @@ export function apiFailure(res: HttpResponse, where: string, secrets: readonly s
   }
   const requestId = header(res, 'x-amzn-requestid') ?? textAt(root, 'RequestId');
   const ids = requestId ? { requestId: requestId.slice(0, 64) } : {};
-  if (root?.name === 'InvalidChangeBatch') {
-    const said = children(child(root, 'Messages'), 'Message').map((m) => m.text.trim());
-    const words = serverExcerpt(said.join('; ') || textAt(root, 'Message') || '', secrets, 300);
-    return new DdnsError('EPROVIDER', `${where}: Route 53 refused the change (InvalidChangeBatch)${words ? `: ${words}` : ''}`, { providerCode: 'InvalidChangeBatch', statusCode: res.status, ...ids });
-  }
   const error = child(root, 'Error');
   const code = textAt(error, 'Code')?.slice(0, 64);
+  // Route 53 once answered a refused batch with its own root element (<InvalidChangeBatch><Messages>),
+  // since 2024 with the common <ErrorResponse> (aws/aws-sdk-kotlin#1435): both are read
+  if (root?.name === 'InvalidChangeBatch' || code === 'InvalidChangeBatch') {
+    const listed = children(child(root, 'Messages'), 'Message').map((m) => m.text.trim());
+    const words = serverExcerpt(listed.join('; ') || textAt(error ?? root, 'Message') || '', secrets, 300);
+    return new DdnsError('EPROVIDER', `${where}: Route 53 refused the change (InvalidChangeBatch)${words ? `: ${words}` : ''}`, { providerCode: 'InvalidChangeBatch', statusCode: res.status, ...ids });
+  }
   const message = serverExcerpt(textAt(error, 'Message') ?? '', secrets, 200);
   const said = message ? `: ${message}` : '';
   const base = { statusCode: res.status, ...ids, ...(code ? { providerCode: code } : {}) };
@@ -198,7 +200,7 @@ export function createRoute53Client(options: ClientOptions): Route53Client {
     },
 
     async upsert(zoneId, set, signal) {
-      const url = new URL(`${base}/hostedzone/${encodeURIComponent(zoneId)}/rrset/`);
+      const url = new URL(`${base}/hostedzone/${encodeURIComponent(zoneId)}/rrset`);
       const body = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         `<ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/${API_VERSION}/">`,
