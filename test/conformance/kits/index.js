@@ -7,4 +7,5 @@ module.exports = [
   require('./dyndns2'),
   require('./cloudflare'),
   require('./rfc2136'),
+  require('./route53'),
 ];
