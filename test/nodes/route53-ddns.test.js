@@ -95,6 +95,19 @@ describe('route53-ddns node', function () {
     assert.equal(server.count('poll'), 0);
   });
 
+  it('a GetChange the key may not call leaves the write standing: created, the message saying pending and why', async () => {
+    await start({ insyncAtOnce: false });
+    server.settings.pollFault = { status: 403, code: 'AccessDenied' };
+    await helper.load(nodes, flow(server), credentials());
+    const msg = await feed('203.0.113.24');
+    const r = msg.ddns.results[0];
+    assert.equal(r.status, 'created');
+    assert.match(r.message, /pending: Route 53 has not yet reported INSYNC \(change C[0-9A-Z]+\): GetChange failed: .*AccessDenied/);
+    assert.deepEqual(server.values('home.example.com', 'A'), ['203.0.113.24']);
+    const again = await feed('203.0.113.24');
+    assert.equal(again.ddns.results[0].status, 'unchanged', 'not blocked: the write is remembered');
+  });
+
   it('a round robin becomes the one value, the result says so, and an empty TTL keeps the set\'s own', async () => {
     await start();
     server.addRecord('example.com', { name: 'home.example.com', type: 'A', ttl: 120, values: ['192.0.2.1', '192.0.2.2'] });

@@ -97,7 +97,8 @@ function readChanges(xml) {
  * options.keys: {accessKeyId: secret} (default one key); options.denied: key ids
  * whose policy allows nothing (AccessDenied); options.zones: [{name, id?, private?}];
  * options.pendingPolls: how many GetChange answers say PENDING before INSYNC (default 0:
- * the first says INSYNC); options.insyncAtOnce: ChangeResourceRecordSets answers INSYNC itself.
+ * the first says INSYNC); options.insyncAtOnce: ChangeResourceRecordSets answers INSYNC itself;
+ * settings.pollFault ({status, code, message}), set by a test: every GetChange fails so.
  */
 async function start(options = {}) {
   const keys = options.keys ?? { AKIAIOSFODNN7EXAMPLE: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' };
@@ -227,6 +228,7 @@ async function start(options = {}) {
     if (change && method === 'GET') {
       entry.kind = 'poll';
       const id = decodeURIComponent(change[1]);
+      if (settings.pollFault) return fail(settings.pollFault.status ?? 403, settings.pollFault.code ?? 'AccessDenied', settings.pollFault.message);
       const known = changes.get(id);
       if (!known) return fail(404, 'NoSuchChange', `A change with the specified change ID does not exist: ${id.slice(0, 40)}`);
       known.polls++;
