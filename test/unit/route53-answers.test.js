@@ -11,6 +11,7 @@ const { parseXml, textAt, XML_MAX_DEPTH } = require('../../dist/providers/route5
 const { createRoute53Client, apiFailure, plainName } = require('../../dist/providers/route53/client');
 const { createApiHttp } = require('../../dist/providers/http-api');
 const { DdnsError } = require('../../dist/core/errors');
+const { parseZoneRef, route53Targets } = require('../../dist/providers/route53');
 const fakeRoute53 = require('../servers/fake-route53');
 
 const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
@@ -53,6 +54,25 @@ describe('route53 XML reader', function () {
   it('plainName reads Route 53\'s octal escapes, lower case, without the trailing dot', () => {
     assert.equal(plainName('\\052.Example.COM.'), '*.example.com');
     assert.equal(plainName('home.example.com'), 'home.example.com');
+  });
+});
+
+describe('route53 zone setting', function () {
+  it('takes a hosted zone id, with or without /hostedzone/, or a zone name', () => {
+    assert.deepEqual(parseZoneRef('Z1D633PJN98FT9'), { id: 'Z1D633PJN98FT9' });
+    assert.deepEqual(parseZoneRef(' /hostedzone/z1d633pjn98ft9 '), { id: 'Z1D633PJN98FT9' });
+    assert.deepEqual(parseZoneRef('Example.COM.'), { name: 'example.com' });
+    for (const bad of ['Q12345', 'not a zone', '', undefined]) assert.throws(() => parseZoneRef(bad), (err) => err.code === 'ECONFIG', String(bad));
+  });
+
+  it('names must lie in a zone given by name; with an id they are full names of two labels or more', () => {
+    assert.deepEqual(route53Targets({ name: 'example.com' }, 'home.example.com, example.com'), [
+      { name: 'home.example.com', zone: 'example.com' },
+      { name: 'example.com', zone: 'example.com' },
+    ]);
+    assert.throws(() => route53Targets({ name: 'example.com' }, 'home.example.org'), (err) => err.code === 'ECONFIG');
+    assert.deepEqual(route53Targets({ id: 'Z1' }, '*.example.org'), [{ name: '*.example.org', zone: 'Z1' }]);
+    assert.throws(() => route53Targets({ id: 'Z1' }, 'home'), (err) => err.code === 'ECONFIG');
   });
 });
 

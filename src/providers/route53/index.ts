@@ -18,8 +18,7 @@
 import { DdnsError } from '../../core/errors';
 import { addressTypeSetting } from '../../core/jobs';
 import { sleep } from '../../core/retry';
-import { numberSetting } from '../../core/validate';
-import { checkNamesPerInput } from '../../core/validate';
+import { checkNamesPerInput, numberSetting } from '../../core/validate';
 import type { Provider } from '../contract';
 import { defineProvider } from '../descriptor';
 import { createRecordProvider, type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
@@ -49,11 +48,12 @@ export function parseZoneRef(text: unknown): ZoneRef {
     const m = ZONE_ID.exec(text.trim());
     if (m) return { id: m[1]!.toUpperCase() };
   }
+  if (typeof text !== 'string' || text.trim() === '') return { name: parseZone(text) };
   try {
     return { name: parseZone(text) };
   } catch (err) {
     const e = err as DdnsError;
-    throw new DdnsError('ECONFIG', `${e.message}, or a hosted zone id such as Z1D633PJN98FT9`);
+    throw new DdnsError('ECONFIG', `${e.message}, nor a hosted zone id such as Z1D633PJN98FT9`);
   }
 }
 
