@@ -32,6 +32,11 @@ export class Coalescer<T> {
     return item;
   }
 
+  /** a job runs or waits */
+  get busy(): boolean {
+    return this.running || this.hasPending;
+  }
+
   whenIdle(): Promise<void> {
     if (!this.running) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));

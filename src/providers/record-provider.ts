@@ -152,7 +152,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
           continue;
         }
         try {
-          results.push(await syncOne(target, entry, ctx, input.force === true));
+          results.push(await syncOne(target, entry, ctx));
         } catch (thrown) {
           const err = toDdnsError(thrown);
           if (err.code === 'EABORTED') throw err;
@@ -168,13 +168,14 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
     return { results, state: options.dryRun ? normaliseLedger(stored) : pruneLedger(dropEmpty(ledger)) };
   }
 
-  async function syncOne(target: RecordTarget, entry: ReturnType<typeof entryOf>, ctx: RecordContext, force: boolean): Promise<RecordResult> {
+  async function syncOne(target: RecordTarget, entry: ReturnType<typeof entryOf>, ctx: RecordContext): Promise<RecordResult> {
     const base = { name: target.name, type: target.type, value: target.value };
     let current: CurrentRecord | undefined;
     if (options.api.read) {
       current = await options.api.read(target, ctx);
+      // forced (Update now), the ledger is not trusted and the server is asked; what it already holds is not written again
       const holds = current !== undefined && current.values.length === 1 && sameAddress(current.values[0], target.value);
-      if (holds && !force) {
+      if (holds) {
         recordSeen(entry, target.value, now(), current!.id);
         return { ...base, status: 'unchanged', previous: current!.values[0], ...(current!.id ? { recordId: current!.id } : {}), message: `already ${current!.values[0]}` };
       }

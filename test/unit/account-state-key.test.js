@@ -9,7 +9,7 @@ const crypto = require('node:crypto');
 const path = require('node:path');
 
 const account = require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'shared', 'account.js'));
-const { StateCache } = require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'shared', 'updater-state.js'));
+const { StateCache } = require(path.join(__dirname, '..', '..', 'dist', 'core', 'state-cache.js'));
 const { MemoryStateStore, saveState } = require(path.join(__dirname, '..', '..', 'dist', 'core', 'state.js'));
 
 /** Node-RED's settings as a node sees them: settings.js properties, and get() for the runtime's own (.config.runtime.json). */

@@ -13,22 +13,26 @@
  *   configuration or the login changes;
  * - one output message per input with `msg.ddns.results`, one error path
  *   ending in done(err) with `msg.error.code`, every secret masked;
- * - the node's rows on the DDNS sidebar, clearing a block, "update now".
+ * - the node's rows on the DDNS sidebar, clearing a block, "update now";
+ * - after a deploy or restart, the value it was last asked to write is written
+ *   again where the records are not in sync with it (a fixed login, a failure).
+ * The runs themselves, their state and cancellation, are the Node-RED-free
+ * runner's (src/providers/updater-runner.ts); this file is the glue.
  */
 import type { Node, NodeAPI, NodeDef, NodeMessage, NodeMessageInFlow } from 'node-red';
 import { Coalescer } from '../../core/coalesce';
 import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
 import { redactForms } from '../../core/redact';
 import type { RecordResult } from '../../core/result';
-import { Run, type RunProgress } from '../../core/run';
 import { fingerprint, type StateStore } from '../../core/state';
+import { StateCache } from '../../core/state-cache';
 import type { Provider } from '../../providers/contract';
+import { UpdaterRunner, type RunEnd } from '../../providers/updater-runner';
 import type { AccountHandle, AccountNode } from './account';
 import { nodeContextStore } from './context-store';
 import { flowError } from './failure';
 import { installRecordRoutes } from './record-board';
 import { StatusLine } from './status';
-import { StateCache } from './updater-state';
 import { UpdaterStatus } from './updater-status';
 import { sharedTexts, type Translate } from './texts';
 import { evaluateText } from './typed-property';
@@ -66,6 +70,12 @@ interface Job {
   msg: NodeMessageInFlow;
   send: Send;
   done: Done;
+  /** the settings of a value remembered (healing, Update now): already evaluated */
+  names?: Record<string, string>;
+  /** Update now: write even what the node believes is in sync */
+  force?: boolean;
+  /** written again after a deploy or restart: says something only when it changed or failed something */
+  heal?: boolean;
 }
 
 /** Properties that place a node, not configure it: changing them keeps its state. */
@@ -102,32 +112,22 @@ export function registerUpdater<Def extends UpdaterDef, State, Client = unknown,
   RED.nodes.registerType(spec.type, UpdaterNode);
 }
 
-/** Why a node cannot run, and how its status says so. */
-interface Unusable {
-  error: DdnsError;
-  status: string;
-}
+/** What a node is from deploy on: ready to run, or unusable and why (said at deploy and for every input). */
+type Setup<State> =
+  | { kind: 'ready'; runner: UpdaterRunner<State>; account: AccountHandle }
+  | { kind: 'unusable'; error: DdnsError; status: string };
 
 class UpdaterInstance<Def extends UpdaterDef, State> {
   private readonly status: UpdaterStatus;
-  private readonly closing = new AbortController();
   private readonly store: StateStore;
-  private readonly state?: StateCache<State>;
   private readonly dryRun: boolean;
-  private readonly account?: AccountHandle;
-  private readonly provider?: Provider<State>;
-  private readonly unusable?: Unusable;
+  private readonly setup: Setup<State>;
   /** typed settings that come with each input */
   private readonly perInput: string[] = [];
   private readonly secrets: readonly string[];
   private readonly seat: UpdaterSeat;
   private readonly jobs: Coalescer<Job>;
-  /** the run under way: displaced by newer input while it only waits to retry */
-  private current?: { abort: AbortController; waiting: boolean };
-  private running = false;
-  /** blocks cleared from the sidebar while a run was under way: lifted in the state it saves */
-  private readonly pendingUnblocks = new Set<string>();
-  private lastInput?: NodeMessage;
+  private closing = false;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -141,29 +141,17 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     this.status = new UpdaterStatus(new StatusLine(node), t, this.dryRun);
     const accountId = (def as unknown as Record<string, unknown>)[spec.accountProperty ?? 'account'];
     const accountNode = typeof accountId === 'string' && accountId !== '' ? (RED.nodes.getNode(accountId) as AccountNode | null) : null;
-    this.account = accountNode?.account;
-    this.secrets = this.account?.secrets ?? [];
-    const built = this.build(spec);
-    this.provider = built.provider;
-    this.unusable = built.unusable;
-    const stateKey = built.provider?.kind ?? spec.type;
-    if (built.provider) {
-      const provider = built.provider;
-      const former = this.account?.formerIdentity;
-      this.state = new StateCache(
-        this.store,
-        stateKey,
-        fingerprint(spec.type, this.account?.identity, configurationOf(def)),
-        (raw) => provider.normaliseState(raw),
-        former ? fingerprint(spec.type, former, configurationOf(def)) : undefined,
-      );
-    }
+    const account = accountNode?.account;
+    this.secrets = account?.secrets ?? [];
+    this.setup = this.build(spec, account);
+    const stateKey = this.setup.kind === 'ready' ? this.setup.runner.provider.kind : spec.type;
+    const ready = this.setup.kind === 'ready' ? this.setup : undefined;
     this.seat = new UpdaterSeat(
       { id: node.id, type: node.type, name: node.name, flowId: node.z, dryRun: this.dryRun },
       this.store,
       stateKey,
       {
-        ...(this.provider?.unblock ? { unblock: (name: string) => this.unblock(name) } : {}),
+        ...(ready?.runner.provider.unblock ? { unblock: (name: string) => this.unblock(ready.runner, name) } : {}),
         rerun: () => this.rerun(),
         warn: (text) => node.warn(this.scrub(text)),
       },
@@ -172,21 +160,21 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       (job) => this.runJob(job),
       (older) => this.answerSuperseded(older, []),
     );
-    node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => this.input(msg, send, done));
+    node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => this.input({ msg, send, done }));
     this.start();
   }
 
   // ---------------------------------------------------------------- building
 
-  private build(spec: UpdaterSpec<Def, State>): { provider?: Provider<State>; unusable?: Unusable } {
-    if (!this.account) {
-      const error = new DdnsError('ECONFIG', `no ${spec.accountType} configured`);
-      return { unusable: { error, status: this.t('status.no-account') } };
+  private build(spec: UpdaterSpec<Def, State>, account: AccountHandle | undefined): Setup<State> {
+    if (!account) {
+      return { kind: 'unusable', error: new DdnsError('ECONFIG', `no ${spec.accountType} configured`), status: this.t('status.no-account') };
     }
-    if (this.account.problem) {
-      return { unusable: { error: this.account.problem, status: this.t('status.needs-login', { reason: this.account.problem.message }) } };
+    if (account.problem) {
+      return { kind: 'unusable', error: account.problem, status: this.t('status.needs-login', { reason: account.problem.message }) };
     }
     const fixed: Record<string, string> = {};
+    let provider: Provider<State>;
     try {
       for (const name of spec.typed ?? []) {
         const record = this.def as unknown as Record<string, unknown>;
@@ -196,27 +184,52 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
         else if (kind === 'env') fixed[name] = String(this.RED.util.evaluateNodeProperty(value, 'env', this.node, {}) ?? '').trim();
         else this.perInput.push(name);
       }
-      return { provider: spec.build(this.def, this.account, fixed) };
+      provider = spec.build(this.def, account, fixed);
     } catch (thrown) {
       const error = toDdnsError(thrown);
-      return { unusable: { error, status: this.t('status.invalid', { reason: this.scrub(error.message) }) } };
+      return { kind: 'unusable', error, status: this.t('status.invalid', { reason: this.scrub(error.message) }) };
     }
+    const former = account.formerIdentity;
+    const state = new StateCache(
+      this.store,
+      provider.kind,
+      fingerprint(spec.type, account.identity, configurationOf(this.def)),
+      (raw) => provider.normaliseState(raw),
+      former ? fingerprint(spec.type, former, configurationOf(this.def)) : undefined,
+    );
+    const runner = new UpdaterRunner(provider, state, {
+      slot: account.slot,
+      store: this.store,
+      // beside the state, untagged: a new login keeps the address it is to write
+      wantedKey: `${provider.kind}Wanted`,
+      dryRun: this.dryRun,
+      hooks: {
+        sending: () => this.status.working(),
+        retrying: (error, until) => {
+          this.status.retrying(error, until);
+          this.seat.retrying(until, error.providerCode ?? error.code);
+        },
+        resumed: () => this.status.working(),
+      },
+    });
+    return { kind: 'ready', runner, account };
   }
 
-  /** The status and the sidebar from deploy on, before any input. */
+  /** The status and the sidebar from deploy on, before any input; then the remembered value where it is not in sync. */
   private start(): void {
-    if (this.unusable) {
-      this.status.failed(this.unusable.error, this.unusable.status);
-      this.seat.stored([], this.boardError(this.unusable.error));
+    if (this.setup.kind === 'unusable') {
+      this.status.failed(this.setup.error, this.setup.status);
+      this.seat.stored([], this.boardError(this.setup.error));
       return;
     }
+    const runner = this.setup.runner;
     this.status.beforeFirstRun();
-    this.state!.load().then(
-      (state) => {
-        if (this.closing.signal.aborted || this.running) return;
-        const records = this.provider!.describe(state, Date.now());
+    runner.records().then(
+      async (records) => {
+        if (this.closing || runner.running) return;
         this.seat.stored(records);
         this.status.stored(records);
+        await this.heal(runner);
       },
       (err) => {
         const error = toDdnsError(err);
@@ -226,51 +239,56 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     );
   }
 
-  // ---------------------------------------------------------------- blocks
-
-  /** The run's state with the blocks cleared meanwhile lifted, and the names lifted. */
-  private withUnblocks(state: State): { state: State; lifted: string[] } {
-    let next = state;
-    const lifted = [...this.pendingUnblocks];
-    for (const name of lifted) next = this.provider!.unblock!(next, name);
-    this.pendingUnblocks.clear();
-    return { state: next, lifted };
+  /**
+   * After a deploy or restart: the value last asked for, run again without a
+   * new input. Where the records hold it the provider sends nothing; where
+   * they do not (a login fixed, a failure) it is written.
+   */
+  private async heal(runner: UpdaterRunner<State>): Promise<void> {
+    if (this.dryRun) return;
+    const wanted = await runner.wanted();
+    if (!wanted || this.closing || runner.running || this.jobs.busy) return;
+    this.push(wanted.value, wanted.names, { heal: true });
   }
 
-  private async unblock(name: string): Promise<'unblocked' | 'not-blocked'> {
-    const state = await this.state!.load();
-    const now = Date.now();
-    // a pause the server asked for is lifted as a block is: the user says the cause is gone
-    const held = this.provider!.describe(state, now).some((r) => r.name === name && (Boolean(r.blockedCode) || (r.waitUntil !== undefined && r.waitUntil > now)));
-    if (!held && !this.pendingUnblocks.has(name)) return 'not-blocked';
-    if (this.running) {
-      // the run holds the state with the block; it lifts it before saving
-      this.pendingUnblocks.add(name);
-      return 'unblocked';
-    }
-    const next = this.provider!.unblock!(state, name);
-    await this.state!.save(next);
+  // ---------------------------------------------------------------- blocks
+
+  private async unblock(runner: UpdaterRunner<State>, name: string): Promise<'unblocked' | 'not-blocked'> {
+    const { outcome, records } = await runner.unblock(name);
+    if (outcome === 'not-blocked' || !records) return outcome;
     this.seat.forget(name);
-    const records = this.provider!.describe(next, Date.now());
     this.seat.stored(records);
     this.status.stored(records);
     this.node.log(`block or pause of ${name} cleared from the DDNS sidebar`);
-    return 'unblocked';
+    return outcome;
   }
 
   // ---------------------------------------------------------------- inputs
 
-  private input(msg: NodeMessageInFlow, send: Send, done: Done): void {
-    this.lastInput = this.RED.util.cloneMessage(msg) as NodeMessage;
+  private input(job: Job): void {
     // newest value wins: a run that only waits to retry an older value gives way
-    if (this.current?.waiting) this.current.abort.abort(new DdnsError('EABORTED', 'superseded by a newer input'));
-    this.jobs.push({ msg, send, done });
+    if (this.setup.kind === 'ready') this.setup.runner.supersedeWaiting();
+    this.jobs.push(job);
   }
 
+  /** A value the node remembers, as if it came in again: the output goes where the node's output goes. */
+  private push(value: unknown, names: Record<string, string>, options: { force?: boolean; heal?: boolean }): void {
+    const msg = { payload: value, _msgid: this.RED.util.generateId() } as NodeMessageInFlow;
+    this.input({
+      msg,
+      send: (m) => this.node.send(m),
+      done: (err) => (err ? this.node.error(err, msg) : undefined),
+      names,
+      ...options,
+    });
+  }
+
+  /** Update now: the value last asked for, written even where the node believes it is in sync. */
   private rerun(): boolean {
-    if (!this.lastInput || this.closing.signal.aborted) return false;
-    const msg = this.RED.util.cloneMessage(this.lastInput) as NodeMessageInFlow;
-    this.input(msg, (m) => this.node.send(m), (err) => (err ? this.node.error(err, msg) : undefined));
+    if (this.closing || this.setup.kind !== 'ready') return false;
+    const wanted = this.setup.runner.wantedNow;
+    if (!wanted) return false;
+    this.push(wanted.value, wanted.names, { force: true });
     return true;
   }
 
@@ -292,100 +310,47 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private async runJob(job: Job): Promise<void> {
-    // one controller for both ends of a run: the node closing, a newer input displacing it while it waits
-    // (AbortSignal.any would keep a combined signal alive until it is garbage collected)
-    const abort = new AbortController();
-    const onClose = () => abort.abort(this.closing.signal.reason);
-    this.closing.signal.addEventListener('abort', onClose, { once: true });
-    this.current = { abort, waiting: false };
-    this.running = true;
+    if (this.setup.kind === 'unusable') return this.failWhole(job, this.setup.error, this.setup.status);
+    const runner = this.setup.runner;
+    let names: Record<string, string>;
     try {
-      await this.runOnce(job, abort.signal);
-    } finally {
-      this.closing.signal.removeEventListener('abort', onClose);
-      this.current = undefined;
-      this.running = false;
-      if (this.pendingUnblocks.size > 0) {
-        // asked for after the run saved, or the run could not save: lift them now
-        for (const name of [...this.pendingUnblocks]) {
-          this.pendingUnblocks.delete(name);
-          await this.unblock(name).catch(() => undefined);
-        }
-      }
-    }
-  }
-
-  private async runOnce(job: Job, signal: AbortSignal): Promise<void> {
-    // aborted and not closing: a newer input displaced this run
-    const superseded = () => signal.aborted && !this.closing.signal.aborted;
-    const { msg, done } = job;
-    if (this.unusable) return this.failWhole(job, this.unusable.error, this.unusable.status);
-    const provider = this.provider!;
-    let state: State;
-    let outcome;
-    try {
-      const names = await this.perInputNames(msg);
-      state = await this.state!.load();
-      const run = new Run({
-        signal,
-        policy: provider.retry,
-        slot: this.account!.slot,
-        progress: this.progress(),
-        ...(provider.isRetryable ? { isRetryable: (err: DdnsError) => provider.isRetryable!(err) } : {}),
-      });
-      outcome = await provider.sync({ value: msg.payload, names }, provider.normaliseState(state), run);
+      names = job.names ?? (await this.perInputNames(job.msg));
     } catch (thrown) {
-      if (this.closing.signal.aborted) return done();
-      if (superseded()) return this.answerSuperseded(job, []);
       return this.failWhole(job, toDdnsError(thrown));
     }
-    for (const note of outcome.notes ?? []) this.node.warn(this.scrub(note));
-    const results = outcome.results.map((r) => (r.message ? { ...r, message: this.scrub(r.message) } : r));
-    const { state: next, lifted } = this.withUnblocks(outcome.state);
-    try {
-      // saved even when the node is closing: what was written must not be written again
-      await this.state!.save(next);
-    } catch (thrown) {
-      if (this.closing.signal.aborted) return done();
-      // the writes happened; only remembering them failed: report both, keep the results
-      for (const name of lifted) this.pendingUnblocks.add(name);
-      return this.failWhole(job, toDdnsError(thrown), undefined, results);
-    }
-    const records = provider.describe(next, Date.now());
-    await this.seat.ran(records, results, this.dryRun);
+    const end = await runner.run({ value: job.msg.payload, names, ...(job.force ? { force: true } : {}) });
+    await this.answer(job, end);
+  }
+
+  private async answer(job: Job, end: RunEnd): Promise<void> {
+    if (end.kind === 'closed') return job.done();
+    if (end.kind === 'superseded') return this.answerSuperseded(job, this.scrubbed(end.results));
+    if (end.kind === 'failed') return this.failWhole(job, end.error, undefined, this.scrubbed(end.results));
+    for (const note of end.notes) this.node.warn(this.scrub(note));
+    const results = this.scrubbed(end.results);
+    await this.seat.ran(end.records, results, this.dryRun);
     // this run's results for a host whose block was lifted meanwhile no longer tell its state
-    for (const name of lifted) this.seat.forget(name);
-    // a redeploy aborted the run: no failure to tell anyone about
-    if (this.closing.signal.aborted) return done();
-    // it was only waiting to retry an older value; the newer input runs next
-    if (superseded()) return this.answerSuperseded(job, results);
-    this.status.ran(results, records);
+    for (const name of end.lifted) this.seat.forget(name);
+    if (this.closing) return job.done();
+    this.status.ran(results, end.records);
+    // healing is no input: the status and the sidebar say what it did, and a failure reaches a Catch node
+    if (job.heal) return job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
+    const { msg } = job;
     msg.payload = summary(results, this.dryRun);
     (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
     job.send(msg);
-    const failed = results.find((r) => r.status === 'failed');
-    if (!failed) return done();
+    job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
+  }
+
+  /** The first failed record as the error a Catch node sees. */
+  private failureOf(results: readonly RecordResult[]): Error {
+    const failed = results.find((r) => r.status === 'failed')!;
     const message = failed.message ?? 'failed';
     const err = new DdnsError(failed.code ?? 'EPROVIDER', message.includes(failed.name) ? message : `${failed.name}: ${message}`, {
       ...(failed.providerCode ? { providerCode: failed.providerCode } : {}),
       ...(failed.requestId ? { requestId: failed.requestId } : {}),
     });
-    done(flowError(err, this.secrets));
-  }
-
-  private progress(): RunProgress {
-    return {
-      sending: () => this.status.working(),
-      retrying: ({ error, until }) => {
-        if (this.current) this.current.waiting = true;
-        this.status.retrying(error, until);
-        this.seat.retrying(until, error.providerCode ?? error.code);
-      },
-      resumed: () => {
-        if (this.current) this.current.waiting = false;
-        this.status.working();
-      },
-    };
+    return flowError(err, this.secrets);
   }
 
   // ---------------------------------------------------------------- answers
@@ -394,11 +359,17 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     return redactForms(text, this.secrets);
   }
 
+  private scrubbed(results: RecordResult[]): RecordResult[] {
+    return results.map((r) => (r.message ? { ...r, message: this.scrub(r.message) } : r));
+  }
+
   private boardError(err: DdnsError): { code: ErrorCode; message: string } {
     return { code: err.code, message: this.scrub(err.message) };
   }
 
   private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
+    // a bug is logged once with its stack, where the person who can fix it looks
+    if (err.code === 'EINTERNAL') this.node.error(this.scrub(String((err.cause as Error | undefined)?.stack ?? err.stack ?? err.message)));
     const report = flowError(err, this.secrets);
     this.seat.failed({ code: report.code, message: report.message });
     this.status.failed(err, statusText);
@@ -418,8 +389,9 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   // ---------------------------------------------------------------- close
 
   async close(): Promise<void> {
+    this.closing = true;
     this.seat.leave();
-    this.closing.abort(new DdnsError('EABORTED', 'node closed'));
+    if (this.setup.kind === 'ready') this.setup.runner.close();
     this.jobs.takePending()?.done();
     await this.jobs.whenIdle();
     this.status.clear();

@@ -157,6 +157,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
             create: s.create !== false,
             ...(recordId !== '' ? { recordId } : {}),
             refreshAfterMs: refreshDays * DAY_MS,
+            // Update now: what the node remembers is not trusted, the server is asked
+            ...(input.force ? { verifyAfterMs: 0 } : {}),
             dryRun,
             now,
           },

@@ -139,7 +139,7 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
       const client = options.client;
       const call: Call = (method, path, opts = {}) => run.exchange((signal) => client.request(method, path, opts, signal));
       const working = normaliseCloudflareState(state);
-      const cfRun = new CloudflareRun(call, { zone: zoneName, hostnames: names, jobs, ttl, proxied, create: s.create !== false, dryRun: s.dryRun === true, verifyAfterMs, now }, working);
+      const cfRun = new CloudflareRun(call, { zone: zoneName, hostnames: names, jobs, ttl, proxied, create: s.create !== false, dryRun: s.dryRun === true, verifyAfterMs: input.force ? 0 : verifyAfterMs, now }, working);
       await cfRun.run();
       // a dry run wrote nothing, so nothing it learnt is stored: hand back the state as it came
       return { results: cfRun.collect(), state: s.dryRun === true ? normaliseCloudflareState(state) : pruneCloudflareState(working), notes: cfRun.notes };

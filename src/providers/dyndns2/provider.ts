@@ -82,7 +82,7 @@ export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider
     },
     async sync(input, state, run) {
       const hostnames = cfg.hostnames ?? namesOfInput(input.names?.hostnames);
-      const outcome = await runUpdate(cfg, hostnames, input.value, state, options.dispatcher(), options.version, run);
+      const outcome = await runUpdate(input.force ? { ...cfg, force: true } : cfg, hostnames, input.value, state, options.dispatcher(), options.version, run);
       return { results: outcome.results, state: outcome.state, notes: outcome.notes };
     },
   };

@@ -59,6 +59,8 @@ export interface Dyndns2Settings {
 export type Dyndns2AccountSettings = Pick<Dyndns2Settings, 'server' | 'dualStack' | 'preset' | 'contact' | 'ipv6Only'>;
 
 export interface ResolvedSettings {
+  /** Update now: write what memory says is in sync (one request), as the user asked */
+  force?: boolean;
   base: URL;
   username: string;
   password: string;

@@ -219,7 +219,8 @@ class UpdateRun {
         continue;
       }
       const changed = this.inputFamilies.filter((f) => !sameAddress(host[f], this.input[f]));
-      const refresh = changed.length === 0 && isRefreshDue(host, now, this.cfg.refreshMs);
+      // Update now (force): the user asked for one write of the current address, as a keep-alive is
+      const refresh = changed.length === 0 && (this.cfg.force === true || isRefreshDue(host, now, this.cfg.refreshMs));
       const plan: HostPlan = { changed, refresh };
       const send = changed.length > 0 || refresh ? addressesToSend(this.cfg, this.input, host, plan) : {};
       if (this.refusesIpv6(send)) {

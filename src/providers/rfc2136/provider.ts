@@ -41,7 +41,7 @@ export function createRfc2136Provider(options: Rfc2136ProviderOptions): Provider
         checkNamesInZone(names, cfg.zone);
       }
       const jobs = jobsFor(cfg.recordType, input.value);
-      const outcome = await syncNames(cfg, client, run, names, jobs, normaliseRfc2136State(state));
+      const outcome = await syncNames(input.force ? { ...cfg, force: true } : cfg, client, run, names, jobs, normaliseRfc2136State(state));
       // a dry run wrote nothing: what the server holds is as it was, and no answer blocks anything
       return { results: outcome.results, state: cfg.dryRun ? normaliseRfc2136State(state) : outcome.state };
     },

@@ -59,6 +59,8 @@ export interface Rfc2136Settings {
 }
 
 export interface ResolvedSettings {
+  /** Update now: write what memory says is in sync (one request), as the user asked */
+  force?: boolean;
   endpoint: Endpoint;
   zone?: string;
   key: TsigKey;

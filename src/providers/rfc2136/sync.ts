@@ -171,7 +171,7 @@ export class Rfc2136Run {
       for (const job of this.jobs) {
         const known = memory[job.type];
         const age = known ? this.now - known.verifiedAt : -1;
-        if (known && known.value === job.value && known.ttl === this.cfg.ttl && age >= 0 && age < VERIFY_AFTER_MS) {
+        if (!this.cfg.force && known && known.value === job.value && known.ttl === this.cfg.ttl && age >= 0 && age < VERIFY_AFTER_MS) {
           this.report(name, job, { status: 'unchanged', previous: known.value, message: `already ${known.value} (seen on the server ${minutesAgo(age)}); nothing sent` });
         } else if (known && known.value !== job.value) {
           writes.push({ name, job, previous: known.value, creates: false });

@@ -6,7 +6,7 @@
  * (the per-instance key) is taken over once, so an upgrade neither resends
  * confirmed addresses nor forgets blocks.
  */
-import { loadState, saveState, type StateStore } from '../../core/state';
+import { loadState, saveState, type StateStore } from './state';
 
 export class StateCache<State> {
   /** the state, and what the store holds as JSON ('' = nothing yet) */
