@@ -50,13 +50,14 @@ export function recordPath(zone: string, rrsetName: string, type: string): strin
   return `/domains/${encodeURIComponent(zone)}/records/${rrsetName === '@' ? '@' : encodeURIComponent(rrsetName)}/${type}`;
 }
 
-/** Gandi's error body in words: its message, the cause when it adds to it, each refused field. */
+/** Gandi's error body in words: its message (else its cause), and each refused field. */
 export function gandiDetail(body: unknown): { words: string; object?: string } {
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { words: '' };
   const b = body as Record<string, unknown>;
   const parts: string[] = [];
   if (typeof b.message === 'string' && b.message !== '') parts.push(b.message);
-  if (typeof b.cause === 'string' && b.cause !== '' && !parts.some((p) => p.toLowerCase().includes((b.cause as string).toLowerCase()))) parts.push(b.cause);
+  // the cause is the HTTP reason phrase ("Forbidden"): words only when there is no message
+  if (parts.length === 0 && typeof b.cause === 'string' && b.cause !== '') parts.push(b.cause);
   if (Array.isArray(b.errors)) {
     for (const e of b.errors.slice(0, 8)) {
       if (!e || typeof e !== 'object') continue;
