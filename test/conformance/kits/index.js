@@ -13,4 +13,5 @@ module.exports = [
   require('./desec'),
   require('./dnspod'),
   require('./route53'),
+  require('./gandi'),
 ];
