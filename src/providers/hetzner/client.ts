@@ -59,8 +59,10 @@ export function rrName(name: string, zone: string): string {
   return name.slice(0, -(zone.length + 1));
 }
 
+/** The RRSet's path; the apex's `@` is a legal path character (RFC 3986 pchar), so it is sent as written, not as `%40`. */
 export function rrsetPath(zone: string, name: string, type: string): string {
-  return `/zones/${encodeURIComponent(zone)}/rrsets/${encodeURIComponent(rrName(name, zone))}/${type}`;
+  const rr = rrName(name, zone);
+  return `/zones/${encodeURIComponent(zone)}/rrsets/${rr === '@' ? '@' : encodeURIComponent(rr)}/${type}`;
 }
 
 /** The records to send: the one address, with the comment the replaced record carried (the first one that had one). */
