@@ -14,4 +14,5 @@ module.exports = [
   require('./dnspod'),
   require('./route53'),
   require('./gandi'),
+  require('./hetzner'),
 ];
