@@ -15,4 +15,5 @@ module.exports = [
   require('./route53'),
   require('./gandi'),
   require('./hetzner'),
+  require('./ionos'),
 ];
