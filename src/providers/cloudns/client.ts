@@ -77,19 +77,25 @@ interface Answer {
 /** The failure a `Failed` answer stands for, in words, its text masked. */
 export function cloudnsFailure(where: string, description: unknown, secrets: readonly string[]): DdnsError {
   const said = typeof description === 'string' ? serverExcerpt(description, secrets) : '';
-  const base = { statusCode: 200, providerCode: said ? said.slice(0, 60) : 'Failed' };
-  const make = (code: ErrorCode, text: string, extra: { retryable?: boolean; retryAfterMs?: number } = {}) =>
-    new DdnsError(code, `${where}: ${text}`, { ...base, retryable: extra.retryable ?? false, ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}) });
+  // ClouDNS has no error codes: the code kept with a block or a pause is a short name for the words
+  // (the ledger keeps codes of at most 40 characters from a small alphabet, src/core/ledger.ts)
+  const make = (code: ErrorCode, providerCode: string, text: string, extra: { retryable?: boolean; retryAfterMs?: number } = {}) =>
+    new DdnsError(code, `${where}: ${text}`, { statusCode: 200, providerCode, retryable: extra.retryable ?? false, ...(extra.retryAfterMs !== undefined ? { retryAfterMs: extra.retryAfterMs } : {}) });
   if (THROTTLED.test(said)) {
     // the period the limit counts in is the least worth waiting; no Retry-After comes with it
     const period = /per (second|minute|hour)/i.exec(said)?.[1]?.toLowerCase();
-    return make('ETHROTTLED', `ClouDNS asks to slow down (${said})`, { retryable: true, ...(period ? { retryAfterMs: PERIOD_MS[period] } : {}) });
+    return make('ETHROTTLED', 'Request blocked', `ClouDNS asks to slow down (${said})`, { retryable: true, ...(period ? { retryAfterMs: PERIOD_MS[period] } : {}) });
   }
-  if (AUTH_REFUSED.test(said)) return make('EAUTH', `ClouDNS refused the login (${said}); check the auth-id or sub-auth-id and the password in the cloudns-account`);
-  if (NO_ZONE.test(said)) return make('ENOTFOUND', `ClouDNS does not know this zone in this account (${said}); ${SUB_USER_HINT}`);
-  if (NO_RECORD.test(said)) return make('ENOTFOUND', `the record is no longer there (${said})`);
-  if (said) return make('EPROVIDER', `ClouDNS refused the request: ${said}`);
-  return make('EBADRESPONSE', 'ClouDNS answered Failed without a description');
+  if (AUTH_REFUSED.test(said)) return make('EAUTH', 'Invalid authentication', `ClouDNS refused the login (${said}); check the auth-id or sub-auth-id and the password in the cloudns-account`);
+  if (NO_ZONE.test(said)) return make('ENOTFOUND', 'Missing domain-name', `ClouDNS does not know this zone in this account (${said}); ${SUB_USER_HINT}`);
+  if (NO_RECORD.test(said)) return make('ENOTFOUND', 'Invalid record-id', `the record is no longer there (${said})`);
+  if (said) return make('EPROVIDER', shortCode(said), `ClouDNS refused the request: ${said}`);
+  return make('EBADRESPONSE', 'Failed', 'ClouDNS answered Failed without a description');
+}
+
+/** the description as a code: the first 40 characters the ledger's codes may hold */
+export function shortCode(said: string): string {
+  return said.replace(/[^\w .:/()!-]/g, '').replace(/\s+/g, ' ').trim().slice(0, 40).trim() || 'Failed';
 }
 
 function text(value: unknown): string {
