@@ -100,7 +100,7 @@ export const descriptor = defineProvider<CloudnsClient>({
         kind: 'text',
         required: false,
         placeholder: '12345',
-        label: { 'en-US': 'auth-id', 'zh-CN': 'auth-id' },
+        label: { 'en-US': 'auth-id (API user ID)', 'zh-CN': 'auth-id（API 用户 ID）' },
         help: {
           'en-US': "the API user's ID, as ClouDNS's API settings page lists it; leave empty when using a sub-user",
           'zh-CN': 'API 用户的 ID，见 ClouDNS 的 API 设置页面；使用子用户时留空',
@@ -111,7 +111,7 @@ export const descriptor = defineProvider<CloudnsClient>({
         kind: 'text',
         required: false,
         placeholder: '67890',
-        label: { 'en-US': 'sub-auth-id', 'zh-CN': 'sub-auth-id' },
+        label: { 'en-US': 'sub-auth-id (sub-user ID)', 'zh-CN': 'sub-auth-id（子用户 ID）' },
         help: {
           'en-US': "an API sub-user's ID instead of the auth-id; the sub-user sees only the zones delegated to it",
           'zh-CN': '以 API 子用户的 ID 代替 auth-id；子用户只能看到委派给它的区域',
