@@ -16,4 +16,5 @@ module.exports = [
   require('./gandi'),
   require('./hetzner'),
   require('./ionos'),
+  require('./cloudns'),
 ];
