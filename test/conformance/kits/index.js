@@ -17,4 +17,5 @@ module.exports = [
   require('./hetzner'),
   require('./ionos'),
   require('./cloudns'),
+  require('./namecheap'),
 ];
