@@ -15,7 +15,7 @@
  */
 import type { ProviderDescriptor } from './descriptor';
 
-export const PROVIDER_KINDS = ['duckdns', 'huaweicloud', 'porkbun', 'desec', 'dnspod'] as const;
+export const PROVIDER_KINDS = ['duckdns', 'huaweicloud', 'porkbun', 'desec', 'dnspod', 'http'] as const;
 
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 
