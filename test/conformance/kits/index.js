@@ -12,4 +12,5 @@ module.exports = [
   require('./porkbun'),
   require('./desec'),
   require('./dnspod'),
+  require('./http'),
 ];
