@@ -157,7 +157,7 @@ export const descriptor = defineProvider<HttpDdnsClient>({
         rule: 'number',
         min: TTL_RANGE.min,
         max: TTL_RANGE.max,
-        label: { 'en-US': 'TTL', 'zh-CN': 'TTL' },
+        label: { 'en-US': 'TTL', 'zh-CN': '生存时间（TTL）' },
         help: {
           'en-US': 'seconds, for the <code>{ttl}</code> placeholder; empty fills it with nothing. Only the templates send it.',
           'zh-CN': '秒，用于 <code>{ttl}</code> 占位符；留空则填入空值。只有模板会发送它。',
