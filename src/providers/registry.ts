@@ -15,7 +15,7 @@
  */
 import type { ProviderDescriptor } from './descriptor';
 
-export const PROVIDER_KINDS = ['duckdns', 'huaweicloud', 'porkbun', 'desec', 'dnspod', 'route53', 'gandi', 'hetzner', 'ionos', 'cloudns', 'namecheap'] as const;
+export const PROVIDER_KINDS = ['duckdns', 'huaweicloud', 'porkbun', 'desec', 'dnspod', 'route53', 'gandi', 'hetzner', 'ionos', 'cloudns', 'namecheap', 'http'] as const;
 
 export type ProviderKind = (typeof PROVIDER_KINDS)[number];
 

@@ -18,4 +18,5 @@ module.exports = [
   require('./ionos'),
   require('./cloudns'),
   require('./namecheap'),
+  require('./http'),
 ];
