@@ -121,6 +121,18 @@ describe('dyndns2 presets', () => {
     assert.ok(!/leaves out myip/.test(findPreset('dynu').note), 'the old note said the opposite');
   });
 
+  // the editor shows the catalog's note in its language and falls back to the runtime's English one
+  it('every preset has its note in both catalogs; the English one is the runtime\'s', () => {
+    for (const lang of ['en-US', 'zh-CN']) {
+      const file = path.join(__dirname, `../../nodes/locales/${lang}/dyndns2-account.json`);
+      const notes = JSON.parse(fs.readFileSync(file, 'utf8'))['dyndns2-account'].presetNotes;
+      for (const preset of DYNDNS2_PRESETS) {
+        assert.ok(typeof notes[preset.id] === 'string' && notes[preset.id].length > 0, `${lang} ${preset.id}`);
+        if (lang === 'en-US') assert.equal(notes[preset.id], preset.note, preset.id);
+      }
+    }
+  });
+
   it('every preset names the source that confirmed it', () => {
     // the compiled module keeps comments: each entry must be preceded by one with a URL
     const text = fs.readFileSync(path.join(__dirname, '../../dist/providers/dyndns2/presets.js'), 'utf8');
