@@ -38,6 +38,11 @@ function parseBasicAuth(header) {
  *                'none'  an INWX account its support converted to IPv6-only: no A record is touched
  *   noChangeStatus: 204  selfHOST.de: "no change" is HTTP 204 with an empty body
  *                      (qdm12/ddns-updater's selfhostde provider)
+ *   familyParams: 'desec'  deSEC's reading (desec-stack api/desecapi/views/dyndns.py): IPv4 from the
+ *                      first of myip, myipv4, ip holding an IPv4 address, IPv6 from myipv6, ipv6,
+ *                      myip, ip; `preserve` keeps the record, an empty value deletes it; a family no
+ *                      parameter names takes the caller's address when it is of that family, else
+ *                      its record is deleted. The answer is a bare `good`.
  */
 async function start(options = {}) {
   const users = new Map();
@@ -86,9 +91,10 @@ async function start(options = {}) {
     if (names.length === 0) return { status: 200, body: 'notfqdn' };
     if (names.length > maxHosts) return { status: 200, body: 'numhost' };
     // addresses: myip (one or a comma list of both families), myipv6; none = the caller's address
+    const caller = req.socket.remoteAddress.replace(/^::ffff:/, '');
+    if (options.familyParams === 'desec') return desecAnswer(url, names, auth.username, caller);
     const wanted = {};
     const myip = url.searchParams.get('myip');
-    const caller = req.socket.remoteAddress.replace(/^::ffff:/, '');
     let list;
     if (myip === 'no' && options.myipNo !== false) list = [];
     else if (myip === null && options.missingIpv4 === 'none') list = [];
@@ -116,6 +122,36 @@ async function start(options = {}) {
     });
     if (options.noChangeStatus && lines.every((line) => line.startsWith('nochg'))) return { status: options.noChangeStatus, body: '' };
     return { status: 200, body: lines.join(lineEnding) };
+  }
+
+  // deSEC's view: per family, the first parameter holding that family decides; 'keep' | 'delete' | an address
+  function desecAction(url, keys, isFamily, caller) {
+    for (const key of keys) {
+      const value = url.searchParams.get(key);
+      if (value === null) continue;
+      const items = value.split(',').map((v) => v.trim()).filter((v) => isFamily(v) || v === '' || v === 'preserve');
+      if (items.length === 0) continue;
+      if (items[0] === 'preserve') return 'keep';
+      if (items[0] === '') return 'delete';
+      return items[0];
+    }
+    return isFamily(caller) ? caller : 'delete';
+  }
+  function desecAnswer(url, names, owner, caller) {
+    const actions = {
+      ipv4: desecAction(url, ['myip', 'myipv4', 'ip'], net.isIPv4, caller),
+      ipv6: desecAction(url, ['myipv6', 'ipv6', 'myip', 'ip'], net.isIPv6, caller),
+    };
+    const found = names.map((name) => hosts.get(name.toLowerCase()));
+    if (found.some((host) => !host || host.owner !== owner)) return { status: 404, body: 'nohost' };
+    for (const host of found) {
+      for (const f of ['ipv4', 'ipv6']) {
+        if (actions[f] === 'delete') host[f] = undefined;
+        else if (actions[f] !== 'keep') host[f] = actions[f];
+      }
+      host.updates++;
+    }
+    return { status: 200, body: 'good' };
   }
 
   function lineFor(names, code) {

@@ -745,6 +745,49 @@ describe('dyndns2 updater (fake server)', function () {
         assert.deepEqual(statuses(out), ['updated']);
       }));
 
+    // deSEC (https://desec.readthedocs.io/en/latest/dyndns/update-api.html): a family the request does not
+    // name is set from the source address or deleted; qdm12/ddns-updater's desec provider sends "preserve"
+    it('deSEC: an IPv6-only update says myipv4=preserve, and the A record stays as it was', () =>
+      withServer({ familyParams: 'desec' }, async (s, go) => {
+        s.hosts.get('a.example.com').ipv4 = '192.0.2.9';
+        const out = await go({ preset: 'desec', dualStack: 'myipv6', payload: '2001:db8::1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myipv6=2001:db8::1&myipv4=preserve');
+        assert.deepEqual(out.results.map((r) => [r.type, r.status, r.providerCode]), [['AAAA', 'updated', 'good']]);
+        assert.equal(s.hosts.get('a.example.com').ipv4, '192.0.2.9');
+        assert.equal(s.hosts.get('a.example.com').ipv6, '2001:db8::1');
+      }));
+
+    it('deSEC: an IPv4-only update says myipv6=preserve, and the AAAA record stays', () =>
+      withServer({ familyParams: 'desec' }, async (s, go) => {
+        s.hosts.get('a.example.com').ipv6 = '2001:db8::9';
+        const out = await go({ preset: 'desec', dualStack: 'myipv6', payload: '192.0.2.1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1&myipv6=preserve');
+        assert.deepEqual(statuses(out), ['updated']);
+        assert.equal(s.hosts.get('a.example.com').ipv6, '2001:db8::9', 'not deleted');
+      }));
+
+    it('deSEC: both families travel together, no preserve', () =>
+      withServer({ familyParams: 'desec' }, async (s, go) => {
+        const out = await go({ preset: 'desec', dualStack: 'myipv6', payload: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' } });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1&myipv6=2001:db8::1');
+        assert.deepEqual(statuses(out), ['updated', 'updated']);
+      }));
+
+    it('without the deSEC preset the same server loses the other record: what the quirk prevents', () =>
+      withServer({ familyParams: 'desec' }, async (s, go) => {
+        Object.assign(s.hosts.get('a.example.com'), { ipv4: '192.0.2.9', ipv6: '2001:db8::9' });
+        await go({ dualStack: 'myipv6', payload: '192.0.2.1' });
+        assert.equal(s.requests[0].rawQuery, 'hostname=a.example.com&myip=192.0.2.1');
+        assert.equal(s.hosts.get('a.example.com').ipv6, undefined, 'deleted: the request came over IPv4');
+      }));
+
+    it('deSEC: nohost with HTTP 404 blocks the host', () =>
+      withServer({ familyParams: 'desec' }, async (s, go) => {
+        const out = await go({ preset: 'desec', dualStack: 'myipv6', hostnames: 'x.example.com' });
+        assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['failed', 'nohost']]);
+        assert.ok(out.state.hosts['x.example.com'].blockedCode, 'blocked');
+      }));
+
     // No-IP: "User-Agent: NameOfUpdateProgram/VersionNumber maintainercontact@domain.com"
     it('the account\'s contact is appended to the User-Agent', () =>
       withServer({}, async (s, go) => {

@@ -2,8 +2,10 @@
  * Well-known DynDNS2 providers for the `dyndns2-account` editor: the update URL
  * and how each takes IPv6. Every entry was checked against the public source
  * named beside it; providers whose DynDNS2 endpoint could not be confirmed are
- * left out (FreeDNS/afraid.org: its current dynamic interface is a token URL
- * with its own answers; DuckDNS: not DynDNS2; Google Domains: shut down).
+ * left out (LuaDNS: its documented API is REST/JSON and no page of LuaDNS names
+ * a DynDNS2 endpoint; DuckDNS: not DynDNS2; Google Domains: shut down).
+ * FreeDNS/afraid.org is offered for its /nic/update with the account login;
+ * its token URL (sync.afraid.org/u/TOKEN) has its own answers and is not DynDNS2.
  */
 import type { DualStackMode } from './types';
 
@@ -21,6 +23,13 @@ export interface PresetQuirks {
    * account is declared IPv6-only.
    */
   ipv6Alone?: 'myip-no' | 'refuse';
+  /**
+   * `preserve`: a request that carries one family says `myipv4=preserve` or
+   * `myipv6=preserve` for the other. deSEC otherwise fills the missing record
+   * from the request's source address, or deletes it
+   * (https://desec.readthedocs.io/en/latest/dyndns/update-api.html).
+   */
+  absentFamily?: 'preserve';
 }
 
 export interface Dyndns2Preset {
@@ -99,12 +108,15 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
   {
     // URL and myip=V4,V6 example from Strato's FAQ, quoted in https://github.com/qdm12/ddns-updater/issues/116;
     // URL also in https://support.lancom-systems.com/knowledge/display/KBEN/ (Strato DynDNS action table)
+    // user = "a domain from your package", host = the (sub)domain to update: Strato's FAQ quoted in
+    // https://github.com/ddclient/ddclient/issues/391; inadyn registers the same server for IPv4 and IPv6
+    // (plugins/changeip.c, default@strato.com)
     id: 'strato',
     label: 'STRATO',
     server: 'https://dyndns.strato.com/nic/update',
     dualStack: 'combined',
     ipv6: true,
-    note: 'User name: the domain (e.g. example.de); password: the DynDNS password set in the STRATO customer login.',
+    note: 'User name: a domain of your package (e.g. example.de), also when a sub-domain is updated; password: the DynDNS password set for it in the STRATO customer login, where DynDNS must be switched on for each (sub)domain.',
     docs: 'https://www.strato.com/faq/en_us/domain/this-is-how-easy-it-is-to-set-up-dyndns-for-your-domains/',
   },
   {
@@ -144,12 +156,16 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
     // URL and one request per family with myip=<v4> and myip=<v6>:
     // https://gist.github.com/meineerde/689f7f8746f0424b17be36e98f273e59,
     // https://gist.github.com/cuihaoleo/9b4fd1ff9c89eb27dcd4e666b3656ef1
+    // ddclient's nic_henet_update (https://github.com/ddclient/ddclient, ddclient.in): "The IPv4 and IPv6
+    // addresses must be updated in separate API call", one host a request, login => the host name itself,
+    // password => that host's key; qdm12/ddns-updater's he provider logs in with the FQDN the same way.
+    // A key belongs to one record, so one account cannot serve two host names.
     id: 'he',
     label: 'Hurricane Electric (dns.he.net)',
     server: 'https://dyn.dns.he.net/nic/update',
     dualStack: 'separate',
     ipv6: true,
-    note: 'User name: the host name itself; password: the DDNS key of the record (give A and AAAA the same key). One host name per account.',
+    note: 'User name: the host name itself (e.g. home.example.com); password: the DDNS key of that host\'s record at dns.he.net (give its A and AAAA records the same key). Each host has its own key: make one account per host name.',
   },
   {
     // URL with dyndns2 protocol (server carol.selfhost.de, per selfhost FAQ 113):
@@ -168,13 +184,72 @@ export const DYNDNS2_PRESETS: readonly Dyndns2Preset[] = [
   {
     // "We implemented the dyn.com Remote Access API ... It can only be used to update the IPv4 address":
     // https://dynv6.com/docs/apis
+    // the zone's HTTP token as password, no user name needed (ddclient's example uses login=none):
+    // ddclient's nic_dyndns2_examples and https://github.com/ddclient/ddclient/issues/94
     id: 'dynv6',
     label: 'dynv6 (IPv4 only through DynDNS2)',
     server: 'https://dynv6.com/nic/update',
     dualStack: 'separate',
     ipv6: false,
-    note: "dynv6's DynDNS2 endpoint only updates IPv4; the zone's HTTP token is the password.",
+    note: "User name: anything (e.g. none); password: the zone's HTTP token. dynv6's DynDNS2 endpoint only updates IPv4 (its own update API at /api/update also takes IPv6).",
     docs: 'https://dynv6.com/docs/apis',
+  },
+  {
+    // URL, Basic auth with user name = the domain (or the account e-mail) and a token as password,
+    // myipv4/myipv6, "preserve", and "good" as the answer: https://desec.readthedocs.io/en/latest/dyndns/update-api.html
+    // (desec-io/desec-stack docs/dyndns/update-api.rst; the path "can be chosen freely"). Its view
+    // (api/desecapi/views/dyndns.py) sets a family the request does not name from the source address or
+    // deletes it, so the other family goes as preserve, as qdm12/ddns-updater's desec provider sends it.
+    // Errors are HTTP statuses with a DynDNS2 word as body (401 badauth, 404 nohost), read like any server's.
+    id: 'desec',
+    label: 'deSEC (dedyn.io)',
+    server: 'https://update.dedyn.io/nic/update',
+    dualStack: 'myipv6',
+    ipv6: true,
+    note: 'User name: the domain (e.g. example.dedyn.io) or your deSEC account e-mail; password: a deSEC token, not the account password. An update of one family says "preserve" for the other, so deSEC keeps that record instead of setting it from the request\'s source address or deleting it. Host names of one request must belong to one domain.',
+    docs: 'https://desec.readthedocs.io/en/latest/dyndns/update-api.html',
+    quirks: { absentFamily: 'preserve' },
+  },
+  {
+    // dyndns2 with server=dyndns.kasserver.com and the KAS DDNS login (Tools > DDNS settings), IPv4 and
+    // IPv6 (dual stack switched on in KAS): ddclient's nic_dyndns2_examples and ddclient.conf.in
+    // (https://github.com/ddclient/ddclient/pull/923). One request per family, the address in myip:
+    // inadyn's plugins/all-inkl.c registers the same myip= request for IPv4 and IPv6; qdm12/ddns-updater's
+    // allinkl provider also sends one family a request. Login "usually starts with dyn": ddns-updater docs/allinkl.md
+    id: 'allinkl',
+    label: 'ALL-INKL.COM (KAS)',
+    server: 'https://dyndns.kasserver.com/nic/update',
+    dualStack: 'separate',
+    ipv6: true,
+    note: 'User name: the DDNS login created in KAS under Tools > DDNS settings (usually dyn…); password: its password. For IPv6, switch on dual stack for the host in KAS; IPv4 and IPv6 go in separate requests.',
+  },
+  {
+    // ddnss.de's DynDNS2-compatible /nic/update with the account's user name and password (its key only works
+    // with its own upd.php): ddclient's nic_dyndns2_examples ("Uses HTTP Basic Auth with the standard dyndns2
+    // /nic/update endpoint. For dual-stack, repeat the stanza twice"), https://github.com/ddclient/ddclient/issues/577
+    // citing https://ddnss.de/info.php; upd.php takes the families apart too (inadyn's plugins/ddnss.c,
+    // ddclient's nic_ddnss_update, qdm12/ddns-updater's ddnss provider), so one request per family.
+    id: 'ddnss',
+    label: 'ddnss.de',
+    server: 'https://ddnss.de/nic/update',
+    dualStack: 'separate',
+    ipv6: true,
+    note: 'User name and password of your ddnss.de account (the update key only works with ddnss\'s own upd.php URL, not here). IPv4 and IPv6 go in separate requests.',
+    docs: 'https://ddnss.de/info.php',
+  },
+  {
+    // "http://[USERNAME]:[PASSWORD]@freedns.afraid.org/nic/update?hostname=[DOMAIN]&myip=[IP] (https/SSL is
+    // also optionally supported)": FreeDNS's clients page https://freedns.afraid.org/scripts/freedns.clients.php,
+    // quoted in https://github.com/ddclient/ddclient/issues/279 (a working config in ddclient issue #283).
+    // ddclient's own freedns protocol and inadyn's default@freedns.afraid.org use the token interface instead;
+    // how /nic/update takes IPv6 could not be confirmed: IPv4 only here.
+    id: 'freedns',
+    label: 'FreeDNS (afraid.org)',
+    server: 'https://freedns.afraid.org/nic/update',
+    dualStack: 'separate',
+    ipv6: false,
+    note: 'User name and password of your FreeDNS account (not the token of its sync.afraid.org URLs). IPv4 updates only.',
+    docs: 'https://freedns.afraid.org/scripts/freedns.clients.php',
   },
 ];
 

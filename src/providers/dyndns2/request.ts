@@ -91,17 +91,24 @@ export interface PlannedRequest {
 
 /** The address part of the query in the provider's dual stack style. */
 export function addressParams(mode: DualStackMode, sent: Addresses, quirks: PresetQuirks = {}): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
   if (mode === 'myipv6') {
-    const out: Array<[string, string]> = [];
     if (sent.ipv4) out.push(['myip', sent.ipv4]);
     // Dynu takes a missing myip as "use the request's source address" (ddclient's nic_dynu_update sends myip=no)
     else if (sent.ipv6 && quirks.ipv6Alone === 'myip-no') out.push(['myip', 'no']);
     if (sent.ipv6) out.push(['myipv6', sent.ipv6]);
-    return out;
+  } else {
+    // combined, and separate (where `sent` only ever holds one family)
+    const list = FAMILIES.map((f) => sent[f]).filter((a): a is string => !!a);
+    if (list.length > 0) out.push(['myip', list.join(',')]);
   }
-  // combined, and separate (where `sent` only ever holds one family)
-  const list = FAMILIES.map((f) => sent[f]).filter((a): a is string => !!a);
-  return list.length > 0 ? [['myip', list.join(',')]] : [];
+  // deSEC sets a family the request does not name from the source address, or deletes it;
+  // `preserve` keeps it (qdm12/ddns-updater's desec provider sends the same)
+  if (quirks.absentFamily === 'preserve' && out.length > 0) {
+    if (!sent.ipv4) out.push(['myipv4', 'preserve']);
+    if (!sent.ipv6) out.push(['myipv6', 'preserve']);
+  }
+  return out;
 }
 
 // Commas and colons are legal in a query and some DynDNS2 servers do not decode %2C
