@@ -239,12 +239,14 @@ describe('cloudflare-ddns node', function () {
     let msg = await feed('8.8.8.8');
     assert.equal(msg.ddns.results[0].code, 'EBLOCKED');
     assert.equal(server.requests.length, 1);
-    // a new token: the account's identity changes and the node starts afresh
+    // a new token: the account's identity changes, the node starts afresh and writes the address it was
+    // last asked for without a new input (issue 23: a fixed login heals)
     await helper.setFlows(flow(server, { name: 'renamed' }), 'full', credentials(OTHER_TOKEN));
-    await waitFor(() => helper.getNode('acct')?.credentials?.apiToken === OTHER_TOKEN, 'the account with the new token');
-    msg = await feed('8.8.8.8');
-    assert.equal(msg.ddns.results[0].status, 'created');
+    await waitFor(() => writes(server) === 1, 'the remembered address written with the new token');
     assert.equal(server.requests.at(-1).authorization, `Bearer ${OTHER_TOKEN}`);
+    msg = await feed('8.8.8.8');
+    assert.equal(msg.ddns.results[0].status, 'unchanged');
+    assert.equal(writes(server), 1);
   });
 
   it('a token that may not edit the zone (10000) blocks the node too', async () => {

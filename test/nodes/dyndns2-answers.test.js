@@ -5,6 +5,7 @@
 const assert = require('node:assert/strict');
 const { helper, nodeFile, nextMessage, watchStatus } = require('../support/node-red');
 const fake = require('../servers/fake-dyndns2');
+const { waitFor } = require('../support/wait');
 
 const nodes = [nodeFile('dyndns2-account'), nodeFile('dyndns2-update')];
 const USERNAME = 'answers-user';
@@ -106,9 +107,11 @@ describe('dyndns2-update node: answers', function () {
       server.users.set(USERNAME, { password: 'a-new-password' });
       try {
         await helper.setFlows(flow(server), 'full', credentials('a-new-password'));
+        // the new login heals the host without a new input: the remembered address is sent once (issue 23)
+        await waitFor(() => server.requests.length === 2, 'the remembered address sent with the new login');
         const { msg } = await send('8.8.8.8');
-        assert.equal(server.requests.length, 2);
-        assert.deepEqual(msg.ddns.results.map((r) => [r.status, r.providerCode]), [['updated', 'good']]);
+        assert.equal(server.requests.length, 2, 'confirmed by the healing write: not sent again');
+        assert.deepEqual(msg.ddns.results.map((r) => r.status), ['unchanged']);
       } finally {
         server.users.set(USERNAME, { password: PASSWORD });
       }

@@ -27,7 +27,7 @@ import type { RecordResult } from '../../core/result';
 import { fingerprint, type StateStore } from '../../core/state';
 import { StateCache } from '../../core/state-cache';
 import type { Provider } from '../../providers/contract';
-import { UpdaterRunner, type RunEnd } from '../../providers/updater-runner';
+import type { RunEnd, UpdaterRunner } from '../../providers/updater-runner';
 import type { AccountHandle, AccountNode } from './account';
 import { nodeContextStore } from './context-store';
 import { flowError } from './failure';
@@ -197,7 +197,10 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       (raw) => provider.normaliseState(raw),
       former ? fingerprint(spec.type, former, configurationOf(this.def)) : undefined,
     );
-    const runner = new UpdaterRunner(provider, state, {
+    // loaded with the first deployed node, as the providers are: registering the types loads no provider code
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { UpdaterRunner: Runner } = require('../../providers/updater-runner') as typeof import('../../providers/updater-runner');
+    const runner = new Runner(provider, state, {
       slot: account.slot,
       store: this.store,
       // beside the state, untagged: a new login keeps the address it is to write
@@ -328,6 +331,8 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     if (end.kind === 'failed') return this.failWhole(job, end.error, undefined, this.scrubbed(end.results));
     for (const note of end.notes) this.node.warn(this.scrub(note));
     const results = this.scrubbed(end.results);
+    // healing that changed nothing (all in sync, or still blocked) leaves the board and the status as the stored state shows them
+    if (job.heal && !results.some((r) => r.status === 'created' || r.status === 'updated' || r.status === 'failed')) return job.done();
     await this.seat.ran(end.records, results, this.dryRun);
     // this run's results for a host whose block was lifted meanwhile no longer tell its state
     for (const name of end.lifted) this.seat.forget(name);
