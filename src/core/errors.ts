@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'EPROVIDER' // provider rejected the request for another reason
   | 'ECONFLICT' // several records match and none is pinned
   | 'ENOTFOUND' // record or domain missing and not created
+  | 'ENOTSERVED' // the provider accepted a write its authoritative name servers do not serve
   // the node itself
   | 'ESTATE' // the context store failed or did not answer in time
   | 'EINTERNAL'; // a bug in this package (a TypeError, ...): not retried, logged with its stack

@@ -18,4 +18,10 @@ export interface RecordResult {
   requestId?: string;
   recordId?: string;
   message?: string;
+  /** the record asked at its zone's authoritative name servers after the write (verify) */
+  verified?: { seen: number; of: number; servers: Array<{ server: string; serves: boolean; values?: string[]; error?: string }> };
+  /** why the provider knows the name servers cannot confirm this record: `proxied` (a proxied Cloudflare record) */
+  unverifiable?: 'proxied';
+  /** written again because the name servers served another value: the record was changed outside the node */
+  restored?: boolean;
 }

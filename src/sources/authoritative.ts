@@ -21,7 +21,7 @@ import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { checkName, shownName } from '../core/names';
 import { sleep } from '../core/retry';
 import { askDns } from './dns';
-import { resolveUdpTarget } from './socket';
+import type { UdpTarget } from './socket';
 
 export const DNS_PORT = 53;
 export const DEFAULT_VERIFY_TIMEOUT_S = 120;
@@ -93,9 +93,15 @@ export function parseVerifySetting(value: unknown): VerifySetting {
   return { mode: 'list', servers };
 }
 
-/** The resolver's calls the zone lookup needs; tests stand in for the system resolver. */
+/**
+ * The resolver's calls the zone lookup needs: the system resolver (its
+ * servers, as c-ares reads them), or a test's stand-in. Name servers' own
+ * addresses are looked up the same way as their names were found.
+ */
 export interface NsResolver {
   resolveNs(name: string): Promise<string[]>;
+  resolve4(name: string): Promise<string[]>;
+  resolve6(name: string): Promise<string[]>;
 }
 
 /**
@@ -121,11 +127,29 @@ export async function authoritativeServers(name: string, signal: AbortSignal, re
   throw new DdnsError('ENOTFOUND', `no zone with NS records was found above ${name}`);
 }
 
+async function targetOf(server: NameServer, resolver: NsResolver): Promise<UdpTarget> {
+  const literal = isIP(server.host);
+  if (literal === 4 || literal === 6) return { address: server.host, family: literal, port: server.port };
+  const v4 = await resolver.resolve4(server.host).catch(() => [] as string[]);
+  if (v4.length > 0) return { address: v4[0], family: 4, port: server.port };
+  const v6 = await resolver.resolve6(server.host).catch(() => [] as string[]);
+  if (v6.length > 0) return { address: v6[0], family: 6, port: server.port };
+  throw new DdnsError('ENETWORK', `the address of ${server.host} could not be found`, { retryable: true });
+}
+
 /** One server asked for the name and type, without recursion: what it serves, or why it could not say. */
-export async function askServer(server: NameServer, name: string, type: 'A' | 'AAAA', value: string, signal: AbortSignal, timeoutMs = QUESTION_MS): Promise<ServerView> {
+export async function askServer(
+  server: NameServer,
+  name: string,
+  type: 'A' | 'AAAA',
+  value: string,
+  signal: AbortSignal,
+  timeoutMs = QUESTION_MS,
+  resolver: NsResolver = dnsPromises,
+): Promise<ServerView> {
   const label = serverLabel(server);
   try {
-    const target = await resolveUdpTarget(server.host, server.port, { signal, timeoutMs, family: 'any' });
+    const target = await targetOf(server, resolver);
     const values = await askDns({ target, name, type, signal, endsAt: Date.now() + timeoutMs, recursion: false });
     return { server: label, serves: values.some((v) => sameAddress(v, value)), values };
   } catch (thrown) {
@@ -143,6 +167,7 @@ export interface VerifyRequest {
   /** how long to keep asking, in ms */
   deadlineMs: number;
   signal: AbortSignal;
+  resolver?: NsResolver;
   /** told after each round, for a "verifying: 1 of 2" status */
   progress?(view: Verification): void;
 }
@@ -157,7 +182,9 @@ export async function verifyRecord(req: VerifyRequest): Promise<Verification> {
   const views = new Map<string, ServerView>();
   let pending = [...req.servers];
   for (let round = 0; ; round++) {
-    const asked = await Promise.all(pending.map((server) => askServer(server, req.name, req.type, req.value, req.signal, Math.max(1, Math.min(QUESTION_MS, endsAt - Date.now())))));
+    const asked = await Promise.all(
+      pending.map((server) => askServer(server, req.name, req.type, req.value, req.signal, Math.max(1, Math.min(QUESTION_MS, endsAt - Date.now())), req.resolver ?? dnsPromises)),
+    );
     for (const view of asked) views.set(view.server, view);
     pending = pending.filter((server) => !views.get(serverLabel(server))?.serves);
     const result = summarise(req.servers, views);

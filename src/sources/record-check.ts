@@ -29,12 +29,17 @@ export interface CheckSettings {
   afterMs: number;
 }
 
-/** `verify`, `verifyTimeout` (seconds) and `verifyAfter` (minutes, fractions allowed) as a node stores them. */
-export function checkSettings(def: { verify?: unknown; verifyTimeout?: unknown; verifyAfter?: unknown }): CheckSettings {
+/**
+ * `verify`, `verifyTimeout` (seconds) and `verifyAfter` (minutes, fractions
+ * allowed) as a node stores them. A node without `verify` (an older flow)
+ * takes `fallback`: `ddns.verify` from settings.js, else `auto`.
+ */
+export function checkSettings(def: { verify?: unknown; verifyTimeout?: unknown; verifyAfter?: unknown }, fallback?: unknown): CheckSettings {
+  const own = typeof def.verify === 'string' && def.verify.trim() !== '' ? def.verify : undefined;
   return {
-    verify: parseVerifySetting(def.verify),
+    verify: parseVerifySetting(own ?? fallback),
     timeoutMs: numberSetting('verifyTimeout', def.verifyTimeout, { fallback: DEFAULT_VERIFY_TIMEOUT_S, min: 1, max: 3600 }) * 1000,
-    afterMs: numberSetting('verifyAfter', def.verifyAfter, { fallback: DEFAULT_VERIFY_AFTER_MIN, min: 0.1, max: 1440, whole: false }) * 60_000,
+    afterMs: numberSetting('verifyAfter', def.verifyAfter, { fallback: DEFAULT_VERIFY_AFTER_MIN, min: 0.01, max: 1440, whole: false }) * 60_000,
   };
 }
 
@@ -42,8 +47,8 @@ export interface WrittenRecord {
   name: string;
   type: 'A' | 'AAAA';
   value: string;
-  /** the provider knows its servers cannot be asked for this one (a proxied Cloudflare record) */
-  unverifiable?: string;
+  /** the provider knows its servers cannot be asked for this one: `proxied` (a proxied Cloudflare record) */
+  unverifiable?: 'proxied';
 }
 
 /** How a written record stands at the authoritative servers. */
@@ -53,8 +58,8 @@ export type Verdict =
   | { kind: 'lagging'; verified: Verification; lagging: string[] }
   /** the provider said success, and no server serves it */
   | { kind: 'not-served'; verified: Verification }
-  /** not a failure: why it could not be checked */
-  | { kind: 'unverified'; reason: string; verified?: Verification };
+  /** not a failure: why it could not be checked (`proxied`, `unreachable`, `no-zone`) */
+  | { kind: 'unverified'; reason: 'proxied' | 'unreachable' | 'no-zone'; verified?: Verification };
 
 /** zones' servers are looked up again after this long */
 const SERVERS_FOR_MS = 3_600_000;
@@ -92,13 +97,22 @@ export class RecordChecker {
       servers = await this.serversFor(record.name, signal);
     } catch (err) {
       if (signal.aborted) throw err;
-      return { kind: 'unverified', reason: (err as DdnsError).message };
+      return { kind: 'unverified', reason: (err as DdnsError).code === 'ENOTFOUND' ? 'no-zone' : 'unreachable' };
     }
-    const verified = await verifyRecord({ name: record.name, type: record.type, value: record.value, servers, deadlineMs: this.settings.timeoutMs, signal, ...(progress ? { progress } : {}) });
+    const verified = await verifyRecord({
+      name: record.name,
+      type: record.type,
+      value: record.value,
+      servers,
+      deadlineMs: this.settings.timeoutMs,
+      signal,
+      ...(this.resolver ? { resolver: this.resolver } : {}),
+      ...(progress ? { progress } : {}),
+    });
     this.driftAskedAt.set(`${record.name}/${record.type}`, Date.now());
     if (verified.seen === verified.of) return { kind: 'served', verified };
     // offline, split horizon: nobody could be asked, so nothing is known either way
-    if (unreachable(verified)) return { kind: 'unverified', reason: 'the name servers could not be reached', verified };
+    if (unreachable(verified)) return { kind: 'unverified', reason: 'unreachable', verified };
     if (verified.seen === 0) return { kind: 'not-served', verified };
     return { kind: 'lagging', verified, lagging: verified.servers.filter((s) => !s.serves).map((s) => s.server) };
   }
@@ -123,7 +137,7 @@ export class RecordChecker {
     }
     if (servers.length === 0) return undefined;
     const server = servers[this.turn % servers.length];
-    const view = await askServer(server, record.name, record.type, record.value, signal);
+    const view = await askServer(server, record.name, record.type, record.value, signal, undefined, this.resolver);
     // a server that cannot say (a timeout, REFUSED) says nothing about the record
     if (view.serves || view.values === undefined) return undefined;
     return { record, server: view.server, served: view.values };

@@ -105,7 +105,11 @@ async function startNodeRed({ settings = {}, install = true, nodeArgs = [], prea
     telemetry: { enabled: false },
     ...settings,
   };
-  fs.writeFileSync(settingsFile, `${preamble}\nmodule.exports = ${JSON.stringify(merged, null, 2)};\n`);
+  // no resolver query leaves loopback (c-ares to a closed port), and no updater asks name servers
+  // unless the test names them (see test/support/node-red.js)
+  merged.ddns = { verify: 'off', ...(settings.ddns || {}) };
+  const guard = "require('node:dns').setServers(['127.0.0.1:1']);";
+  fs.writeFileSync(settingsFile, `${guard}\n${preamble}\nmodule.exports = ${JSON.stringify(merged, null, 2)};\n`);
   const logFile = path.join(userDir, 'node-red.log');
   let running = launch(userDir, settingsFile, logFile, nodeArgs);
   const url = `http://127.0.0.1:${port}`;

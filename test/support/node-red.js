@@ -10,6 +10,13 @@ const runtime = process.env.NODE_RED_RUNTIME
   : require.resolve('node-red');
 helper.init(runtime);
 
+// The updaters check their records at the zone's authoritative name servers
+// (verify), found through the system resolver, which is not on loopback here:
+// tests ask no name server unless a test names its own (a node's `verify`
+// list, or a stand-in resolver). settings.js's `ddns.verify` is the default
+// every node without its own setting takes.
+helper._settings.ddns = { ...(helper._settings.ddns || {}), verify: 'off' };
+
 const fs = require('node:fs');
 const dist = path.join(__dirname, '..', '..', 'dist', 'nodes');
 const catalogs = new Map();

@@ -37,6 +37,7 @@ import { UpdaterStatus } from './updater-status';
 import { sharedTexts, type Translate } from './texts';
 import { evaluateText } from './typed-property';
 import { UpdaterSeat } from './updater-board';
+import { UpdaterVerify } from './updater-verify';
 
 export interface UpdaterDef extends NodeDef {
   account?: string;
@@ -74,6 +75,8 @@ interface Job {
   names?: Record<string, string>;
   /** Update now: write even what the node believes is in sync */
   force?: boolean;
+  /** the name servers served another value: written again, said as a restore */
+  restore?: { server: string; served: string[] };
   /** written again after a deploy or restart: says something only when it changed or failed something */
   heal?: boolean;
 }
@@ -114,7 +117,7 @@ export function registerUpdater<Def extends UpdaterDef, State, Client = unknown,
 
 /** What a node is from deploy on: ready to run, or unusable and why (said at deploy and for every input). */
 type Setup<State> =
-  | { kind: 'ready'; runner: UpdaterRunner<State>; account: AccountHandle }
+  | { kind: 'ready'; runner: UpdaterRunner<State>; account: AccountHandle; verify?: UpdaterVerify }
   | { kind: 'unusable'; error: DdnsError; status: string };
 
 class UpdaterInstance<Def extends UpdaterDef, State> {
@@ -127,7 +130,10 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   private readonly secrets: readonly string[];
   private readonly seat: UpdaterSeat;
   private readonly jobs: Coalescer<Job>;
+  private readonly line: StatusLine;
   private closing = false;
+  /** a verification under way: a newer input or a close ends it */
+  private verifying?: AbortController;
 
   constructor(
     private readonly RED: NodeAPI,
@@ -138,7 +144,8 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   ) {
     this.store = nodeContextStore(node);
     this.dryRun = def.dryRun === true;
-    this.status = new UpdaterStatus(new StatusLine(node), t, this.dryRun);
+    this.line = new StatusLine(node);
+    this.status = new UpdaterStatus(this.line, t, this.dryRun);
     const accountId = (def as unknown as Record<string, unknown>)[spec.accountProperty ?? 'account'];
     const accountNode = typeof accountId === 'string' && accountId !== '' ? (RED.nodes.getNode(accountId) as AccountNode | null) : null;
     const account = accountNode?.account;
@@ -175,7 +182,14 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     }
     const fixed: Record<string, string> = {};
     let provider: Provider<State>;
+    let checker: import('../../sources/record-check').RecordChecker | undefined;
     try {
+      // loaded with the first deployed node: registering the types loads no source code
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { RecordChecker, checkSettings } = require('../../sources/record-check') as typeof import('../../sources/record-check');
+      // a dry run writes nothing, so there is nothing for the name servers to confirm
+      const fallback = (this.RED.settings as unknown as { ddns?: { verify?: unknown } }).ddns?.verify;
+      if (!this.dryRun) checker = new RecordChecker(checkSettings(this.def as unknown as Record<string, unknown>, fallback));
       for (const name of spec.typed ?? []) {
         const record = this.def as unknown as Record<string, unknown>;
         const kind = String(record[`${name}Type`] || 'str');
@@ -215,7 +229,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
         resumed: () => this.status.working(),
       },
     });
-    return { kind: 'ready', runner, account };
+    return { kind: 'ready', runner, account, ...(checker ? { verify: new UpdaterVerify(checker, this.node, this.line, this.t) } : {}) };
   }
 
   /** The status and the sidebar from deploy on, before any input; then the remembered value where it is not in sync. */
@@ -269,6 +283,8 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   // ---------------------------------------------------------------- inputs
 
   private input(job: Job): void {
+    // a verification of an older value gives way too
+    this.verifying?.abort();
     // newest value wins: a run that only waits to retry an older value gives way
     if (this.setup.kind === 'ready') this.setup.runner.supersedeWaiting();
     this.jobs.push(job);
@@ -330,14 +346,20 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     if (end.kind === 'superseded') return this.answerSuperseded(job, this.scrubbed(end.results));
     if (end.kind === 'failed') return this.failWhole(job, end.error, undefined, this.scrubbed(end.results));
     for (const note of end.notes) this.node.warn(this.scrub(note));
-    const results = this.scrubbed(end.results);
+    let results = this.scrubbed(end.results);
+    const wrote = results.some((r) => r.status === 'created' || r.status === 'updated');
     // healing that changed nothing (all in sync, or still blocked) leaves the board and the status as the stored state shows them
-    if (job.heal && !results.some((r) => r.status === 'created' || r.status === 'updated' || r.status === 'failed')) return job.done();
+    if (job.heal && !wrote && !results.some((r) => r.status === 'failed')) return job.done();
+    if (job.restore) results = results.map((r) => (r.status === 'updated' || r.status === 'created' ? { ...r, restored: true, message: `changed outside the node (${job.restore!.server} served ${job.restore!.served.join(' ') || 'nothing'}), restored: ${r.message ?? r.value}` } : r));
+    const checked = await this.check(results);
+    results = checked.results;
     await this.seat.ran(end.records, results, this.dryRun);
     // this run's results for a host whose block was lifted meanwhile no longer tell its state
     for (const name of end.lifted) this.seat.forget(name);
     if (this.closing) return job.done();
-    this.status.ran(results, end.records);
+    if (!checked.statusShown) this.status.ran(results, end.records);
+    if (job.restore && wrote && this.setup.kind === 'ready') this.setup.verify?.restored([...new Set(results.filter((r) => r.restored).map((r) => r.value))].join(' '));
+    if (checked.drifted) this.restore(checked.drifted);
     // healing is no input: the status and the sidebar say what it did, and a failure reaches a Catch node
     if (job.heal) return job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
     const { msg } = job;
@@ -345,6 +367,36 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
     job.send(msg);
     job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
+  }
+
+  /**
+   * The records at their name servers: after a write, until they serve it;
+   * with an unchanged value, now and then one server (drift). A newer input or
+   * a close ends it.
+   */
+  private async check(results: RecordResult[]): Promise<{ results: RecordResult[]; statusShown: boolean; drifted?: { server: string; served: string[] } }> {
+    const verify = this.setup.kind === 'ready' ? this.setup.verify : undefined;
+    if (!verify || this.closing || results.some((r) => r.status === 'failed')) return { results, statusShown: false };
+    const controller = new AbortController();
+    this.verifying = controller;
+    try {
+      const after = await verify.afterWrite(results, controller.signal);
+      if (after.shown || controller.signal.aborted) return { results: after.results, statusShown: after.shown };
+      const still = await verify.unchanged(results, controller.signal);
+      return { results, statusShown: still.keepsStatus, ...(still.drifted ? { drifted: still.drifted } : {}) };
+    } finally {
+      if (this.verifying === controller) this.verifying = undefined;
+    }
+  }
+
+  /** A record the name servers serve with another value than the node wrote: written again, once. */
+  private restore(drifted: { server: string; served: string[] }): void {
+    if (this.closing || this.setup.kind !== 'ready') return;
+    const wanted = this.setup.runner.wantedNow;
+    if (!wanted) return;
+    this.node.warn(`a record was changed outside the node (${drifted.server} served ${drifted.served.join(' ') || 'nothing'}): writing it again`);
+    const msg = { payload: wanted.value, _msgid: this.RED.util.generateId() } as NodeMessageInFlow;
+    this.input({ msg, send: (m) => this.node.send(m), done: (err) => (err ? this.node.error(err, msg) : undefined), names: wanted.names, force: true, restore: drifted });
   }
 
   /** The first failed record as the error a Catch node sees. */
@@ -395,6 +447,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.verifying?.abort();
     this.seat.leave();
     if (this.setup.kind === 'ready') this.setup.runner.close();
     this.jobs.takePending()?.done();

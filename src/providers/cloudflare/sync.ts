@@ -193,6 +193,7 @@ export class CloudflareRun {
       previous: known.value,
       recordId: known.recordId,
       message: `already ${known.value} (seen on Cloudflare ${Math.round(age / 60_000)} min ago); no request sent`,
+      ...(known.proxied === true ? { unverifiable: 'proxied' as const } : {}),
     });
     return true;
   }
@@ -367,7 +368,7 @@ export class CloudflareRun {
     const { body, words } = this.changesFor(job, record);
     if (words.length === 0) {
       this.remember(job, name, record, job.value, false);
-      this.report(job, name, { status: 'unchanged', previous: record.content, recordId: record.id, message: `already ${record.content}` });
+      this.report(job, name, { status: 'unchanged', previous: record.content, recordId: record.id, message: `already ${record.content}`, ...(record.proxied === true ? { unverifiable: 'proxied' as const } : {}) });
       return;
     }
     if (this.cfg.dryRun) {
@@ -389,7 +390,9 @@ export class CloudflareRun {
       throw new DdnsError('EBADRESPONSE', `${name}: Cloudflare answered the update with ${written.content.slice(0, 64)}, not ${job.value}`);
     }
     this.remember(job, name, { ...record, ...(written ?? {}), id: record.id }, job.value, true);
-    this.report(job, name, { status: 'updated', previous: record.content, recordId: record.id, message: `updated ${words.join(', ')}` });
+    // a proxied record's authoritative answer is Cloudflare's own address: its name servers cannot confirm ours
+    const proxied = (written ?? record).proxied === true ? { unverifiable: 'proxied' as const } : {};
+    this.report(job, name, { status: 'updated', previous: record.content, recordId: record.id, message: `updated ${words.join(', ')}`, ...proxied });
   }
 
   private async create(zoneId: string, job: Job, name: string, mayLookAgain: boolean): Promise<void> {
@@ -414,7 +417,7 @@ export class CloudflareRun {
     const created = asRecord(answer.result);
     if (!created) throw new DdnsError('EBADRESPONSE', `Cloudflare POST /zones/{id}/dns_records: ${name} was created but no record came back`);
     this.remember(job, name, created, job.value, true);
-    this.report(job, name, { status: 'created', recordId: created.id, message: `created ${job.type} ${job.value}` });
+    this.report(job, name, { status: 'created', recordId: created.id, message: `created ${job.type} ${job.value}`, ...(created.proxied === true ? { unverifiable: 'proxied' as const } : {}) });
   }
 
   collect(): CloudflareRecordResult[] {
