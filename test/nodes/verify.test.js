@@ -10,6 +10,8 @@ const assert = require('node:assert/strict');
 const { helper, nodeFile, nextMessage, watchStatus } = require('../support/node-red');
 const { waitFor } = require('../support/wait');
 const bind9 = require('../servers/bind9');
+const fakeDyndns2 = require('../servers/fake-dyndns2');
+const fakeCloudflare = require('../servers/fake-cloudflare');
 
 const nodes = [nodeFile('rfc2136-server'), nodeFile('rfc2136-update')];
 const SECRET = 'dmVyaWZ5LXRlc3Qtc2VjcmV0LWZvci1yZmMyMTM2LTAxMjM0NTY3';
@@ -145,5 +147,57 @@ describe('verify: records checked at their authoritative name servers', function
     assert.equal(watcher.queries().length, questionsBefore, 'no question reached the watched server');
     const status = watchStatus(helper.getNode('upd'), { fromStart: true }).current();
     assert.match(status.text, /^in sync: 198\.51\.100\.36 since /);
+  });
+
+  it('a DynDNS2 service that publishes into its name servers late: verifying (blue), then green once they serve it', async () => {
+    const dyn = await fakeDyndns2.start({ users: { user: { password: 'verify-Pa55', hosts: ['late.example.test', 'never.example.test'] } } });
+    try {
+      const f = [
+        ...flow(primary.server),
+        { id: 'dacct', type: 'dyndns2-account', server: dyn.url, dualStack: 'combined' },
+        { id: 'dyn', type: 'dyndns2-update', account: 'dacct', hostnames: 'late.example.test', retries: 0, verify: primary.server, verifyTimeout: 20, wires: [['dynOut']] },
+        { id: 'dynOut', type: 'helper' },
+        // the service's own publishing step, as a second client writing the zone: late, or never
+        { id: 'publish', type: 'rfc2136-update', server: 'srv', hostnames: 'late.example.test', hostnamesType: 'str', recordType: 'auto', ttl: 300, verify: 'off', wires: [['pubOut']] },
+        { id: 'pubOut', type: 'helper' },
+      ];
+      await helper.load([...nodes, nodeFile('dyndns2-account'), nodeFile('dyndns2-update')], f, { ...credentials(), dacct: { username: 'user', password: 'verify-Pa55' } });
+      const status = watchStatus(helper.getNode('dyn'));
+      const out = nextMessage(helper.getNode('dynOut'), 25000);
+      helper.getNode('dyn').receive({ payload: '198.51.100.41' });
+      await waitFor(() => dyn.hosts.get('late.example.test').ipv4 === '198.51.100.41', 'the DynDNS2 update');
+      await waitFor(() => status.seen.some((s) => s.fill === 'blue' && /^verifying 198\.51\.100\.41: served by 0 of 1/.test(s.text)), 'a blue verifying status');
+      await new Promise((r) => setTimeout(r, 1000));
+      await send('198.51.100.41', 'publish', 'pubOut');
+      const msg = await out;
+      assert.deepEqual([msg.ddns.results[0].verified.seen, msg.ddns.results[0].verified.of], [1, 1]);
+      assert.equal(status.current().fill, 'green');
+      assert.equal(status.current().text, 'in sync: 198.51.100.41, served by 1 of 1 name servers');
+    } finally {
+      await dyn.close();
+    }
+  });
+
+  it('a proxied Cloudflare record is "not verified: proxied by Cloudflare", and no name server is asked', async () => {
+    const TOKEN = 'cf-verify-test-Token-5Rt8yU2iO4pL7kJ1';
+    const cf = await fakeCloudflare.start({ tokens: { [TOKEN]: '*' }, zones: ['example.com'] });
+    try {
+      cf.addRecord('example.com', { name: 'home.example.com', type: 'A', content: '1.2.3.4', proxied: true, ttl: 1 });
+      const f = [
+        { id: 'cacct', type: 'cloudflare-account', endpoint: cf.url },
+        { id: 'cf', type: 'cloudflare-ddns', account: 'cacct', zone: 'example.com', hostnames: 'home.example.com', recordType: 'auto', ttl: 1, proxied: 'keep', create: true, verify: watcher.server, wires: [['cfOut']] },
+        { id: 'cfOut', type: 'helper' },
+      ];
+      await helper.load([nodeFile('cloudflare-account'), nodeFile('cloudflare-ddns')], f, { cacct: { apiToken: TOKEN } });
+      const questions = watcher.queries().length;
+      const msg = await send('198.51.100.42', 'cf', 'cfOut');
+      assert.equal(msg.ddns.results[0].status, 'updated');
+      assert.equal(watcher.queries().length, questions, 'no name server asked');
+      const status = watchStatus(helper.getNode('cf'), { fromStart: true }).current();
+      assert.equal(status.fill, 'green');
+      assert.equal(status.text, 'in sync: 198.51.100.42, not verified: proxied by Cloudflare');
+    } finally {
+      await cf.close();
+    }
   });
 });
