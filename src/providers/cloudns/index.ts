@@ -17,10 +17,9 @@
  * only those delegated to it: any other is "Missing domain-name", ENOTFOUND.
  */
 import { DdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider, type CurrentRecord, type RecordTarget } from '../record-provider';
-import { updaterNames } from '../targets';
+import { type CurrentRecord, type RecordTarget } from '../record-provider';
 import { createCloudnsClient, type CloudnsClient, type CloudnsLogin, type CloudnsRecord } from './client';
 
 export const CLOUDNS_ENDPOINT = 'https://api.cloudns.net';
@@ -139,20 +138,15 @@ export const descriptor = defineProvider<CloudnsClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = ttlSetting(settings.ttl);
-      return createRecordProvider({
-        kind: 'cloudns',
-        api: {
-          read: (target, ctx) => ctx.exchange((signal) => readRecord(client, target, signal)),
-          write: (target, current, ctx) => ctx.exchange((signal) => writeRecord(client, target, current, ctx.ttl, signal)),
-        },
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'cloudns',
+        { settings, fixed, dryRun },
+        {
+            read: (target, ctx) => ctx.exchange((signal) => readRecord(client, target, signal)),
+            write: (target, current, ctx) => ctx.exchange((signal) => writeRecord(client, target, current, ctx.ttl, signal)),
+          },
+        (value) => ttlSetting(value),
+      );
     },
   },
 });

@@ -12,11 +12,9 @@
  * deSEC in words. Empty: an existing RRset keeps its TTL, a new one gets 3600.
  */
 import { DdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
 import { numberSetting } from '../../core/validate';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider } from '../record-provider';
-import { updaterNames } from '../targets';
 import { createDesecClient, type DesecClient } from './client';
 
 export const TTL_RANGE = { min: 60, max: 86_400 } as const;
@@ -70,20 +68,15 @@ export const descriptor = defineProvider<DesecClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = ttlSetting(settings.ttl);
-      return createRecordProvider({
-        kind: 'desec',
-        api: {
-          read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
-          write: (target, current, ctx) => ctx.exchange((signal) => client.write(target, current !== undefined, ctx.ttl, signal)),
-        },
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'desec',
+        { settings, fixed, dryRun },
+        {
+            read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
+            write: (target, current, ctx) => ctx.exchange((signal) => client.write(target, current !== undefined, ctx.ttl, signal)),
+          },
+        (value) => ttlSetting(value),
+      );
     },
   },
 });

@@ -17,10 +17,9 @@
  * written back with its own; a new one gets Gandi's default.
  */
 import { DdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider, type CurrentRecord, type RecordTarget } from '../record-provider';
-import { optionalTtl, updaterNames } from '../targets';
+import { type CurrentRecord, type RecordTarget } from '../record-provider';
 import { createGandiClient, DEPRECATED_API_KEY, type GandiClient, type GandiRrset } from './client';
 
 export const GANDI_ENDPOINT = 'https://api.gandi.net/v5/livedns';
@@ -84,20 +83,15 @@ export const descriptor = defineProvider<GandiClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = optionalTtl(settings.ttl, TTL_RANGE);
-      return createRecordProvider({
-        kind: 'gandi',
-        api: {
-          read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
-          write: (target, current, ctx) => ctx.exchange((signal) => writeRrset(client, target, current, ctx.ttl, signal)),
-        },
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'gandi',
+        { settings, fixed, dryRun },
+        {
+            read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
+            write: (target, current, ctx) => ctx.exchange((signal) => writeRrset(client, target, current, ctx.ttl, signal)),
+          },
+        TTL_RANGE,
+      );
     },
   },
 });

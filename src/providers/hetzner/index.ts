@@ -14,10 +14,8 @@
  * RFC 2181 §8 allows. Hetzner says in words what it does not take.
  */
 import { DdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider } from '../record-provider';
-import { optionalTtl, updaterNames } from '../targets';
 import { createHetznerClient, replacementRecords, type HetznerClient, type HetznerRrset } from './client';
 
 export const TTL_RANGE = { min: 60, max: 2_147_483_647 } as const;
@@ -73,48 +71,43 @@ export const descriptor = defineProvider<HetznerClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = optionalTtl(settings.ttl, TTL_RANGE);
-      return createRecordProvider({
-        kind: 'hetzner',
-        api: {
-          async read(target, ctx) {
-            const zone = target.zone!;
-            const current = await ctx.exchange((signal) => client.read(target, signal));
-            if (current) {
-              if (current.zoneId) ctx.memo[zoneKey(zone)] = current.zoneId;
-              const { zoneId: _zoneId, ...record } = current;
-              return record;
-            }
-            // a 404 is no RRSet or no zone: the zone is asked once, so "would create" in a dry run is the truth
-            if (ctx.memo[zoneKey(zone)] === undefined) ctx.memo[zoneKey(zone)] = await ctx.exchange((signal) => client.zoneId(zone, signal));
-            return undefined;
-          },
-          async write(target, current, ctx) {
-            const zone = target.zone!;
-            if (!current) {
-              try {
-                const id = await ctx.exchange((signal) => client.create(target, ctx.ttl, signal));
-                return id ? { id } : undefined;
-              } catch (err) {
-                // the zone went away since it was seen: ask again next time
-                if (err instanceof DdnsError && err.code === 'ENOTFOUND') delete ctx.memo[zoneKey(zone)];
-                throw err;
+      return zoneRecordUpdater(
+        'hetzner',
+        { settings, fixed, dryRun },
+        {
+            async read(target, ctx) {
+              const zone = target.zone!;
+              const current = await ctx.exchange((signal) => client.read(target, signal));
+              if (current) {
+                if (current.zoneId) ctx.memo[zoneKey(zone)] = current.zoneId;
+                const { zoneId: _zoneId, ...record } = current;
+                return record;
               }
-            }
-            const held = current.data as HetznerRrset | undefined;
-            const wanted = ctx.ttl;
-            if (wanted !== undefined && held?.ttl !== wanted) await ctx.exchange((signal) => client.changeTtl(target, wanted, signal));
-            await ctx.exchange((signal) => client.setRecords(target, replacementRecords(target.value, held?.records), signal));
-            return current.id ? { id: current.id } : undefined;
+              // a 404 is no RRSet or no zone: the zone is asked once, so "would create" in a dry run is the truth
+              if (ctx.memo[zoneKey(zone)] === undefined) ctx.memo[zoneKey(zone)] = await ctx.exchange((signal) => client.zoneId(zone, signal));
+              return undefined;
+            },
+            async write(target, current, ctx) {
+              const zone = target.zone!;
+              if (!current) {
+                try {
+                  const id = await ctx.exchange((signal) => client.create(target, ctx.ttl, signal));
+                  return id ? { id } : undefined;
+                } catch (err) {
+                  // the zone went away since it was seen: ask again next time
+                  if (err instanceof DdnsError && err.code === 'ENOTFOUND') delete ctx.memo[zoneKey(zone)];
+                  throw err;
+                }
+              }
+              const held = current.data as HetznerRrset | undefined;
+              const wanted = ctx.ttl;
+              if (wanted !== undefined && held?.ttl !== wanted) await ctx.exchange((signal) => client.changeTtl(target, wanted, signal));
+              await ctx.exchange((signal) => client.setRecords(target, replacementRecords(target.value, held?.records), signal));
+              return current.id ? { id: current.id } : undefined;
+            },
           },
-        },
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+        TTL_RANGE,
+      );
     },
   },
 });

@@ -11,10 +11,9 @@
  * (the zone deleted and added again in the console) is looked up once more.
  */
 import { DdnsError, toDdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider, type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
-import { updaterNames } from '../targets';
+import { type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
 import { createHuaweiClient, type HuaweiClient, type Recordset, type RecordsetBody } from './client';
 
 /** the console's default TTL for a new record set */
@@ -136,17 +135,12 @@ export const descriptor = defineProvider<HuaweiClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = parseTtl(settings.ttl);
-      return createRecordProvider({
-        kind: 'huaweicloud',
-        api: createApi(client),
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'huaweicloud',
+        { settings, fixed, dryRun },
+        createApi(client),
+        (value) => parseTtl(value),
+      );
     },
   },
 });

@@ -22,10 +22,9 @@
  */
 import { domainToASCII } from 'node:url';
 import { DdnsError, toDdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider, type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
-import { optionalTtl, updaterNames } from '../targets';
+import { type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
 import { createIonosClient, sameName, type IonosClient, type IonosRecord } from './client';
 
 export const IONOS_ENDPOINT = 'https://api.hosting.ionos.com/dns/v1';
@@ -143,17 +142,12 @@ export const descriptor = defineProvider<IonosClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = optionalTtl(settings.ttl, TTL_RANGE);
-      return createRecordProvider({
-        kind: 'ionos',
-        api: createApi(client),
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'ionos',
+        { settings, fixed, dryRun },
+        createApi(client),
+        TTL_RANGE,
+      );
     },
   },
 });

@@ -16,11 +16,10 @@
  * management: that refusal is EFORBIDDEN and blocks, like refused keys.
  */
 import { DdnsError } from '../../core/errors';
-import { addressTypeSetting } from '../../core/jobs';
 import { numberSetting } from '../../core/validate';
+import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
-import { createRecordProvider, type CurrentRecord, type RecordTarget } from '../record-provider';
-import { updaterNames } from '../targets';
+import { type CurrentRecord, type RecordTarget } from '../record-provider';
 import { createPorkbunClient, type PorkbunClient, type PorkbunRecord } from './client';
 
 export const PORKBUN_ENDPOINT = 'https://api.porkbun.com/api/json/v3';
@@ -127,20 +126,15 @@ export const descriptor = defineProvider<PorkbunClient>({
       },
     },
     provider({ client, settings, fixed, dryRun }) {
-      const names = updaterNames(true, fixed);
-      const ttl = ttlSetting(settings.ttl);
-      return createRecordProvider({
-        kind: 'porkbun',
-        api: {
-          read: (target, ctx) => ctx.exchange((signal) => readRecord(client, target, signal)),
-          write: (target, current, ctx) => ctx.exchange((signal) => writeRecord(client, target, current, ctx.ttl, signal)),
-        },
-        recordType: addressTypeSetting(settings.recordType),
-        configured: names.configured,
-        targets: (input) => names.targets(input),
-        ...(ttl !== undefined ? { ttl } : {}),
-        dryRun,
-      });
+      return zoneRecordUpdater(
+        'porkbun',
+        { settings, fixed, dryRun },
+        {
+            read: (target, ctx) => ctx.exchange((signal) => readRecord(client, target, signal)),
+            write: (target, current, ctx) => ctx.exchange((signal) => writeRecord(client, target, current, ctx.ttl, signal)),
+          },
+        (value) => ttlSetting(value),
+      );
     },
   },
 });
