@@ -9,6 +9,7 @@
 import type { Dispatcher } from 'undici';
 import { DdnsError, type ErrorCode } from '../core/errors';
 import type { HttpResponse } from '../core/http';
+import { parseJsonAnswer } from '../core/json';
 import { serverExcerpt } from '../core/redact';
 
 export interface ApiRequest {
@@ -54,37 +55,19 @@ export function createApiHttp(dispatcher: () => Dispatcher, userAgent: string, s
   };
 }
 
-/** The deepest nesting of `text` as JSON, counted in one pass outside strings; stops early past `limit`. */
-export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
-  let depth = 0;
-  let deepest = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c) i++;
-      else if (c === 0x22) inString = false;
-      continue;
-    }
-    if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      if (++depth > deepest) deepest = depth;
-      if (deepest > limit) return deepest;
-    } else if (c === 0x7d || c === 0x5d) depth--;
-  }
-  return deepest;
-}
-
 /** The answer's JSON; EBADRESPONSE (with a masked excerpt) when it is none or nested beyond reason. */
 export function readJson(res: HttpResponse, where: string, secrets: readonly string[]): unknown {
-  if (jsonDepth(res.body) > MAX_JSON_DEPTH) {
-    throw new DdnsError('EBADRESPONSE', `${where}: the answer is nested deeper than ${MAX_JSON_DEPTH} levels, not a DNS API answer`, { statusCode: res.status });
-  }
+  let parsed: unknown;
   try {
-    return JSON.parse(res.body);
-  } catch {
+    parsed = parseJsonAnswer(res.body, { maxDepth: MAX_JSON_DEPTH, what: where });
+  } catch (err) {
+    if (err instanceof DdnsError && err.statusCode === undefined) throw new DdnsError(err.code, err.message, { statusCode: res.status });
+    throw err;
+  }
+  if (parsed === undefined) {
     throw new DdnsError('EBADRESPONSE', `${where}: the answer is not JSON (HTTP ${res.status}): ${serverExcerpt(res.body, secrets)}`, { statusCode: res.status });
   }
+  return parsed;
 }
 
 function header(res: HttpResponse, name: string): string | undefined {

@@ -59,14 +59,6 @@ export const descriptor = defineProvider<DesecClient>({
   updater: {
     zone: true,
     ttl: TTL_RANGE,
-    hostnames: {
-      placeholder: 'home.example.com',
-      label: { 'en-US': 'Names', 'zh-CN': '名称' },
-      help: {
-        'en-US': 'one or more full names inside the zone, separated by commas: <code>home.example.com</code>; the zone itself for its apex. Empty: <code>msg.hostnames</code>.',
-        'zh-CN': '区域内的一个或多个完整名称，用逗号分隔：<code>home.example.com</code>；写区域本身表示根（apex）。留空：取 <code>msg.hostnames</code>。',
-      },
-    },
     provider({ client, settings, fixed, dryRun }) {
       return zoneRecordUpdater(
         'desec',

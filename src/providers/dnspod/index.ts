@@ -125,13 +125,6 @@ export const descriptor = defineProvider<DnspodClient>({
   updater: {
     zone: true,
     ttl: TTL_RANGE,
-    hostnames: {
-      placeholder: 'home.example.com',
-      help: {
-        'en-US': 'full names inside the domain, separated by commas: <code>home.example.com</code>, the domain itself for <code>@</code>, <code>*.example.com</code> for the wildcard. Empty: <code>msg.hostnames</code>.',
-        'zh-CN': '域名内的完整主机名，用逗号分隔：<code>home.example.com</code>；域名本身即 <code>@</code>；<code>*.example.com</code> 为泛解析。留空：取 <code>msg.hostnames</code>。',
-      },
-    },
     settings: [
       {
         name: 'line',

@@ -74,14 +74,6 @@ export const descriptor = defineProvider<GandiClient>({
   updater: {
     zone: true,
     ttl: TTL_RANGE,
-    hostnames: {
-      placeholder: 'home.example.com',
-      label: { 'en-US': 'Names', 'zh-CN': '名称' },
-      help: {
-        'en-US': 'full names inside the domain, separated by commas: <code>home.example.com</code>, the domain itself for its apex (<code>@</code>), <code>*.example.com</code> for the wildcard. Empty: <code>msg.hostnames</code>.',
-        'zh-CN': '域名内的完整名称，用逗号分隔：<code>home.example.com</code>；域名本身表示根记录（<code>@</code>），<code>*.example.com</code> 表示泛解析。留空：取 <code>msg.hostnames</code>。',
-      },
-    },
     provider({ client, settings, fixed, dryRun }) {
       return zoneRecordUpdater(
         'gandi',

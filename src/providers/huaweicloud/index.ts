@@ -127,13 +127,6 @@ export const descriptor = defineProvider<HuaweiClient>({
   updater: {
     zone: true,
     ttl: TTL_RANGE,
-    hostnames: {
-      placeholder: 'home.example.com',
-      help: {
-        'en-US': 'one or more full names inside the zone, separated by commas: <code>home.example.com</code>, <code>*.example.com</code> or the zone itself. Empty: <code>msg.hostnames</code>.',
-        'zh-CN': '一个或多个位于该域名内的完整名称，用逗号分隔：<code>home.example.com</code>、<code>*.example.com</code> 或域名本身。留空：取 <code>msg.hostnames</code>。',
-      },
-    },
     provider({ client, settings, fixed, dryRun }) {
       return zoneRecordUpdater(
         'huaweicloud',

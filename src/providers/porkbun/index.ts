@@ -118,13 +118,6 @@ export const descriptor = defineProvider<PorkbunClient>({
   updater: {
     zone: true,
     ttl: { min: TTL_RANGE.min, max: TTL_RANGE.max },
-    hostnames: {
-      placeholder: 'home.example.com',
-      help: {
-        'en-US': 'full names inside the domain, separated by commas: <code>home.example.com</code>, the domain itself for its apex, <code>*.example.com</code> for the wildcard. Empty: <code>msg.hostnames</code>.',
-        'zh-CN': '域名内的完整名称，用逗号分隔：<code>home.example.com</code>；域名本身表示根记录，<code>*.example.com</code> 表示泛解析。留空：取 <code>msg.hostnames</code>。',
-      },
-    },
     provider({ client, settings, fixed, dryRun }) {
       return zoneRecordUpdater(
         'porkbun',
