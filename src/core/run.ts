@@ -53,6 +53,8 @@ export interface RunProgress {
   retrying(info: { error: DdnsError; attempt: number; delayMs: number; until: number }): void;
   /** the wait is over: the next attempt is on its way */
   resumed(): void;
+  /** the provider accepted a change and waits for it to be applied (Route 53 until INSYNC) */
+  pending?(): void;
 }
 
 /** Limits concurrent requests per account (a ConcurrencyLimit). */
@@ -93,6 +95,11 @@ export class Run {
     if (options.progress) this.progress = options.progress;
     this.now = options.now ?? (() => Date.now());
     this.isRetryable = options.isRetryable ?? ((err) => err.retryable);
+  }
+
+  /** The provider waits for an accepted change to be applied: the node says "pending". */
+  pending(): void {
+    this.progress?.pending?.();
   }
 
   /**

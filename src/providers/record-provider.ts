@@ -63,6 +63,8 @@ export interface RecordContext {
   /** the TTL the node sets; undefined = the provider's default, or the record's own */
   ttl?: number;
   now(): number;
+  /** an accepted change waits to be applied (Route 53 until INSYNC): the status says "pending" */
+  pending(): void;
 }
 
 export interface RecordApi {
@@ -124,6 +126,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
       memo: ledger.memo,
       ...(options.ttl !== undefined ? { ttl: options.ttl } : {}),
       now,
+      pending: () => run.pending(),
     };
     let halt: DdnsError | undefined;
     for (const job of jobs) {

@@ -31,6 +31,7 @@ export interface RunnerHooks {
   sending(): void;
   retrying(error: DdnsError, until: number): void;
   resumed(): void;
+  pending(): void;
 }
 
 /** What the node was last asked to write: the input's value and the names it came with. */
@@ -204,6 +205,7 @@ export class UpdaterRunner<State> {
         if (this.current) this.current.waiting = false;
         hooks.resumed();
       },
+      pending: () => hooks.pending(),
     };
   }
 

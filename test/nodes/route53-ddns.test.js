@@ -80,7 +80,10 @@ describe('route53-ddns node', function () {
   it('a change not INSYNC within the wait is reported updated, its message saying pending with the change id', async () => {
     await start({ insyncAtOnce: false, pendingPolls: 1000 });
     await helper.load(nodes, flow(server, { insyncWait: 2 }), credentials());
+    const status = watchStatus(helper.getNode('ddns'));
     const msg = await feed('203.0.113.10');
+    // until Route 53 reports INSYNC the status says pending, in blue
+    assert.ok(status.seen.some((s) => s.fill === 'blue' && s.text === 'pending: the provider applies the change'), JSON.stringify(status.seen));
     const r = msg.ddns.results[0];
     assert.equal(r.status, 'created');
     assert.match(r.message, /pending: Route 53 has not yet reported INSYNC \(change C[0-9A-Z]+\)$/);

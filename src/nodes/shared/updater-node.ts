@@ -227,6 +227,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
           this.seat.retrying(until, error.providerCode ?? error.code);
         },
         resumed: () => this.status.working(),
+        pending: () => this.line.show('working', this.t('status.pending')),
       },
     });
     return { kind: 'ready', runner, account, ...(checker ? { verify: new UpdaterVerify(checker, this.node, this.line, this.t) } : {}) };

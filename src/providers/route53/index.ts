@@ -155,6 +155,7 @@ export function createRoute53Provider(options: Route53ProviderOptions): Provider
       const waited = ctx.now() - started;
       const left = insyncWaitS * 1000 - waited;
       if (left <= 0) break;
+      ctx.pending();
       await pause(Math.min(left, POLL_SCHEDULE_S[Math.min(i, POLL_SCHEDULE_S.length - 1)]! * 1000), runSignal!);
       try {
         status = (await ctx.exchange((signal) => client.change(change.id, signal))).status;
