@@ -12,6 +12,7 @@
  */
 import type { StoredRecord } from './records';
 import { boundedFuture, boundedPast } from './run';
+import { storedTime as time } from './stored';
 
 export interface LedgerBlock {
   /** the provider's word (`badauth`, `AuthFailure`, `HTTP 401`) */
@@ -138,9 +139,6 @@ export function describeLedger(ledger: Ledger, configured: ReadonlyArray<{ name:
   return rows;
 }
 
-function time(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
 
 function shortText(value: unknown, max: number, shape = /^[\x20-\x7e]+$/): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= max && shape.test(value) ? value : undefined;

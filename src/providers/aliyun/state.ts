@@ -3,6 +3,7 @@
  * Node-RED context store can hold it. A stored value of another shape (an older
  * version, a hand-edited store) is read as far as it is valid, never trusted.
  */
+import { storedTime as time } from '../../core/stored';
 
 export interface AliyunRecordState {
   /** the record's id at Alibaba; a string because ids exceed 2^53 */
@@ -32,9 +33,6 @@ export function recordKey(domain: string, rr: string, type: string, line: string
   return `${domain.toLowerCase()}/${rr.toLowerCase()}/${type.toUpperCase()}/${line.toLowerCase()}`;
 }
 
-function time(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
 
 function cleanRecord(raw: unknown): AliyunRecordState | undefined {
   if (!raw || typeof raw !== 'object') return undefined;

@@ -5,6 +5,7 @@
  * longer than a run waits). A stored value of another shape is read as far as
  * it is valid, never trusted.
  */
+import { storedTime as time } from '../../core/stored';
 
 export interface ZoneState {
   id: string;
@@ -51,9 +52,6 @@ export function splitRecordKey(key: string): { name: string; type: string } | un
   return type === 'A' || type === 'AAAA' ? { name: key.slice(0, slash), type } : undefined;
 }
 
-function time(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
 
 // Cloudflare ids are 32 hex digits; a little room for other servers' ids, nothing that could carry markup
 const ID = /^[\w-]{1,64}$/;

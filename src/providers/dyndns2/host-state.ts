@@ -5,6 +5,7 @@
  * it is valid and the rest ignored, never trusted blindly.
  */
 import { parseAddress } from '../../core/address';
+import { storedCode, storedTime as time } from '../../core/stored';
 
 export interface HostState {
   /** the last address the server confirmed (good or nochg), per family */
@@ -37,9 +38,6 @@ export function emptyState(): Dyndns2State {
   return { version: 1, hosts: {} };
 }
 
-function time(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
 
 function address(value: unknown, family: 4 | 6): string | undefined {
   if (typeof value !== 'string') return undefined;
@@ -47,9 +45,7 @@ function address(value: unknown, family: 4 | 6): string | undefined {
   return parsed && parsed.family === family ? parsed.address : undefined;
 }
 
-function code(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 && value.length <= 32 ? value : undefined;
-}
+const code = (value: unknown): string | undefined => storedCode(value);
 
 function cleanHost(raw: unknown): HostState | undefined {
   if (!raw || typeof raw !== 'object') return undefined;

@@ -8,6 +8,7 @@
 import { parseAddress } from '../../core/address';
 import type { StoredRecord } from '../../core/records';
 import type { AddressType } from './wire';
+import { storedTime as time } from '../../core/stored';
 
 export interface RecordMemory {
   /** the value the RRset was last seen (or made) to hold, canonical */
@@ -42,9 +43,6 @@ export function emptyRfc2136State(): Rfc2136State {
   return { version: 1, names: {} };
 }
 
-function time(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
-}
 
 function text(value: unknown, max: number): string | undefined {
   return typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined;
