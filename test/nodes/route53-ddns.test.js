@@ -10,8 +10,8 @@ const { helper, nodeFile, nextMessage, statusWhere, watchStatus } = require('../
 const fakeRoute53 = require('../servers/fake-route53');
 
 const nodes = [nodeFile('route53')];
-const KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+const KEY_ID = 'AKIAJ3NODETEST7Q2XW4';
+const SECRET = 'q8Rt2nodeTestSecretKey/Vz5mK1pL9dW3hJ7yB0c';
 const WRONG = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY';
 
 function flow(server, ddns = {}) {

@@ -93,3 +93,36 @@ describe('updater: a fixed record heals, Update now writes', function () {
     assert.equal(server.requests.length, 0);
   });
 });
+
+describe('updater: going live with an example\'s login', function () {
+  this.timeout(20000);
+  let server;
+  beforeEach(async () => {
+    server = await fake.start({ users: { [USER]: { password: PASSWORD, hosts: ['a.example.com'] } } });
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await server.close();
+  });
+  const placeholder = { acct: { username: 'you@example.com', password: 'your-password' } };
+
+  it('with Dry run off, nothing is sent and the status says the login is the example\'s', async () => {
+    await helper.load(nodes, flow(server), placeholder);
+    const status = watchStatus(helper.getNode('upd'), { fromStart: true }).current();
+    assert.equal(status.fill, 'red');
+    assert.equal(status.text, "the login is the example's: enter your own");
+    const caught = await send('8.8.8.8', 'caught');
+    assert.equal(caught.error.code, 'ECONFIG');
+    assert.match(caught.error.message, /example's login/);
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('a dry run with it is allowed: it sends nothing anyway', async () => {
+    await helper.load(nodes, flow(server, { dryRun: true }), placeholder);
+    const status = watchStatus(helper.getNode('upd'), { fromStart: true }).current();
+    assert.notEqual(status.fill, 'red');
+    const msg = await send('8.8.8.8');
+    assert.equal(msg.ddns.results[0].status, 'skipped');
+    assert.equal(server.requests.length, 0);
+  });
+});

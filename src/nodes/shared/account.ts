@@ -26,6 +26,7 @@ import type { Node, NodeAPI } from 'node-red';
 import type { Dispatcher } from 'undici';
 import { toDdnsError, type DdnsError } from '../../core/errors';
 import { ConcurrencyLimit } from '../../core/coalesce';
+import { isPlaceholderLogin } from '../../core/placeholder';
 import { maskingForms } from '../../core/redact';
 
 interface TlsConfigNode extends Node {
@@ -59,6 +60,8 @@ export interface AccountHandle<Client = unknown, Settings = Readonly<Record<stri
   readonly client?: Client;
   /** the account's part of the provider settings (server, key name, login, ...), in memory only */
   readonly settings: Settings;
+  /** the login is still an example's placeholder: nothing but a dry run may use it */
+  readonly placeholder?: true;
 }
 
 export interface AccountNode<Credentials extends object = object> extends Node<Credentials> {
@@ -197,6 +200,7 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
     ...(keys.former ? { formerIdentity: loginIdentity(keys.former, options.login) } : {}),
     secrets,
     settings: Object.freeze({ ...(options.settings ?? {}) }),
+    ...(isPlaceholderLogin([...options.secrets, ...options.login.filter((v): v is string => typeof v === 'string')]) ? { placeholder: true as const } : {}),
     ...(options.problem ? { problem: options.problem } : {}),
   };
   if (!options.problem && options.client) {

@@ -180,6 +180,11 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     if (account.problem) {
       return { kind: 'unusable', error: account.problem, status: this.t('status.needs-login', { reason: account.problem.message }) };
     }
+    if (account.placeholder && !this.dryRun) {
+      // going live with an example's login: nothing is sent, the status says why
+      const error = new DdnsError('ECONFIG', `the ${spec.accountType} still has the example's login: enter your own before turning Dry run off`);
+      return { kind: 'unusable', error, status: this.t('status.example-login') };
+    }
     const fixed: Record<string, string> = {};
     let provider: Provider<State>;
     let checker: import('../../sources/record-check').RecordChecker | undefined;
