@@ -1,5 +1,5 @@
 /** One record's outcome, as every updater reports it in `msg.ddns.results`. */
-import type { ErrorCode } from './errors';
+import type { ErrorCode, ResultReason } from './errors';
 
 export type RecordStatus = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
 
@@ -18,4 +18,6 @@ export interface RecordResult {
   requestId?: string;
   recordId?: string;
   message?: string;
+  /** `message` as a catalog key, for the status and the sidebar in the runtime's language */
+  reason?: ResultReason;
 }

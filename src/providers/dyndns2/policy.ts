@@ -173,13 +173,16 @@ export function blockedError(host: string, providerCode: string, since: number):
   return new DdnsError(
     'EBLOCKED',
     `${host}: not sent; blocked since ${formatTime(since)} by "${providerCode}" until the configuration or credentials change`,
-    { providerCode },
+    { providerCode, key: 'record.blocked-since', params: { answer: providerCode, time: formatTime(since) }, at: host },
   );
 }
 
 export function waitingError(host: string, providerCode: string | undefined, until: number): DdnsError {
   return new DdnsError('EWAIT', `${host}: not sent; no request before ${formatTime(until)} after the server's last answer`, {
     providerCode,
+    key: 'record.waiting',
+    params: { time: formatTime(until) },
+    at: host,
     retryable: true,
   });
 }

@@ -23,7 +23,7 @@ import { boundedFuture, boundedPast } from '../../core/run';
 import { formatTime } from '../../core/time';
 import type { Dispatcher } from 'undici';
 import { sameAddress } from '../../core/address';
-import { DdnsError, toDdnsError } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
 import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
 import { MAX_SERVER_PAUSE_MS, Run, serverPauseMs, type RetryPolicy } from '../../core/run';
@@ -205,14 +205,14 @@ class UpdateRun {
         const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
         this.firstBlocked ??= error;
         for (const f of this.inputFamilies) {
-          this.record(name, f, { status: 'skipped', code: error.code, providerCode: host.blockedCode, message: error.message });
+          this.record(name, f, { status: 'skipped', code: error.code, providerCode: host.blockedCode, message: error.message, ...reasonFrom(error) });
         }
         continue;
       }
       if (host.waitUntil !== undefined && now < host.waitUntil) {
         const error = waitingError(name, host.waitCode, host.waitUntil);
         for (const f of this.inputFamilies) {
-          const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'skipped', code: error.code, message: error.message };
+          const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'skipped', code: error.code, message: error.message, ...reasonFrom(error) };
           if (host.waitCode) result.providerCode = host.waitCode;
           this.record(name, f, result);
         }
@@ -349,7 +349,7 @@ class UpdateRun {
         const host = this.state.hosts[name]!;
         const error = host.blockedCode ? blockedError(name, host.blockedCode, host.blockedAt ?? 0) : waitingError(name, host.waitCode, host.waitUntil ?? 0);
         for (const f of request.families) {
-          if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message });
+          if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message, ...reasonFrom(error) });
         }
       }
       if (names.length === 0) continue;
@@ -440,7 +440,7 @@ export async function runUpdate(
  */
 export async function updateHosts(input: UpdateHostsInput): Promise<UpdateHostsOutcome> {
   const cfg = resolveSettings(input.settings);
-  if (!cfg.hostnames) throw new DdnsError('ECONFIG', 'no host names configured');
+  if (!cfg.hostnames) throw new DdnsError('ECONFIG', 'no host names configured', { key: 'config.no-hostnames' });
   if (!input.dispatcher) throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
   const run = new Run({
     signal: input.signal ?? new AbortController().signal,
