@@ -12,6 +12,7 @@
 import type { RecordResult } from '../../core/result';
 import { boundedPast } from '../../core/run';
 import type { StoredRecord } from '../../core/records';
+import { reasonText, resultReason, runtimeTexts } from './texts';
 
 export type { StoredRecord };
 
@@ -166,6 +167,11 @@ export function addChanges(book: HistoryBook, results: readonly RecordResult[], 
 
 // ------------------------------------------------------------------ rows
 
+/** A result's message in the runtime's language where it carries a catalog key, else as it is. */
+function messageOf(result: RecordResult): string {
+  return result.reason ? reasonText(runtimeTexts(), resultReason(result)) : result.message!;
+}
+
 function isSuccess(result: RecordResult): boolean {
   return result.status === 'created' || result.status === 'updated' || result.status === 'unchanged';
 }
@@ -226,24 +232,24 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
       row.code = info.blockedCode;
       if (info.blockedAt !== undefined) row.since = notAfter(info.blockedAt, now);
       row.canUnblock = identity.canUnblock === true;
-      if (last?.result.message) row.message = last.result.message;
+      if (last?.result.message) row.message = messageOf(last.result);
     } else if (info.waitUntil !== undefined && info.waitUntil > now) {
       row.state = 'backoff';
       row.until = info.waitUntil;
       // Clear block lifts a pause too
       row.canUnblock = identity.canUnblock === true;
       if (info.waitCode) row.code = info.waitCode;
-      if (last?.result.message) row.message = last.result.message;
+      if (last?.result.message) row.message = messageOf(last.result);
     } else if (last && last.result.status === 'failed') {
       row.state = 'failed';
       const code = last.result.providerCode ?? last.result.code;
       if (code) row.code = code;
-      if (last.result.message) row.message = last.result.message;
+      if (last.result.message) row.message = messageOf(last.result);
     } else if (last && last.result.status === 'skipped') {
       // skipped for a block or a wait that is over now: waiting for the next input
       if (last.dryRun) {
         row.state = 'dry-run';
-        if (last.result.message) row.message = last.result.message;
+        if (last.result.message) row.message = messageOf(last.result);
       }
     } else if (last) {
       row.state = 'in-sync';

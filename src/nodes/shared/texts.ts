@@ -82,9 +82,9 @@ export interface Explained {
   inner?: Explained;
 }
 
-function valuesOf(t: Translate, reason: Explained): Record<string, string | number> | undefined {
+function valuesOf(t: Translate, reason: Explained, short: boolean): Record<string, string | number> | undefined {
   if (!reason.params && !reason.inner) return undefined;
-  return { ...reason.params, ...(reason.inner ? { reason: reasonText(t, reason.inner) } : {}) };
+  return { ...reason.params, ...(reason.inner ? { reason: reasonText(t, reason.inner, short) } : {}) };
 }
 
 /**
@@ -95,10 +95,15 @@ function valuesOf(t: Translate, reason: Explained): Record<string, string | numb
  */
 export function reasonText(t: Translate | undefined, reason: Explained, short = false): string {
   if (!t || !reason.key) return reason.message;
-  const vars = valuesOf(t, reason);
+  const vars = valuesOf(t, reason, short);
   const text = (short ? lookup(t, `short.${reason.key}`, vars) : undefined) ?? lookup(t, `reason.${reason.key}`, vars);
   if (text === undefined) return reason.message;
   return reason.at && !short ? `${reason.at}: ${text}` : text;
+}
+
+/** The catalog's short form of a reason (one that names its cause in a status), or undefined where it has none. */
+export function shortText(t: Translate | undefined, reason: Explained): string | undefined {
+  return t && reason.key ? lookup(t, `short.${reason.key}`, valuesOf(t, reason, true)) : undefined;
 }
 
 /** A record's result as something that says why (its catalog key, when it has one). */

@@ -30,7 +30,7 @@
 import { MAX_SERVER_PAUSE_MS, boundedFuture, serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
-import { DdnsError, toDdnsError, type ErrorCode, type ResultReason } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError, type ErrorCode, type ResultReason } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
 import { ALREADY_EXISTS, NO_ROUTE, RECORD_GONE, blocksAccount, hasCode } from './api-errors';
 import type { ApiAnswer, Method, Query } from './client';
@@ -149,7 +149,7 @@ export class CloudflareRun {
   }
 
   private fail(job: Job, name: string, err: DdnsError, message = err.message): void {
-    const outcome: Outcome = { status: 'failed', code: err.code, message };
+    const outcome: Outcome = { status: 'failed', code: err.code, message, ...(message === err.message ? reasonFrom(err) : {}) };
     if (err.providerCode !== undefined) outcome.providerCode = err.providerCode;
     if (err.requestId !== undefined) outcome.requestId = err.requestId;
     this.report(job, name, outcome);

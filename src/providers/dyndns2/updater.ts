@@ -164,7 +164,7 @@ class UpdateRun {
     this.firstFailure ??= error;
     for (const f of families) {
       if (this.input[f] === undefined) continue;
-      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message };
+      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message, ...(message === error.message ? reasonFrom(error) : {}) };
       if (error.providerCode) result.providerCode = error.providerCode;
       this.record(name, f, result);
     }

@@ -104,7 +104,7 @@ export class Rfc2136Run {
 
   private failName(name: string, error: DdnsError, message = error.message): void {
     for (const job of this.jobs) {
-      const fields: Fields = { status: 'failed', code: error.code, message: message.startsWith(name) ? message : `${name}: ${message}` };
+      const fields: Fields = { status: 'failed', code: error.code, message: message.startsWith(name) ? message : `${name}: ${message}`, ...(message === error.message ? reasonFrom(error, name) : {}) };
       if (error.providerCode) fields.providerCode = error.providerCode;
       this.report(name, job, fields);
     }
