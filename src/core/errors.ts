@@ -188,7 +188,8 @@ export function placed(err: DdnsError, at: string): DdnsError {
 /** What a record's result keeps of an error's catalog key (`RecordResult.reason`), said of `at` unless the error says it already. */
 export function reasonOf(err: DdnsError, at?: string): ResultReason | undefined {
   if (!err.key) return undefined;
-  const place = err.at ?? (at && !err.message.includes(at) ? at : undefined);
+  const outer = at && !err.message.includes(at) ? at : undefined;
+  const place = err.at && outer ? `${outer}: ${err.at}` : (err.at ?? outer);
   return { key: err.key, ...(err.params ? { params: err.params } : {}), ...(place ? { at: place } : {}) };
 }
 

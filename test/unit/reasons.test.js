@@ -19,7 +19,7 @@ const { interfaceAddresses } = dist('sources/interface.js');
 const { parseFullNames } = dist('providers/targets.js');
 const { sharedTexts, reasonText } = dist('nodes/shared/texts.js');
 const { UpdaterStatus, summaryText } = dist('nodes/shared/updater-status.js');
-const { flowError } = dist('nodes/shared/failure.js');
+const { flowError, recordFailure } = dist('nodes/shared/failure.js');
 
 const catalog = (lang) => JSON.parse(fs.readFileSync(path.join(root, 'nodes', 'locales', lang, 'ddns-sidebar.json'), 'utf8')).runtime;
 const textsIn = (lang) => sharedTexts({ _: translator('ddns-sidebar', lang) });
@@ -152,6 +152,16 @@ describe('reasons as catalog keys', () => {
     assert.ok(Object.prototype.hasOwnProperty.call(report, 'code'), 'Node-RED copies an own code to msg.error.code');
     // a secret in a reason is masked like any other
     assert.equal(String(flowError(new DdnsError('EAUTH', 'refused s3cret-token'), ['s3cret-token'], t)), 'refused ***');
+  });
+
+  it('a record’s failure handed to done() says its reason in the runtime’s language, after the record’s name', () => {
+    const blocked = { name: 'home.example.com', type: 'A', status: 'skipped', code: 'EBLOCKED', providerCode: 'badauth', message: 'home.example.com: blocked since ...', reason: { key: 'record.blocked', params: { answer: 'badauth' }, at: 'home.example.com' } };
+    const zh = recordFailure(blocked, [], textsIn('zh-CN'));
+    assert.equal(String(zh), 'home.example.com: 服务商拒绝后已阻止（badauth）；在登录信息或设置更改、或在 DDNS 侧边栏解除阻止之前不再发送');
+    assert.equal(zh.code, 'EBLOCKED');
+    assert.equal(zh.providerCode, 'badauth');
+    // without a key: the English message, with the name before it
+    assert.equal(String(recordFailure({ name: 'a.example.com', status: 'failed', code: 'EPROVIDER', message: 'dnserr' }, [], textsIn('zh-CN'))), 'a.example.com: dnserr');
   });
 });
 

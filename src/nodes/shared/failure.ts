@@ -12,7 +12,8 @@
  */
 import { DdnsError, toDdnsError } from '../../core/errors';
 import { redactForms } from '../../core/redact';
-import { reasonText, runtimeTexts, type Translate } from './texts';
+import type { RecordResult } from '../../core/result';
+import { reasonText, resultReason, runtimeTexts, type Translate } from './texts';
 
 /**
  * Typed as the Error that done() and node.error() take; at run time a String
@@ -31,7 +32,25 @@ export interface FlowError extends Error {
  */
 export function flowError(err: unknown, forms: readonly string[] = [], t: Translate | undefined = runtimeTexts()): FlowError {
   const e = err instanceof DdnsError ? err : toDdnsError(err);
-  const text = redactForms(reasonText(t, e), forms);
+  return oneLine(redactForms(reasonText(t, e), forms), e);
+}
+
+/**
+ * The error of a run whose record failed: its reason (with the record's name
+ * before it) in the runtime's language, its code and the provider's answer.
+ */
+export function recordFailure(failed: RecordResult, forms: readonly string[] = [], t: Translate | undefined = runtimeTexts()): FlowError {
+  const message = failed.message ?? 'failed';
+  const english = message.includes(failed.name) ? message : `${failed.name}: ${message}`;
+  const reason = failed.reason ? { ...resultReason(failed), message: english, at: failed.reason.at ?? failed.name } : { message: english };
+  const err = new DdnsError(failed.code ?? 'EPROVIDER', english, {
+    ...(failed.providerCode ? { providerCode: failed.providerCode } : {}),
+    ...(failed.requestId ? { requestId: failed.requestId } : {}),
+  });
+  return oneLine(redactForms(reasonText(t, reason), forms), err);
+}
+
+function oneLine(text: string, e: DdnsError): FlowError {
   // eslint-disable-next-line no-new-wrappers -- one line on the debug tab, with a code for Catch (see above)
   const out = new String(text) as String & { message: string; code: string; providerCode?: string; requestId?: string };
   out.message = text;

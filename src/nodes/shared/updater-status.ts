@@ -16,9 +16,13 @@ const TRANSPORT = new Set(['ENETWORK', 'ETIMEDOUT', 'ETLS', 'ETOOLARGE', 'EHTTPS
 
 /** `dynupdate.no-ip.com` out of `https://dynupdate.no-ip.com/nic/update` (a reason's place); undefined for anything else. */
 function serverOf(at: string | undefined): string | undefined {
-  if (!at) return undefined;
-  const url = /^[a-z][a-z0-9+.-]*:\/\/[^/\s:]+/i.exec(at.split(': ').pop() ?? '');
-  return url ? url[0].replace(/^[^:]+:\/\//, '') : undefined;
+  const last = at?.split(': ').pop();
+  if (!last || !/^[a-z][a-z0-9+.-]*:\/\//i.test(last)) return undefined;
+  try {
+    return new URL(last).host || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What an updater's msg.payload says of a run ("1 updated, 1 unchanged"), in the runtime's words. */

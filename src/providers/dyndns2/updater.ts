@@ -160,11 +160,12 @@ class UpdateRun {
     entry[family] = full;
   }
 
-  private fail(name: string, families: readonly Family[], error: DdnsError, message = error.message): void {
+  /** `reason`: the catalog key of `message`; by default the error's own, where the message is the error's (after the host) */
+  private fail(name: string, families: readonly Family[], error: DdnsError, message = error.message, reason = message === error.message || message === `${name}: ${error.message}` ? reasonFrom(error, name) : {}): void {
     this.firstFailure ??= error;
     for (const f of families) {
       if (this.input[f] === undefined) continue;
-      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message, ...(message === error.message ? reasonFrom(error) : {}) };
+      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message, ...reason };
       if (error.providerCode) result.providerCode = error.providerCode;
       this.record(name, f, result);
     }
@@ -356,7 +357,11 @@ class UpdateRun {
       if (halt) {
         for (const name of names) {
           if (halt.verdict) this.applyVerdict(name, request, verdictForHost(halt.verdict, name), true);
-          else if (halt.error) this.fail(name, request.families, halt.error, `${name}: not sent; an earlier request of this run failed: ${halt.error.message}`);
+          else if (halt.error) {
+            const inner = halt.error.key ? { inner: { key: halt.error.key, ...(halt.error.params ? { params: halt.error.params } : {}), message: halt.error.message } } : {};
+            const reason = { reason: { key: 'record.not-sent', params: { reason: halt.error.message }, at: name, ...inner } };
+            this.fail(name, request.families, halt.error, `${name}: not sent; an earlier request of this run failed: ${halt.error.message}`, reason);
+          }
         }
         continue;
       }
