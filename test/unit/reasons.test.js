@@ -17,6 +17,7 @@ const { addressJobs } = dist('core/jobs.js');
 const { parseServerUrl, numberSetting } = dist('core/validate.js');
 const { interfaceAddresses } = dist('sources/interface.js');
 const { parseFullNames } = dist('providers/targets.js');
+const { verdictForCode, verdictForHost, verdictForAuthStatus } = dist('providers/dyndns2/policy.js');
 const { sharedTexts, reasonText } = dist('nodes/shared/texts.js');
 const { UpdaterStatus, summaryText } = dist('nodes/shared/updater-status.js');
 const { flowError, recordFailure } = dist('nodes/shared/failure.js');
@@ -45,7 +46,7 @@ function keysUsed() {
   const keys = new Set();
   for (const file of sourceFiles(path.join(root, 'src'))) {
     const text = fs.readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/'((?:config|input|net|record|source|http)\.[a-z0-9-]+)'/g)) keys.add(match[1]);
+    for (const match of text.matchAll(/'((?:config|input|net|record|source|http|dyndns2)\.[a-z0-9-]+)'/g)) keys.add(match[1]);
   }
   // `net.${NETWORK_KEYS[code] ?? 'unreachable'}` and `http.${code}` (src/core/errors.ts, src/providers/http-api.ts)
   const errors = fs.readFileSync(path.join(root, 'src', 'core', 'errors.ts'), 'utf8');
@@ -55,6 +56,11 @@ function keysUsed() {
   const api = fs.readFileSync(path.join(root, 'src', 'providers', 'http-api.ts'), 'utf8');
   const words = /const words[^{]*\{([^}]*)\}/.exec(api)[1];
   for (const match of words.matchAll(/(E[A-Z]+):/g)) keys.add(`http.${match[1]}`);
+  // `answerKey(code)` for every DynDNS2 return code of RULES, `dyndns2.http-${status}` (src/providers/dyndns2/policy.ts)
+  const policy = fs.readFileSync(path.join(root, 'src', 'providers', 'dyndns2', 'policy.ts'), 'utf8');
+  const rules = /const RULES[^{]*\{([\s\S]*?)\n\};/.exec(policy)[1];
+  for (const match of rules.matchAll(/^\s+'?([!\w]+)'?: \{ kind/gm)) keys.add(`dyndns2.${match[1].replace(/^!/, 'not-')}`);
+  for (const status of [401, 403]) keys.add(`dyndns2.http-${status}`);
   return keys;
 }
 
@@ -119,6 +125,10 @@ describe('reasons as catalog keys', () => {
       thrown(() => parseFullNames('a..b', 'example.com')),
       thrown(() => parseFullNames('home.example.org', 'example.com')),
       await interfaceAddresses('eth9-missing').catch((err) => err),
+      verdictForCode('badauth', 'home.example.com').error,
+      verdictForCode('nohost', 'home.example.com', 'extra words').error,
+      verdictForHost(verdictForCode('911', 'a.example.com'), 'b.example.com').error,
+      verdictForAuthStatus(401, 'a.example.com').error,
     ];
     for (const err of samples) {
       assert.ok(err instanceof DdnsError && err.key, `${err.message} has a key`);
@@ -133,6 +143,8 @@ describe('reasons as catalog keys', () => {
     const blocked = { message: 'x', key: 'record.blocked', params: { answer: 'badauth' }, at: 'home.example.com' };
     assert.equal(reasonText(t, blocked, true), '已阻止：badauth');
     assert.equal(reasonText(t, new DdnsError('EPROVIDER', 'something the provider said')), 'something the provider said');
+    assert.equal(reasonText(t, verdictForCode('badauth', 'home.example.com').error), 'home.example.com: 用户名或密码被拒绝（badauth）');
+    assert.equal(reasonText(t, verdictForCode('nohost', 'home.example.com', 'no such host').error), 'home.example.com: 此账户中没有该主机名（nohost "no such host"）');
     assert.equal(reasonText(t, new DdnsError('EPROVIDER', 'english', { key: 'no.such.key' })), 'english');
   });
 
