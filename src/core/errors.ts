@@ -39,16 +39,6 @@ export type ErrorCode =
 /** Values of a catalog text: a provider's own words (`badauth`) go in as they are. */
 export type ReasonParams = Readonly<Record<string, string | number>>;
 
-/** A reason as a catalog key (`config.no-hostnames`) and its values, with the English text for logs. */
-export interface Reason {
-  key?: string;
-  params?: ReasonParams;
-  /** what the reason concerns (an origin, a host name): put before it as `<at>: ` */
-  at?: string;
-  /** the English text: what is shown where the key is unknown */
-  message: string;
-}
-
 /** A reason as a record's result keeps it: a key, its values, the place, and one reason it wraps (`__reason__`). */
 export interface ResultReason {
   key: string;
