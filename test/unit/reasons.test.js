@@ -18,6 +18,8 @@ const { parseServerUrl, numberSetting } = dist('core/validate.js');
 const { interfaceAddresses } = dist('sources/interface.js');
 const { parseFullNames } = dist('providers/targets.js');
 const { verdictForCode, verdictForHost, verdictForAuthStatus } = dist('providers/dyndns2/policy.js');
+const { errorFromAnswer } = dist('providers/cloudflare/api-errors.js');
+const cloudflare401 = () => errorFromAnswer('GET /zones', { status: 401, headers: {}, body: '' }, { success: false, errors: [{ code: 10000, message: 'Authentication error' }] }, [], Date.now());
 const { sharedTexts, reasonText } = dist('nodes/shared/texts.js');
 const { UpdaterStatus, summaryText } = dist('nodes/shared/updater-status.js');
 const { flowError, recordFailure } = dist('nodes/shared/failure.js');
@@ -61,6 +63,9 @@ function keysUsed() {
   const rules = /const RULES[^{]*\{([\s\S]*?)\n\};/.exec(policy)[1];
   for (const match of rules.matchAll(/^\s+'?([!\w]+)'?: \{ kind/gm)) keys.add(`dyndns2.${match[1].replace(/^!/, 'not-')}`);
   for (const status of [401, 403]) keys.add(`dyndns2.http-${status}`);
+  // `cloudflare.${kind.key}` (src/providers/cloudflare/api-errors.ts)
+  const cloudflare = fs.readFileSync(path.join(root, 'src', 'providers', 'cloudflare', 'api-errors.ts'), 'utf8');
+  for (const match of cloudflare.matchAll(/key: '([a-z0-9-]+)' \}/g)) keys.add(`cloudflare.${match[1]}`);
   return keys;
 }
 
@@ -129,6 +134,7 @@ describe('reasons as catalog keys', () => {
       verdictForCode('nohost', 'home.example.com', 'extra words').error,
       verdictForHost(verdictForCode('911', 'a.example.com'), 'b.example.com').error,
       verdictForAuthStatus(401, 'a.example.com').error,
+      cloudflare401(),
     ];
     for (const err of samples) {
       assert.ok(err instanceof DdnsError && err.key, `${err.message} has a key`);
@@ -144,6 +150,7 @@ describe('reasons as catalog keys', () => {
     assert.equal(reasonText(t, blocked, true), '已阻止：badauth');
     assert.equal(reasonText(t, new DdnsError('EPROVIDER', 'something the provider said')), 'something the provider said');
     assert.equal(reasonText(t, verdictForCode('badauth', 'home.example.com').error), 'home.example.com: 用户名或密码被拒绝（badauth）');
+    assert.match(reasonText(t, cloudflare401()), /^Cloudflare GET \/zones: Authentication error \(10000\)；该令牌无权编辑此区域的 DNS/);
     assert.equal(reasonText(t, verdictForCode('nohost', 'home.example.com', 'no such host').error), 'home.example.com: 此账户中没有该主机名（nohost "no such host"）');
     assert.equal(reasonText(t, new DdnsError('EPROVIDER', 'english', { key: 'no.such.key' })), 'english');
   });
