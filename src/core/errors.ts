@@ -1,7 +1,11 @@
 /**
  * Every failure this package reports is a DdnsError with a stable `code`, so a
  * flow (Catch node + Switch on msg.error.code) can branch on the kind of failure
- * while a person reads the message.
+ * while a person reads the message. The message is English, for logs and tests;
+ * an error may also carry a catalog key and its values, so that what a person
+ * reads on the canvas and in the sidebar is in the runtime's language (the
+ * nodes render the key through nodes/locales/<lang>/ddns-sidebar.json, key
+ * `runtime.reason`; the English there is the message itself).
  */
 export type ErrorCode =
   // configuration and input
@@ -33,7 +37,24 @@ export type ErrorCode =
   | 'ESTATE' // the context store failed or did not answer in time
   | 'EINTERNAL'; // a bug in this package (a TypeError, ...): not retried, logged with its stack
 
+/** Values of a catalog text: a provider's own words (`badauth`) go in as they are. */
+export type ReasonParams = Readonly<Record<string, string | number>>;
+
+/** A reason as a record's result keeps it: a key, its values, the place, and one reason it wraps (`__reason__`). */
+export interface ResultReason {
+  key: string;
+  params?: ReasonParams;
+  at?: string;
+  inner?: { key: string; params?: ReasonParams; message: string };
+}
+
 export interface DdnsErrorOptions {
+  /** the catalog key of this reason (`runtime.reason.<key>`), when it has one */
+  key?: string;
+  /** values for the key's text */
+  params?: ReasonParams;
+  /** what the reason concerns (an origin, a host name), when the message starts with it */
+  at?: string;
   /** true when trying again later may succeed (timeouts, 5xx, throttling) */
   retryable?: boolean;
   /** the provider's own code, e.g. `badauth` or `Throttling.User` */
@@ -54,6 +75,9 @@ export class DdnsError extends Error {
   readonly requestId?: string;
   readonly statusCode?: number;
   readonly retryAfterMs?: number;
+  readonly key?: string;
+  readonly params?: ReasonParams;
+  readonly at?: string;
 
   constructor(code: ErrorCode, message: string, options: DdnsErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -64,6 +88,9 @@ export class DdnsError extends Error {
     if (options.requestId !== undefined) this.requestId = options.requestId;
     if (options.statusCode !== undefined) this.statusCode = options.statusCode;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.key !== undefined) this.key = options.key;
+    if (options.params !== undefined) this.params = options.params;
+    if (options.at !== undefined) this.at = options.at;
   }
 
   /** The plain object put on `msg.error` details; never carries the cause chain. */
@@ -76,6 +103,17 @@ export class DdnsError extends Error {
     return out;
   }
 }
+
+/** the words for a system error code; the code itself stays in the message (and the English text) */
+const NETWORK_KEYS: Record<string, string> = {
+  ECONNREFUSED: 'refused',
+  ECONNRESET: 'reset',
+  EPIPE: 'reset',
+  UND_ERR_SOCKET: 'reset',
+  UND_ERR_CLOSED: 'reset',
+  ENOTFOUND: 'no-such-host',
+  EAI_AGAIN: 'no-such-host',
+};
 
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -121,17 +159,49 @@ function isProgrammingError(err: unknown): boolean {
   return err instanceof TypeError || err instanceof RangeError || err instanceof ReferenceError || err instanceof SyntaxError || err.constructor === Error;
 }
 
+/**
+ * The same error said of a place (`<at>: <message>`), keeping its code, its
+ * catalog key and what the provider answered.
+ */
+export function placed(err: DdnsError, at: string): DdnsError {
+  return new DdnsError(err.code, `${at}: ${err.message}`, {
+    retryable: err.retryable,
+    ...(err.providerCode !== undefined ? { providerCode: err.providerCode } : {}),
+    ...(err.requestId !== undefined ? { requestId: err.requestId } : {}),
+    ...(err.statusCode !== undefined ? { statusCode: err.statusCode } : {}),
+    ...(err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+    ...(err.key !== undefined ? { key: err.key, at: err.at ? `${at}: ${err.at}` : at } : {}),
+    ...(err.params !== undefined ? { params: err.params } : {}),
+    cause: err,
+  });
+}
+
+/** What a record's result keeps of an error's catalog key (`RecordResult.reason`), said of `at` unless the error says it already. */
+export function reasonOf(err: DdnsError, at?: string): ResultReason | undefined {
+  if (!err.key) return undefined;
+  const outer = at && !err.message.includes(at) ? at : undefined;
+  const place = err.at && outer ? `${outer}: ${err.at}` : (err.at ?? outer);
+  return { key: err.key, ...(err.params ? { params: err.params } : {}), ...(place ? { at: place } : {}) };
+}
+
+/** `{reason}` for a result built from `err`, or nothing when the error has no catalog key. */
+export function reasonFrom(err: DdnsError, at?: string): { reason?: ResultReason } {
+  const reason = reasonOf(err, at);
+  return reason ? { reason } : {};
+}
+
 /** Turns anything thrown (undici, dgram, fs, AbortSignal) into a DdnsError. */
 export function toDdnsError(err: unknown, context?: string): DdnsError {
   if (err instanceof DdnsError) return err;
   const prefix = context ? `${context}: ` : '';
+  const at = context ? { at: context } : {};
   const name = (err as { name?: unknown } | null)?.name;
   const message = err instanceof Error ? err.message : String(err);
   if (name === 'AbortError' || name === 'TimeoutError') {
     const reason = (err as { cause?: unknown }).cause;
     if (reason instanceof DdnsError) return reason;
-    if (name === 'TimeoutError') return new DdnsError('ETIMEDOUT', `${prefix}timed out`, { retryable: true, cause: err });
-    return new DdnsError('EABORTED', `${prefix}aborted`, { cause: err });
+    if (name === 'TimeoutError') return new DdnsError('ETIMEDOUT', `${prefix}timed out`, { retryable: true, cause: err, key: 'net.timed-out', ...at });
+    return new DdnsError('EABORTED', `${prefix}aborted`, { cause: err, key: 'net.aborted', ...at });
   }
   const code = errnoCode(err);
   if (!code && isProgrammingError(err)) {
@@ -139,13 +209,13 @@ export function toDdnsError(err: unknown, context?: string): DdnsError {
     return new DdnsError('EINTERNAL', `${prefix}internal error: ${message}`, { cause: err });
   }
   if (code && TIMEOUT_CODES.has(code)) {
-    return new DdnsError('ETIMEDOUT', `${prefix}timed out (${code})`, { retryable: true, cause: err });
+    return new DdnsError('ETIMEDOUT', `${prefix}timed out (${code})`, { retryable: true, cause: err, key: 'net.timed-out-code', params: { code }, ...at });
   }
   if (code && TLS_CODE.test(code)) {
-    return new DdnsError('ETLS', `${prefix}TLS certificate refused (${code})`, { cause: err });
+    return new DdnsError('ETLS', `${prefix}TLS certificate refused (${code})`, { cause: err, key: 'net.tls', params: { code }, ...at });
   }
   if (code) {
-    return new DdnsError('ENETWORK', `${prefix}${code}`, { retryable: true, cause: err });
+    return new DdnsError('ENETWORK', `${prefix}${code}`, { retryable: true, cause: err, key: `net.${NETWORK_KEYS[code] ?? 'unreachable'}`, params: { code }, ...at });
   }
   return new DdnsError('ENETWORK', `${prefix}${message}`, { retryable: true, cause: err });
 }
@@ -155,7 +225,7 @@ export function abortReason(signal: AbortSignal): DdnsError {
   const reason: unknown = signal.reason;
   if (reason instanceof DdnsError) return reason;
   if ((reason as { name?: string } | undefined)?.name === 'TimeoutError') {
-    return new DdnsError('ETIMEDOUT', 'timed out', { retryable: true });
+    return new DdnsError('ETIMEDOUT', 'timed out', { retryable: true, key: 'net.timed-out' });
   }
-  return new DdnsError('EABORTED', 'aborted');
+  return new DdnsError('EABORTED', 'aborted', { key: 'net.aborted' });
 }

@@ -4,7 +4,7 @@
  * misbehaving server can neither hang a flow nor fill the heap.
  */
 import type { Agent, Dispatcher } from 'undici';
-import { DdnsError, abortReason, toDdnsError } from './errors';
+import { DdnsError, abortReason, placed, toDdnsError } from './errors';
 import { startDeadline } from './deadline';
 
 /**
@@ -170,14 +170,14 @@ function exchange(req: HttpRequest, signal: AbortSignal | undefined): Promise<Ht
         headers = responseHeaders as Record<string, string | string[] | undefined>;
         const declared = Number(headers['content-length']);
         if (Number.isFinite(declared) && declared > req.maxBytes) {
-          stop(new DdnsError('ETOOLARGE', `${where()}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, { statusCode }));
+          stop(new DdnsError('ETOOLARGE', `${where()}: response of ${declared} bytes exceeds the ${req.maxBytes} byte limit`, { statusCode, key: 'net.too-large-declared', params: { size: declared, limit: req.maxBytes }, at: where() }));
         }
       },
       onResponseData(_c, chunk) {
         if (settled) return;
         size += chunk.length;
         if (size > req.maxBytes) {
-          stop(new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, { statusCode: status }));
+          stop(new DdnsError('ETOOLARGE', `${where()}: response exceeds the ${req.maxBytes} byte limit`, { statusCode: status, key: 'net.too-large', params: { limit: req.maxBytes }, at: where() }));
           return;
         }
         chunks.push(chunk);
@@ -209,5 +209,5 @@ export function parseRetryAfter(value: string | string[] | undefined, now: numbe
 }
 
 function withContext(err: DdnsError, where: string): DdnsError {
-  return new DdnsError(err.code, `${where}: ${err.message}`, { retryable: err.retryable, cause: err });
+  return placed(err, where);
 }

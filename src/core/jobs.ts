@@ -25,7 +25,10 @@ const SETTINGS: readonly AddressTypeSetting[] = ['auto', 'A', 'AAAA'];
 export function addressTypeSetting(value: unknown): AddressTypeSetting {
   const text = typeof value === 'string' && value.trim() !== '' ? value.trim() : 'auto';
   const found = SETTINGS.find((t) => t.toLowerCase() === text.toLowerCase());
-  if (!found) throw new DdnsError('ECONFIG', `record type must be auto, A or AAAA, not ${JSON.stringify(text).slice(0, 20)}`);
+  if (!found) {
+    const given = JSON.stringify(text).slice(0, 20);
+    throw new DdnsError('ECONFIG', `record type must be auto, A or AAAA, not ${given}`, { key: 'config.address-type', params: { given } });
+  }
   return found;
 }
 
@@ -37,8 +40,13 @@ export function addressJobs(recordType: AddressTypeSetting, payload: unknown): A
   if (addresses.ipv6 !== undefined && recordType !== 'A') jobs.push({ type: 'AAAA', value: addresses.ipv6 });
   if (jobs.length === 0) {
     const family = recordType === 'A' ? 'IPv4' : 'IPv6';
-    const given = isAddressPair(payload) ? `msg.payload has no ${recordType === 'A' ? 'ipv4' : 'ipv6'}` : `msg.payload is an ${family === 'IPv4' ? 'IPv6' : 'IPv4'} address`;
-    throw new DdnsError('EBADINPUT', `record type ${recordType} needs an ${family} address; ${given}`);
+    const pair = isAddressPair(payload);
+    const other = family === 'IPv4' ? 'IPv6' : 'IPv4';
+    const given = pair ? `msg.payload has no ${recordType === 'A' ? 'ipv4' : 'ipv6'}` : `msg.payload is an ${other} address`;
+    throw new DdnsError('EBADINPUT', `record type ${recordType} needs an ${family} address; ${given}`, {
+      key: pair ? 'input.type-needs-missing' : 'input.type-needs-other',
+      params: { type: recordType, family, other, property: recordType === 'A' ? 'ipv4' : 'ipv6' },
+    });
   }
   return jobs;
 }

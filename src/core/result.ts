@@ -1,5 +1,5 @@
 /** One record's outcome, as every updater reports it in `msg.ddns.results`. */
-import type { ErrorCode } from './errors';
+import type { ErrorCode, ResultReason } from './errors';
 
 export type RecordStatus = 'created' | 'updated' | 'unchanged' | 'skipped' | 'failed';
 
@@ -24,4 +24,6 @@ export interface RecordResult {
   unverifiable?: 'proxied';
   /** written again because the name servers served another value: the record was changed outside the node */
   restored?: boolean;
+  /** `message` as a catalog key, for the status and the sidebar in the runtime's language */
+  reason?: ResultReason;
 }

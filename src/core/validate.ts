@@ -29,7 +29,9 @@ export function numberSetting(name: string, value: unknown, options: { fallback:
   const whole = options.whole !== false;
   if (!Number.isFinite(n) || (whole && !Number.isInteger(n)) || n < options.min || n > options.max) {
     const kind = whole ? 'a whole number' : 'a number';
-    throw new DdnsError('ECONFIG', `${name} must be ${kind} from ${options.min} to ${options.max}, not ${JSON.stringify(value).slice(0, 40)}`);
+    const given = JSON.stringify(value).slice(0, 40);
+    const params = { name, min: options.min, max: options.max, given };
+    throw new DdnsError('ECONFIG', `${name} must be ${kind} from ${options.min} to ${options.max}, not ${given}`, { key: whole ? 'config.whole-number-range' : 'config.number-range', params });
   }
   return n;
 }
@@ -53,21 +55,22 @@ export const URL_RULE_SOURCES = { scheme: URL_SCHEME.source, control: URL_CONTRO
  * whitespace or control characters (WHATWG parsing would drop them silently).
  */
 export function parseServerUrl(name: string, text: unknown, options: UrlOptions = {}): URL {
-  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', `no ${name} configured`);
+  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', `no ${name} configured`, { key: 'config.missing', params: { name } });
   const trimmed = text.trim();
-  if (trimmed.length > 2048 || URL_CONTROL.test(trimmed)) throw new DdnsError('ECONFIG', `${name} contains spaces or control characters`);
+  if (trimmed.length > 2048 || URL_CONTROL.test(trimmed)) throw new DdnsError('ECONFIG', `${name} contains spaces or control characters`, { key: 'config.url-spaces', params: { name } });
   if (!URL_SCHEME.test(trimmed)) {
-    throw new DdnsError('ECONFIG', `${name} needs its scheme: write https://${trimmed.slice(0, 60)} (or http:// for a server on your LAN)`);
+    const given = trimmed.slice(0, 60);
+    throw new DdnsError('ECONFIG', `${name} needs its scheme: write https://${given} (or http:// for a server on your LAN)`, { key: 'config.url-scheme', params: { name, given } });
   }
   let url: URL;
   try {
     url = new URL(trimmed);
   } catch {
-    throw new DdnsError('ECONFIG', `${name} is not a valid URL`);
+    throw new DdnsError('ECONFIG', `${name} is not a valid URL`, { key: 'config.url-invalid', params: { name } });
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DdnsError('ECONFIG', `${name} must be http:// or https://, not ${url.protocol}`);
-  if (url.username || url.password) throw new DdnsError('ECONFIG', `${name} must not contain a user name or password; use the account's credentials`);
-  if (!options.allowQuery && (url.search || url.hash)) throw new DdnsError('ECONFIG', `${name} must not contain a query or fragment`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new DdnsError('ECONFIG', `${name} must be http:// or https://, not ${url.protocol}`, { key: 'config.url-protocol', params: { name, given: url.protocol } });
+  if (url.username || url.password) throw new DdnsError('ECONFIG', `${name} must not contain a user name or password; use the account's credentials`, { key: 'config.url-userinfo', params: { name } });
+  if (!options.allowQuery && (url.search || url.hash)) throw new DdnsError('ECONFIG', `${name} must not contain a query or fragment`, { key: 'config.url-query', params: { name } });
   url.hash = '';
   if (options.defaultPath && (url.pathname === '' || url.pathname === '/')) url.pathname = options.defaultPath;
   return url;

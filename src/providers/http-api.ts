@@ -107,5 +107,6 @@ export function statusFailure(res: HttpResponse, where: string, detail: string, 
     ENOTFOUND: 'not found',
     EPROVIDER: 'the provider refused the request',
   };
-  return new DdnsError(code, `${where}: ${words[code]} (HTTP ${res.status})${said}`, { ...base, retryable, ...(asked !== undefined ? { retryAfterMs: asked } : {}) });
+  const reason = { key: `http.${code}`, params: { status: res.status, said }, at: where };
+  return new DdnsError(code, `${where}: ${words[code]} (HTTP ${res.status})${said}`, { ...base, ...reason, retryable, ...(asked !== undefined ? { retryAfterMs: asked } : {}) });
 }

@@ -16,7 +16,7 @@
  *   wins), and each record gets one result in `msg.ddns.results`.
  */
 import { sameAddress } from '../core/address';
-import { DdnsError, toDdnsError, type ErrorCode } from '../core/errors';
+import { DdnsError, reasonFrom, toDdnsError, type ErrorCode } from '../core/errors';
 import { addressJobs, type AddressJob, type AddressTypeSetting } from '../core/jobs';
 import {
   describeLedger,
@@ -136,15 +136,15 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
         const base = { name: target.name, type: target.type, value: target.value };
         if (!options.dryRun) entry.wanted = target.value;
         if (entry.block) {
-          results.push({ ...base, status: 'skipped', code: 'EBLOCKED', providerCode: entry.block.code, message: `${target.name}: blocked since the provider refused it (${entry.block.code}); nothing is sent until the login or the settings change, or the block is cleared in the DDNS sidebar` });
+          results.push({ ...base, status: 'skipped', code: 'EBLOCKED', providerCode: entry.block.code, message: `${target.name}: blocked since the provider refused it (${entry.block.code}); nothing is sent until the login or the settings change, or the block is cleared in the DDNS sidebar`, reason: { key: 'record.blocked', params: { answer: entry.block.code }, at: target.name } });
           continue;
         }
         if (entry.pause && entry.pause.until > now()) {
-          results.push({ ...base, status: 'skipped', code: 'EWAIT', providerCode: entry.pause.code, message: `${target.name}: the provider asked for a pause (${entry.pause.code}); nothing is sent before ${formatTime(entry.pause.until)}` });
+          results.push({ ...base, status: 'skipped', code: 'EWAIT', providerCode: entry.pause.code, message: `${target.name}: the provider asked for a pause (${entry.pause.code}); nothing is sent before ${formatTime(entry.pause.until)}`, reason: { key: 'record.paused', params: { answer: entry.pause.code, time: formatTime(entry.pause.until) }, at: target.name } });
           continue;
         }
         if (halt) {
-          results.push({ ...base, status: 'failed', code: halt.code, ...(halt.providerCode ? { providerCode: halt.providerCode } : {}), message: `${target.name}: not attempted; an earlier request of this run failed: ${halt.message}` });
+          results.push({ ...base, status: 'failed', code: halt.code, ...(halt.providerCode ? { providerCode: halt.providerCode } : {}), message: `${target.name}: not attempted; an earlier request of this run failed: ${halt.message}`, reason: { key: 'record.not-attempted', params: { reason: halt.message }, at: target.name, ...(halt.key ? { inner: { key: halt.key, ...(halt.params ? { params: halt.params } : {}), message: halt.message } } : {}) } });
           if (halt.code === 'EWAIT' && halt.retryAfterMs !== undefined) recordPause(entry, halt.retryAfterMs, pauseCode(halt), now());
           if (blocks(halt)) entry.block = { code: blockCode(halt), at: now() };
           continue;
@@ -159,7 +159,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
         } catch (thrown) {
           const err = toDdnsError(thrown);
           if (err.code === 'EABORTED') throw err;
-          results.push({ ...base, status: 'failed', code: err.code, ...(err.providerCode ? { providerCode: err.providerCode } : {}), ...(err.requestId ? { requestId: err.requestId } : {}), message: err.message.includes(target.name) ? err.message : `${target.name}: ${err.message}` });
+          results.push({ ...base, status: 'failed', code: err.code, ...(err.providerCode ? { providerCode: err.providerCode } : {}), ...(err.requestId ? { requestId: err.requestId } : {}), message: err.message.includes(target.name) ? err.message : `${target.name}: ${err.message}`, ...reasonFrom(err, target.name) });
           if (err.code === 'EWAIT' && err.retryAfterMs !== undefined) recordPause(entry, err.retryAfterMs, pauseCode(err), now());
           if (blocks(err)) entry.block = { code: blockCode(err), at: now() };
           if (err.code === 'ECONFLICT' || err.code === 'ENOTFOUND') delete entry.id;

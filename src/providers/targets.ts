@@ -23,21 +23,21 @@ export interface UpdaterNames {
 }
 
 export function parseZone(text: unknown): string {
-  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', 'no zone: set it in the node or send msg.zone');
+  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', 'no zone: set it in the node or send msg.zone', { key: 'config.no-zone' });
   const checked = checkName(text, { international: true, minLabels: 2 });
-  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(text)}" is not a zone such as example.com`);
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(text)}" is not a zone such as example.com`, { key: 'config.bad-zone', params: { given: shownName(text) } });
   return checked.ascii;
 }
 
 /** Full names, separated by commas or spaces; each inside `zone` when one is given. */
 export function parseFullNames(text: unknown, zone?: string): string[] {
-  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', 'no host names: set them in the node or send msg.hostnames');
+  if (typeof text !== 'string' || text.trim() === '') throw new DdnsError('ECONFIG', 'no host names: set them in the node or send msg.hostnames', { key: 'config.no-hostnames-input' });
   const out: string[] = [];
   for (const part of text.split(/[\s,]+/).filter((p) => p !== '')) {
     const checked = checkName(part, { wildcard: true, underscore: true, international: true, minLabels: zone ? 1 : 2 });
-    if (!checked) throw new DdnsError('ECONFIG', `"${shownName(part)}" is not a host name such as home.example.com`);
+    if (!checked) throw new DdnsError('ECONFIG', `"${shownName(part)}" is not a host name such as home.example.com`, { key: 'config.bad-hostname', params: { given: shownName(part) } });
     if (zone && checked.ascii !== zone && !checked.ascii.endsWith(`.${zone}`)) {
-      throw new DdnsError('ECONFIG', `${checked.ascii} is not in the zone ${zone}`);
+      throw new DdnsError('ECONFIG', `${checked.ascii} is not in the zone ${zone}`, { key: 'config.outside-zone', params: { name: checked.ascii, zone } });
     }
     if (!out.includes(checked.ascii)) out.push(checked.ascii);
   }

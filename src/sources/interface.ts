@@ -59,7 +59,8 @@ async function readInet6Flags(): Promise<Map<string, number> | undefined> {
 export async function interfaceAddresses(name: string): Promise<string[]> {
   const entries = networkInterfaces()[name];
   if (!entries) {
-    throw new DdnsError('ENOADDR', `network interface "${name}" does not exist (have: ${Object.keys(networkInterfaces()).join(', ')})`);
+    const have = Object.keys(networkInterfaces()).join(', ');
+    throw new DdnsError('ENOADDR', `network interface "${name}" does not exist (have: ${have})`, { key: 'source.no-interface', params: { name, have } });
   }
   const flags = await readInet6Flags();
   const ranked: Array<{ address: string; rank: number; order: number }> = [];

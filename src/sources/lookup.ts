@@ -5,7 +5,7 @@
  */
 import type { Dispatcher } from 'undici';
 import { startDeadline, type Deadline } from '../core/deadline';
-import { DdnsError, toDdnsError } from '../core/errors';
+import { DdnsError, placed, toDdnsError } from '../core/errors';
 import { matchesFamily, notPublicBecause, parseAddress, type FamilyOption, type IpFamily, type ScopeOption } from '../core/address';
 import { WHOLE_STRING, type AddressPattern } from './address-pattern';
 import { matchCandidates } from './pattern-runner';
@@ -142,7 +142,7 @@ async function lookupWithin(
   const endsAt = Date.now() + settings.timeoutMs;
   const bounded = deadline.signal;
   const prefixed = (e: DdnsError) =>
-    e.message.startsWith(origin.text) ? e : new DdnsError(e.code, `${origin.text}: ${e.message}`, { retryable: e.retryable, statusCode: e.statusCode, providerCode: e.providerCode });
+    e.message.startsWith(origin.text) ? e : placed(e, origin.text);
   let answer: SourceAnswer;
   try {
     const ctx: LookupContext = {
@@ -158,12 +158,13 @@ async function lookupWithin(
   } catch (err) {
     const e = toDdnsError(err, origin.text);
     if ((e.code === 'EABORTED' || e.code === 'ETIMEDOUT') && deadline.expired() && !signal.aborted) {
-      throw new DdnsError('ETIMEDOUT', `${origin.text}: no answer within ${settings.timeoutMs / 1000} s`, { retryable: true });
+      const seconds = settings.timeoutMs / 1000;
+      throw new DdnsError('ETIMEDOUT', `${origin.text}: no answer within ${seconds} s`, { retryable: true, key: 'source.no-answer', params: { seconds }, at: origin.text });
     }
     throw prefixed(e);
   }
   if (answer.markup && !settings.pattern.regex) {
-    throw new DdnsError('EBADRESPONSE', `${origin.text}: answered with an HTML page; set a pattern to pick the address out of it`);
+    throw new DdnsError('EBADRESPONSE', `${origin.text}: answered with an HTML page; set a pattern to pick the address out of it`, { key: 'source.html', at: origin.text });
   }
   let candidates: string[];
   try {
@@ -203,8 +204,9 @@ async function lookupWithin(
   }
   if (usable.length === 0) {
     if (sawFamily && rejected.length > 0) {
-      const detail = answer.notPublicHint ?? `only non-public addresses: ${rejected.slice(0, 3).join(', ')}`;
-      throw new DdnsError('ENOTPUBLIC', `${origin.text}: ${detail}`);
+      const addresses = rejected.slice(0, 3).join(', ');
+      const detail = answer.notPublicHint ?? `only non-public addresses: ${addresses}`;
+      throw new DdnsError('ENOTPUBLIC', `${origin.text}: ${detail}`, answer.notPublicHint ? {} : { key: 'source.not-public', params: { addresses }, at: origin.text });
     }
     const wanted = family === 'any' ? 'IP address' : family === 'ipv4' ? 'IPv4 address' : 'IPv6 address';
     if (ownSeen) {
@@ -213,7 +215,11 @@ async function lookupWithin(
         `${origin.text}: the only ${wanted} in the answer is the server's own (${ownSeen}), not this network's; set a pattern if the service really answers with it`,
       );
     }
-    throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`);
+    throw new DdnsError('ENOADDR', `${origin.text}: answer holds no ${wanted}${settings.pattern.regex ? ' matching the pattern' : ''}`, {
+      key: settings.pattern.regex ? 'source.no-match' : 'source.no-address',
+      params: { family: family === 'any' ? 'IP' : family === 'ipv4' ? 'IPv4' : 'IPv6' },
+      at: origin.text,
+    });
   }
   return { address: usable[0], family: first!, addresses: usable, origin: origin.text };
 }

@@ -307,6 +307,24 @@ describe('the DDNS sidebar in the editor', function () {
       editor.assertClean('the DDNS sidebar with a blocked host');
       await session.red.deploy([]);
     });
+
+    it('rows of the same name in several flows say which flow each is in (23.6)', async function () {
+      const { editor } = holder;
+      const { page } = editor;
+      const twin = (n) => [
+        { id: `sbtwintab${n}`, type: 'tab', label: `Site ${n}` },
+        { id: `sbtwin${n}`, type: 'dyndns2-update', z: `sbtwintab${n}`, name: '', account: 'sbdynacct', hostnames: 'home.example.com', retries: 0, refresh: 25, x: 300, y: 80, wires: [[]] },
+      ];
+      const flow = [...twin(1), ...twin(2), homeFlow().find((n) => n.id === 'sbdynacct')];
+      await session.red.deploy(flow);
+      await editor.reload();
+      await showSidebarTab(page, TAB, PANEL);
+      await page.waitForSelector('.ddns-sb-record[data-node-id="sbtwin2"]', { timeout: 15000 });
+      const flows = await page.evaluate(() => [...document.querySelectorAll('.ddns-sb-record')].map((r) => [r.getAttribute('data-node-id'), (r.querySelector('.ddns-sb-flow') || { textContent: '' }).textContent]));
+      assert.deepEqual(flows.sort(), [['sbtwin1', 'Site 1'], ['sbtwin2', 'Site 2']]);
+      editor.assertClean('the DDNS sidebar with one name in two flows');
+      await session.red.deploy([]);
+    });
   });
 
   describe('zh-CN (browser locale)', function () {

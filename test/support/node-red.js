@@ -26,26 +26,30 @@ const catalogs = new Map();
  * en-US catalogs beside them: the test helper's own RED._ returns keys, and
  * these tests assert that statuses say what happened in words.
  */
-function translator(name) {
+function translator(name, lang = 'en-US') {
   return (key, vars) => {
     const colon = key.indexOf(':');
     const file = colon >= 0 ? key.slice(0, colon).split('/').pop() : name;
     const path_ = colon >= 0 ? key.slice(colon + 1) : key;
-    if (!catalogs.has(file)) {
-      const where = path.join(dist, 'locales', 'en-US', `${file}.json`);
-      catalogs.set(file, fs.existsSync(where) ? JSON.parse(fs.readFileSync(where, 'utf8')) : {});
+    const at = `${lang}/${file}`;
+    if (!catalogs.has(at)) {
+      const where = path.join(dist, 'locales', lang, `${file}.json`);
+      catalogs.set(at, fs.existsSync(where) ? JSON.parse(fs.readFileSync(where, 'utf8')) : {});
     }
-    const text = path_.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), catalogs.get(file));
+    const text = path_.split('.').reduce((node, part) => (node && typeof node === 'object' ? node[part] : undefined), catalogs.get(at));
     if (typeof text !== 'string') return key;
     return text.replace(/__(\w+)__/g, (whole, v) => (vars && v in vars ? String(vars[v]) : whole));
   };
 }
 
-/** The node files as Node-RED loads them from the built package, each with its own RED._. */
-function nodeFile(name) {
+/**
+ * The node files as Node-RED loads them from the built package, each with its
+ * own RED._; `lang` as a Node-RED started with `lang: 'zh-CN'` reads them.
+ */
+function nodeFile(name, { lang = 'en-US' } = {}) {
   const register = require(path.join(dist, `${name}.js`));
   // the helper hands every node file one RED object: each gets a view of it with its own catalog
-  return (red) => register(Object.assign(Object.create(red), { _: translator(name) }));
+  return (red) => register(Object.assign(Object.create(red), { _: translator(name, lang) }));
 }
 
 /** Resolves with the next message a helper node receives, or rejects after ms. */
@@ -93,7 +97,7 @@ function statusWhere(node, predicate, ms = 5000) {
 
 const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
 
-module.exports = { helper, nodeFile, nextMessage, nextFromAny, statusWhere, settle };
+module.exports = { helper, nodeFile, translator, nextMessage, nextFromAny, statusWhere, settle };
 
 /**
  * Records every status a node shows from now on: `current()` is the last one,

@@ -8,6 +8,7 @@
  */
 import type { NodeAPI } from 'node-red';
 import { toDdnsError, type DdnsError } from '../../core/errors';
+import { reasonText, runtimeTexts } from '../shared/texts';
 import { requireJson } from '../shared/record-board';
 import type { IpSourceConfig } from '../../sources/settings';
 
@@ -77,7 +78,8 @@ export function installCheckRoute(RED: NodeAPI): void {
       (err) => {
         const e = toDdnsError(err);
         // a configuration error is the user's own text, shown so they can fix it
-        res.status(400).json({ error: { code: e.code, message: e.code === 'ECONFIG' ? e.message.slice(0, 300) : e.code } });
+        // in the runtime's words where the error has a catalog key
+        res.status(400).json({ error: { code: e.code, message: e.code === 'ECONFIG' ? reasonText(runtimeTexts(), e).slice(0, 300) : e.code } });
       },
     );
   });

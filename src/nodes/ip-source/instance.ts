@@ -24,7 +24,7 @@ import { nodeContextStore } from '../shared/context-store';
 import { recordBoard, type SourceSeat } from '../shared/record-board';
 import { flowError } from '../shared/failure';
 import { StatusLine } from '../shared/status';
-import { errorWords, sharedTexts, type Translate } from '../shared/texts';
+import { errorWords, reasonText, sharedTexts, shortText, type Translate } from '../shared/texts';
 import { holdAgents, type AgentHold } from './agents';
 
 type Reading = typeof import('../../sources/reading');
@@ -118,7 +118,7 @@ export class IpSource {
       this.settings = parseIpSourceConfig(def);
     } catch (err) {
       this.configError = toDdnsError(err);
-      this.status.show('failed', `${this.t('status.invalid', { reason: this.configError.message })}`);
+      this.status.show('failed', `${this.t('status.invalid', { reason: reasonText(this.t, this.configError, true) })}`);
       node.error(flowError(this.configError));
     }
     node.on('input', (msg: NodeMessageInFlow, send: Send, done: Done) => this.checks.push({ reason: 'input', waiting: [{ msg, send, done }] }));
@@ -220,7 +220,10 @@ export class IpSource {
       }
       if (this.healthy || this.lastReported === '') this.seat.report({ state: 'failed', code: err.code, checkedAt: Date.now(), ...(this.memory?.last ? { addresses: typeof this.memory.last === 'string' ? this.memory.last : [this.memory.last.ipv4, this.memory.last.ipv6].filter(Boolean).join(' / ') } : {}) });
       this.healthy = false;
-      this.status.show('failed', this.t('status.failed', { reason: errorWords(this.t, err.code), name: settings.lookup.origins[0]?.text ?? '' }));
+      // a reason with a catalog key names its cause ("interface eth9 does not exist (have: lo, eth0)"); others say the words for their code
+      const own = shortText(this.t, err);
+      const reason = err.key ? reasonText(this.t, { message: err.message, key: err.key, ...(err.params ? { params: err.params } : {}) }) : errorWords(this.t, err.code);
+      this.status.show('failed', own ?? this.t('status.failed', { reason, name: settings.lookup.origins[0]?.text ?? '' }));
       const report = flowError(err);
       if (newest) {
         newest.done(report);

@@ -9,10 +9,10 @@ import { domainToASCII } from 'node:url';
 import { DdnsError } from '../../core/errors';
 
 export function normaliseDomain(domain: unknown): string {
-  if (typeof domain !== 'string' || domain.trim() === '') throw new DdnsError('ECONFIG', 'no domain configured');
+  if (typeof domain !== 'string' || domain.trim() === '') throw new DdnsError('ECONFIG', 'no domain configured', { key: 'config.no-domain' });
   // an internationalised name (例子.中国) is checked in its ASCII form but sent as written, as the console shows it
   const checked = checkName(domain, { international: true, minLabels: 2 });
-  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(domain)}" is not a domain name such as example.com`);
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(domain)}" is not a domain name such as example.com`, { key: 'config.bad-domain', params: { given: shownName(domain) } });
   return checked.name;
 }
 
@@ -28,7 +28,7 @@ export function normaliseRr(rr: string, domain: string): string {
   if (text === '@' || text === '*') return text;
   // a wildcard may only be the leftmost label (`*.sub`), as in DNS itself; `_acme-challenge`-style labels are records too
   const valid = text.length + domain.length < MAX_NAME_LENGTH + 1 && checkName(text, { wildcard: true, underscore: true }) !== undefined;
-  if (!valid) throw new DdnsError('ECONFIG', `"${rr.trim().slice(0, 80)}" is not a host record (RR) such as www, @ or *`);
+  if (!valid) throw new DdnsError('ECONFIG', `"${rr.trim().slice(0, 80)}" is not a host record (RR) such as www, @ or *`, { key: 'config.bad-rr', params: { given: rr.trim().slice(0, 80) } });
   return text;
 }
 
@@ -41,7 +41,7 @@ export function parseRrs(rrs: unknown, domain: string): string[] {
     const rr = normaliseRr(part, domain);
     if (!out.includes(rr)) out.push(rr);
   }
-  if (out.length === 0) throw new DdnsError('ECONFIG', 'no host record (RR) configured');
+  if (out.length === 0) throw new DdnsError('ECONFIG', 'no host record (RR) configured', { key: 'config.no-rr' });
   return out;
 }
 

@@ -18,7 +18,7 @@
  *   requests.
  */
 import { numberSetting } from '../../core/validate';
-import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
 import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone, stopsDomain } from './api-errors';
 import type { AlidnsApi, CallStats } from './client';
@@ -184,7 +184,7 @@ class SyncRun {
 
   private fail(rr: string, err: DdnsError, message = err.message): void {
     this.firstError ??= err;
-    const outcome: Outcome = { status: 'failed', code: err.code, message };
+    const outcome: Outcome = { status: 'failed', code: err.code, message, ...(message === err.message ? reasonFrom(err) : {}) };
     if (err.providerCode !== undefined) outcome.providerCode = err.providerCode;
     if (err.requestId !== undefined) outcome.requestId = err.requestId;
     this.report(rr, outcome);

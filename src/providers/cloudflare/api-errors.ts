@@ -122,6 +122,8 @@ interface Classified {
   code: ErrorCode;
   retryable: boolean;
   hint?: string;
+  /** the catalog key of the hint's sentence (`runtime.reason.cloudflare.<key>`) */
+  key?: string;
 }
 
 function classify(status: number, codes: readonly number[]): Classified {
@@ -129,17 +131,17 @@ function classify(status: number, codes: readonly number[]): Classified {
   if (status === 429 || codes.includes(THROTTLED)) return { code: 'ETHROTTLED', retryable: true };
   if (status >= 500) return { code: 'EHTTPSTATUS', retryable: true };
   if (codes.some((c) => TOKEN_REFUSED.has(c))) {
-    return { code: 'EAUTH', retryable: false, hint: 'the API token is invalid, expired or revoked; enter a valid token in the cloudflare-account' };
+    return { code: 'EAUTH', retryable: false, hint: 'the API token is invalid, expired or revoked; enter a valid token in the cloudflare-account', key: 'token-refused' };
   }
   if (codes.includes(ZONE_REFUSED)) {
-    return { code: 'EFORBIDDEN', retryable: false, hint: "the token may not edit this zone's DNS: give it Zone / DNS / Edit with this zone in its Zone Resources" };
+    return { code: 'EFORBIDDEN', retryable: false, hint: "the token may not edit this zone's DNS: give it Zone / DNS / Edit with this zone in its Zone Resources", key: 'zone-refused' };
   }
-  if (status === 401) return { code: 'EAUTH', retryable: false, hint: 'the API token was refused' };
-  if (status === 403) return { code: 'EFORBIDDEN', retryable: false, hint: 'the token may not do this' };
+  if (status === 401) return { code: 'EAUTH', retryable: false, hint: 'the API token was refused', key: 'token-401' };
+  if (status === 403) return { code: 'EFORBIDDEN', retryable: false, hint: 'the token may not do this', key: 'token-403' };
   if (codes.includes(RECORD_GONE)) return { code: 'ENOTFOUND', retryable: false };
   if (codes.some((c) => NO_ROUTE.has(c))) return { code: 'ENOTFOUND', retryable: false };
   if (codes.some((c) => NAME_TAKEN.has(c))) {
-    return { code: 'ECONFLICT', retryable: false, hint: 'another record (a CNAME) holds this name; delete it or choose another name' };
+    return { code: 'ECONFLICT', retryable: false, hint: 'another record (a CNAME) holds this name; delete it or choose another name', key: 'name-taken' };
   }
   if (codes.length > 0) return { code: 'EPROVIDER', retryable: false };
   return { code: 'EHTTPSTATUS', retryable: false };
@@ -156,6 +158,8 @@ export function errorFromAnswer(what: string, res: HttpResponse, envelope: Envel
   const message = `Cloudflare ${what}: ${detail}${kind.hint ? `; ${kind.hint}` : ''}`;
   const retryAfterMs = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], now) : undefined;
   return new DdnsError(kind.code, message, {
+    // the server's words (`detail`) are quoted as they are; the hint is ours, in the runtime's language
+    ...(kind.key ? { key: `cloudflare.${kind.key}`, params: { detail }, at: `Cloudflare ${what}` } : {}),
     retryable: kind.retryable,
     providerCode,
     statusCode: res.status,

@@ -69,7 +69,7 @@ export interface CloudflareApi {
 const GLOBAL_KEY = /^[0-9a-f]{37}$/;
 
 export function checkApiToken(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new DdnsError('ECONFIG', 'no API token configured');
+  if (typeof value !== 'string' || value.trim() === '') throw new DdnsError('ECONFIG', 'no API token configured', { key: 'config.no-api-token' });
   // a pasted token often carries a trailing newline; inner spaces mean it is not a token at all
   const token = value.trim().replace(/^Bearer\s+/i, '');
   if (GLOBAL_KEY.test(token)) {

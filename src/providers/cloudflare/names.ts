@@ -24,7 +24,7 @@ export function asciiName(name: string): string {
 
 /** The zone as typed (`example.com`, `例子.中国`): checked, in ASCII. */
 export function normaliseZone(zone: unknown): string {
-  if (typeof zone !== 'string' || zone.trim() === '') throw new DdnsError('ECONFIG', 'no zone configured');
+  if (typeof zone !== 'string' || zone.trim() === '') throw new DdnsError('ECONFIG', 'no zone configured', { key: 'config.no-zone-configured' });
   const checked = checkName(zone, { international: true, minLabels: 2 });
   if (!checked) throw new DdnsError('ECONFIG', `"${shownName(zone)}" is not a zone name such as example.com`);
   return checked.ascii;
@@ -61,7 +61,7 @@ export function parseHostnames(hostnames: unknown, zone?: string): string[] {
     const name = normaliseHostname(part, zone);
     if (!out.includes(name)) out.push(name);
   }
-  if (out.length === 0) throw new DdnsError('ECONFIG', 'no host names configured');
+  if (out.length === 0) throw new DdnsError('ECONFIG', 'no host names configured', { key: 'config.no-hostnames' });
   if (out.length > MAX_HOSTNAMES) throw new DdnsError('EBADINPUT', `${out.length} host names in one input; at most ${MAX_HOSTNAMES}`);
   return out;
 }

@@ -30,7 +30,7 @@
 import { MAX_SERVER_PAUSE_MS, boundedFuture, serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
-import { DdnsError, toDdnsError, type ErrorCode } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError, type ErrorCode, type ResultReason } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
 import { ALREADY_EXISTS, NO_ROUTE, RECORD_GONE, blocksAccount, hasCode } from './api-errors';
 import type { ApiAnswer, Method, Query } from './client';
@@ -149,7 +149,7 @@ export class CloudflareRun {
   }
 
   private fail(job: Job, name: string, err: DdnsError, message = err.message): void {
-    const outcome: Outcome = { status: 'failed', code: err.code, message };
+    const outcome: Outcome = { status: 'failed', code: err.code, message, ...(message === err.message ? reasonFrom(err) : {}) };
     if (err.providerCode !== undefined) outcome.providerCode = err.providerCode;
     if (err.requestId !== undefined) outcome.requestId = err.requestId;
     this.report(job, name, outcome);
@@ -157,8 +157,8 @@ export class CloudflareRun {
     if (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && err !== this.zoneError)) delete this.state.records[this.slot(job, name)];
   }
 
-  private skip(job: Job, name: string, code: ErrorCode, providerCode: string, message: string): void {
-    this.report(job, name, { status: 'skipped', code, providerCode, message });
+  private skip(job: Job, name: string, code: ErrorCode, providerCode: string, message: string, reason: ResultReason): void {
+    this.report(job, name, { status: 'skipped', code, providerCode, message, reason });
   }
 
   // ------------------------------------------------------------------ decisions
@@ -205,7 +205,7 @@ export class CloudflareRun {
     const block = this.state.block;
     if (block) {
       const message = `blocked since Cloudflare refused the API token (${block.code}); nothing is sent until the token changes or the block is cleared in the DDNS sidebar`;
-      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EBLOCKED', block.code, `${name}: ${message}`);
+      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EBLOCKED', block.code, `${name}: ${message}`, { key: 'record.blocked-token', params: { answer: block.code }, at: name });
       return;
     }
     const pause = this.state.pause;
@@ -220,7 +220,7 @@ export class CloudflareRun {
     }
     if (pause && pause.until > now) {
       const message = `Cloudflare asked for a pause (${pause.code}); nothing is sent before ${formatTime(pause.until)}`;
-      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EWAIT', pause.code, `${name}: ${message}`);
+      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EWAIT', pause.code, `${name}: ${message}`, { key: 'record.paused', params: { answer: pause.code, time: formatTime(pause.until) }, at: name });
       return;
     }
     delete this.state.pause;

@@ -136,25 +136,33 @@ export function isAccountWide(providerCode: string): boolean {
 }
 
 function failure(host: string | undefined, code: ErrorCode, reason: string, options: ConstructorParameters<typeof DdnsError>[2] = {}): Failure {
-  return { error: new DdnsError(code, host ? `${host}: ${reason}` : reason, options), reason };
+  return { error: new DdnsError(code, host ? `${host}: ${reason}` : reason, { ...options, ...(host && options?.key ? { at: host } : {}) }), reason };
+}
+
+/** The catalog key of a return code's words (`runtime.reason.dyndns2.<word>`; `!yours` is `not-yours`). */
+export function answerKey(code: string): string {
+  return `dyndns2.${code.replace(/^!/, 'not-')}`;
 }
 
 export function verdictForCode(code: ReturnCode, host?: string, detail = ''): Verdict {
   if (isSuccessCode(code)) return { kind: 'success', providerCode: code };
   const rule = RULES[code];
-  const reason = `${rule.message} (${code}${detail ? ` "${detail}"` : ''})`;
+  const said = detail ? ` "${detail}"` : '';
+  const reason = `${rule.message} (${code}${said})`;
   const accountWide = rule.accountWide === true;
+  // the provider's words (the code, what followed it) are quoted as they are
+  const keyed = { providerCode: code, key: answerKey(code), params: { code, answer: `${code}${said}` } };
   if (rule.kind === 'wait') {
-    return { kind: 'wait', providerCode: code, accountWide, waitMs: WAIT_AFTER_SERVER_TROUBLE_MS, ...failure(host, rule.code, reason, { providerCode: code }) };
+    return { kind: 'wait', providerCode: code, accountWide, waitMs: WAIT_AFTER_SERVER_TROUBLE_MS, ...failure(host, rule.code, reason, keyed) };
   }
-  return { kind: 'block', providerCode: code, accountWide, ...failure(host, rule.code, reason, { providerCode: code }) };
+  return { kind: 'block', providerCode: code, accountWide, ...failure(host, rule.code, reason, keyed) };
 }
 
 /** 401/403 without a return code in the body: as good as `badauth`. */
 export function verdictForAuthStatus(status: 401 | 403, host?: string): Verdict {
   const providerCode = `HTTP ${status}`;
   const [code, reason]: [ErrorCode, string] = status === 401 ? ['EAUTH', 'credentials refused (HTTP 401)'] : ['EFORBIDDEN', 'update not allowed (HTTP 403)'];
-  return { kind: 'block', providerCode, accountWide: true, ...failure(host, code, reason, { providerCode, statusCode: status }) };
+  return { kind: 'block', providerCode, accountWide: true, ...failure(host, code, reason, { providerCode, statusCode: status, key: `dyndns2.http-${status}` }) };
 }
 
 /**
@@ -165,7 +173,8 @@ export function verdictForHost(verdict: Verdict, host: string): Verdict {
   if (verdict.kind === 'success') return verdict;
   const { error } = verdict;
   const options = { providerCode: error.providerCode, statusCode: error.statusCode, retryable: error.retryable };
-  return { ...verdict, error: new DdnsError(error.code, `${host}: ${verdict.reason}`, options) };
+  const keyed = error.key ? { key: error.key, ...(error.params ? { params: error.params } : {}), at: host } : {};
+  return { ...verdict, error: new DdnsError(error.code, `${host}: ${verdict.reason}`, { ...options, ...keyed }) };
 }
 
 /** The error a host carries while it is skipped because of an earlier block. */
@@ -173,13 +182,16 @@ export function blockedError(host: string, providerCode: string, since: number):
   return new DdnsError(
     'EBLOCKED',
     `${host}: not sent; blocked since ${formatTime(since)} by "${providerCode}" until the configuration or credentials change`,
-    { providerCode },
+    { providerCode, key: 'record.blocked-since', params: { answer: providerCode, time: formatTime(since) }, at: host },
   );
 }
 
 export function waitingError(host: string, providerCode: string | undefined, until: number): DdnsError {
   return new DdnsError('EWAIT', `${host}: not sent; no request before ${formatTime(until)} after the server's last answer`, {
     providerCode,
+    key: 'record.waiting',
+    params: { time: formatTime(until) },
+    at: host,
     retryable: true,
   });
 }

@@ -214,8 +214,8 @@ export function userAgent(version: string | undefined, contact?: string): string
 }
 
 export function validateCredentials(username: unknown, password: unknown): { username: string; password: string } {
-  if (typeof username !== 'string' || username === '') throw new DdnsError('ECONFIG', 'no user name configured');
-  if (typeof password !== 'string' || password === '') throw new DdnsError('ECONFIG', 'no password configured');
+  if (typeof username !== 'string' || username === '') throw new DdnsError('ECONFIG', 'no user name configured', { key: 'config.no-username' });
+  if (typeof password !== 'string' || password === '') throw new DdnsError('ECONFIG', 'no password configured', { key: 'config.no-password' });
   // RFC 7617: a colon cannot be told apart from the separator
   if (username.includes(':')) throw new DdnsError('ECONFIG', 'the user name must not contain ":"');
   if (username.length > 1024 || password.length > 1024) throw new DdnsError('ECONFIG', 'user name or password is too long');

@@ -23,7 +23,7 @@ import { boundedFuture, boundedPast } from '../../core/run';
 import { formatTime } from '../../core/time';
 import type { Dispatcher } from 'undici';
 import { sameAddress } from '../../core/address';
-import { DdnsError, toDdnsError } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
 import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
 import { MAX_SERVER_PAUSE_MS, Run, serverPauseMs, type RetryPolicy } from '../../core/run';
@@ -160,11 +160,12 @@ class UpdateRun {
     entry[family] = full;
   }
 
-  private fail(name: string, families: readonly Family[], error: DdnsError, message = error.message): void {
+  /** `reason`: the catalog key of `message`; by default the error's own, where the message is the error's (after the host) */
+  private fail(name: string, families: readonly Family[], error: DdnsError, message = error.message, reason = message === error.message || message === `${name}: ${error.message}` ? reasonFrom(error, name) : {}): void {
     this.firstFailure ??= error;
     for (const f of families) {
       if (this.input[f] === undefined) continue;
-      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message };
+      const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'failed', code: error.code, message, ...reason };
       if (error.providerCode) result.providerCode = error.providerCode;
       this.record(name, f, result);
     }
@@ -205,14 +206,14 @@ class UpdateRun {
         const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
         this.firstBlocked ??= error;
         for (const f of this.inputFamilies) {
-          this.record(name, f, { status: 'skipped', code: error.code, providerCode: host.blockedCode, message: error.message });
+          this.record(name, f, { status: 'skipped', code: error.code, providerCode: host.blockedCode, message: error.message, ...reasonFrom(error) });
         }
         continue;
       }
       if (host.waitUntil !== undefined && now < host.waitUntil) {
         const error = waitingError(name, host.waitCode, host.waitUntil);
         for (const f of this.inputFamilies) {
-          const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'skipped', code: error.code, message: error.message };
+          const result: Omit<RecordResult, 'name' | 'type' | 'value' | 'previous'> = { status: 'skipped', code: error.code, message: error.message, ...reasonFrom(error) };
           if (host.waitCode) result.providerCode = host.waitCode;
           this.record(name, f, result);
         }
@@ -350,14 +351,18 @@ class UpdateRun {
         const host = this.state.hosts[name]!;
         const error = host.blockedCode ? blockedError(name, host.blockedCode, host.blockedAt ?? 0) : waitingError(name, host.waitCode, host.waitUntil ?? 0);
         for (const f of request.families) {
-          if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message });
+          if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message, ...reasonFrom(error) });
         }
       }
       if (names.length === 0) continue;
       if (halt) {
         for (const name of names) {
           if (halt.verdict) this.applyVerdict(name, request, verdictForHost(halt.verdict, name), true);
-          else if (halt.error) this.fail(name, request.families, halt.error, `${name}: not sent; an earlier request of this run failed: ${halt.error.message}`);
+          else if (halt.error) {
+            const inner = halt.error.key ? { inner: { key: halt.error.key, ...(halt.error.params ? { params: halt.error.params } : {}), message: halt.error.message } } : {};
+            const reason = { reason: { key: 'record.not-sent', params: { reason: halt.error.message }, at: name, ...inner } };
+            this.fail(name, request.families, halt.error, `${name}: not sent; an earlier request of this run failed: ${halt.error.message}`, reason);
+          }
         }
         continue;
       }
@@ -441,7 +446,7 @@ export async function runUpdate(
  */
 export async function updateHosts(input: UpdateHostsInput): Promise<UpdateHostsOutcome> {
   const cfg = resolveSettings(input.settings);
-  if (!cfg.hostnames) throw new DdnsError('ECONFIG', 'no host names configured');
+  if (!cfg.hostnames) throw new DdnsError('ECONFIG', 'no host names configured', { key: 'config.no-hostnames' });
   if (!input.dispatcher) throw new DdnsError('ECONFIG', 'no HTTP dispatcher given');
   const run = new Run({
     signal: input.signal ?? new AbortController().signal,

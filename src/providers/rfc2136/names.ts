@@ -16,7 +16,7 @@ export const MAX_NAMES = 100;
 /** A host name to update, in wire form. */
 export function normaliseHostname(raw: unknown): string {
   const checked = checkName(raw, { international: true, underscore: true, wildcard: true });
-  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid host name (letters, digits, hyphens and dots; optional leading "*.")`);
+  if (!checked) throw new DdnsError('ECONFIG', `"${shownName(raw)}" is not a valid host name (letters, digits, hyphens and dots; optional leading "*.")`, { key: 'config.invalid-hostname', params: { given: shownName(raw) } });
   return checked.ascii;
 }
 
@@ -36,16 +36,16 @@ export function normaliseKeyName(raw: unknown): string {
 
 /** Comma or whitespace separated names; duplicates dropped, order kept; ECONFIG when none or too many. */
 export function parseHostnames(input: unknown): string[] {
-  if (typeof input !== 'string' && !Array.isArray(input)) throw new DdnsError('ECONFIG', 'no host names configured');
+  if (typeof input !== 'string' && !Array.isArray(input)) throw new DdnsError('ECONFIG', 'no host names configured', { key: 'config.no-hostnames' });
   const parts: unknown[] = typeof input === 'string' ? input.split(/[\s,]+/) : input;
   const names: string[] = [];
   for (const part of parts) {
     if (typeof part === 'string' && part.trim() === '') continue;
     const name = normaliseHostname(part);
     if (!names.includes(name)) names.push(name);
-    if (names.length > MAX_NAMES) throw new DdnsError('ECONFIG', `more than ${MAX_NAMES} host names`);
+    if (names.length > MAX_NAMES) throw new DdnsError('ECONFIG', `more than ${MAX_NAMES} host names`, { key: 'config.too-many-hostnames', params: { max: MAX_NAMES } });
   }
-  if (names.length === 0) throw new DdnsError('ECONFIG', 'no host names configured');
+  if (names.length === 0) throw new DdnsError('ECONFIG', 'no host names configured', { key: 'config.no-hostnames' });
   return names;
 }
 

@@ -151,6 +151,6 @@ export function blockedError(name: string, providerCode: string, since: number):
   return new DdnsError(
     'EBLOCKED',
     `${name}: not sent; blocked since ${new Date(since).toISOString()} by "${providerCode}" until the key or the configuration changes`,
-    { providerCode },
+    { providerCode, key: 'record.blocked-key', params: { answer: providerCode, time: new Date(since).toISOString() }, at: name },
   );
 }

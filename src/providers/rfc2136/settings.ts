@@ -84,10 +84,11 @@ function port(text: string): number {
 
 /** `host[:port]`: an IPv4 address, a host name, `[IPv6]` with an optional port, or a bare IPv6 address. */
 export function parseServer(raw: unknown): Endpoint {
-  if (typeof raw !== 'string' || raw.trim() === '') throw new DdnsError('ECONFIG', 'no DNS server configured');
+  if (typeof raw !== 'string' || raw.trim() === '') throw new DdnsError('ECONFIG', 'no DNS server configured', { key: 'config.no-server' });
   const text = raw.trim();
   if (/[\s/@?#]/.test(text) || text.length > 300) {
-    throw new DdnsError('ECONFIG', `the DNS server must be host or host:port, without a scheme or path, not "${text.slice(0, 60).replace(/[^\x20-\x7e]/g, '?')}"`);
+    const given = text.slice(0, 60).replace(/[^\x20-\x7e]/g, '?');
+    throw new DdnsError('ECONFIG', `the DNS server must be host or host:port, without a scheme or path, not "${given}"`, { key: 'config.server-form', params: { given } });
   }
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(text);
   if (bracketed) {
@@ -124,7 +125,7 @@ export function resolveSettings(s: Rfc2136Settings): ResolvedSettings {
   if (!s || typeof s !== 'object') throw new DdnsError('ECONFIG', 'no RFC 2136 settings given');
   const algorithm = typeof s.algorithm === 'string' && s.algorithm.trim() !== '' ? s.algorithm.trim().toLowerCase() : DEFAULT_ALGORITHM;
   if (!isTsigAlgorithm(algorithm)) throw new DdnsError('ECONFIG', `TSIG algorithm must be hmac-sha256, hmac-sha512, hmac-sha384, hmac-sha224, hmac-sha1 or hmac-md5, not "${algorithm.slice(0, 30)}"`);
-  if (typeof s.keyName !== 'string' || s.keyName.trim() === '') throw new DdnsError('ECONFIG', 'no TSIG key name configured');
+  if (typeof s.keyName !== 'string' || s.keyName.trim() === '') throw new DdnsError('ECONFIG', 'no TSIG key name configured', { key: 'config.no-key-name' });
   const zone = typeof s.zone === 'string' && s.zone.trim() !== '' ? normaliseZone(s.zone) : undefined;
   const resolved: ResolvedSettings = {
     endpoint: parseServer(s.server),

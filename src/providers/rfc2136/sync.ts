@@ -20,7 +20,7 @@
  *   nothing more is sent in this run.
  * - A dry run asks its questions (they change nothing) and writes nothing.
  */
-import { DdnsError, toDdnsError } from '../../core/errors';
+import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
 import type { Run } from '../../core/run';
 import type { DnsAnswer, DnsClient } from './client';
@@ -104,7 +104,7 @@ export class Rfc2136Run {
 
   private failName(name: string, error: DdnsError, message = error.message): void {
     for (const job of this.jobs) {
-      const fields: Fields = { status: 'failed', code: error.code, message: message.startsWith(name) ? message : `${name}: ${message}` };
+      const fields: Fields = { status: 'failed', code: error.code, message: message.startsWith(name) ? message : `${name}: ${message}`, ...(message === error.message ? reasonFrom(error, name) : {}) };
       if (error.providerCode) fields.providerCode = error.providerCode;
       this.report(name, job, fields);
     }
@@ -164,7 +164,7 @@ export class Rfc2136Run {
       const memory = this.state.names[name] ?? {};
       if (memory.blockedCode) {
         const error = blockedError(name, memory.blockedCode, memory.blockedAt ?? 0);
-        for (const job of this.jobs) this.report(name, job, { status: 'skipped', code: error.code, providerCode: memory.blockedCode, message: error.message });
+        for (const job of this.jobs) this.report(name, job, { status: 'skipped', code: error.code, providerCode: memory.blockedCode, message: error.message, ...reasonFrom(error) });
         this.done.add(name);
         continue;
       }
