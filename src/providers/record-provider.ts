@@ -121,6 +121,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
     const names = options.targets(input);
     const ledger = normaliseLedger(stored);
     const results: RecordResult[] = [];
+    const notes: string[] = [];
     const ctx: RecordContext = {
       exchange: (task) => run.exchange(task),
       memo: ledger.memo,
@@ -159,6 +160,8 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
         } catch (thrown) {
           const err = toDdnsError(thrown);
           if (err.code === 'EABORTED') throw err;
+          // a bug: said once, with where it happened, for whoever can fix it
+          if (err.code === 'EINTERNAL') notes.push(`internal error (a bug) at ${target.name}: ${String((err.cause as Error | undefined)?.stack ?? err.stack).slice(0, 2000)}`);
           results.push({ ...base, status: 'failed', code: err.code, ...(err.providerCode ? { providerCode: err.providerCode } : {}), ...(err.requestId ? { requestId: err.requestId } : {}), message: err.message.includes(target.name) ? err.message : `${target.name}: ${err.message}`, ...reasonFrom(err, target.name) });
           if (err.code === 'EWAIT' && err.retryAfterMs !== undefined) recordPause(entry, err.retryAfterMs, pauseCode(err), now());
           if (blocks(err)) entry.block = { code: blockCode(err), at: now() };
@@ -168,7 +171,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
       }
     }
     // a dry run wrote nothing, so nothing it learnt is stored
-    return { results, state: options.dryRun ? normaliseLedger(stored) : pruneLedger(dropEmpty(ledger)) };
+    return { results, notes, state: options.dryRun ? normaliseLedger(stored) : pruneLedger(dropEmpty(ledger)) };
   }
 
   async function syncOne(target: RecordTarget, entry: ReturnType<typeof entryOf>, ctx: RecordContext): Promise<RecordResult> {

@@ -30,11 +30,11 @@ import type { Provider } from '../../providers/contract';
 import type { RunEnd, UpdaterRunner } from '../../providers/updater-runner';
 import type { AccountHandle, AccountNode } from './account';
 import { nodeContextStore } from './context-store';
-import { flowError } from './failure';
+import { flowError, recordFailure } from './failure';
 import { installRecordRoutes } from './record-board';
 import { StatusLine } from './status';
-import { UpdaterStatus } from './updater-status';
-import { sharedTexts, type Translate } from './texts';
+import { UpdaterStatus, summaryText } from './updater-status';
+import { reasonText, sharedTexts, type Translate } from './texts';
 import { evaluateText } from './typed-property';
 import { UpdaterSeat } from './updater-board';
 import { UpdaterVerify } from './updater-verify';
@@ -92,12 +92,6 @@ function configurationOf(def: UpdaterDef): Record<string, unknown> {
   return out;
 }
 
-function summary(results: readonly RecordResult[], dryRun: boolean): string {
-  const counts = new Map<string, number>();
-  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
-  const parts = [...counts.entries()].map(([status, n]) => `${n} ${status}`);
-  return `${dryRun ? 'dry run: ' : ''}${parts.join(', ') || 'nothing to do'}`;
-}
 
 export function registerUpdater<Def extends UpdaterDef, State, Client = unknown, Settings = Readonly<Record<string, unknown>>>(
   RED: NodeAPI,
@@ -178,7 +172,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       return { kind: 'unusable', error: new DdnsError('ECONFIG', `no ${spec.accountType} configured`), status: this.t('status.no-account') };
     }
     if (account.problem) {
-      return { kind: 'unusable', error: account.problem, status: this.t('status.needs-login', { reason: account.problem.message }) };
+      return { kind: 'unusable', error: account.problem, status: this.status.unusable(account.problem, 'needs-login', (text) => this.scrub(text)) };
     }
     if (account.placeholder && !this.dryRun) {
       // going live with an example's login: nothing is sent, the status says why
@@ -206,7 +200,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
       provider = spec.build(this.def, account, fixed);
     } catch (thrown) {
       const error = toDdnsError(thrown);
-      return { kind: 'unusable', error, status: this.t('status.invalid', { reason: this.scrub(error.message) }) };
+      return { kind: 'unusable', error, status: this.status.unusable(error, 'invalid', (text) => this.scrub(text)) };
     }
     const former = account.formerIdentity;
     const state = new StateCache(
@@ -327,7 +321,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
         const given = (msg as Record<string, unknown>)[name];
         value = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
       }
-      if (value === '') throw new DdnsError('ECONFIG', `no ${name}: set it in the node or send msg.${name}`);
+      if (value === '') throw new DdnsError('ECONFIG', `no ${name}: set it in the node or send msg.${name}`, { key: 'config.per-input', params: { name } });
       if (value.length > MAX_TYPED_TEXT) throw new DdnsError('EBADINPUT', `${name} is longer than ${MAX_TYPED_TEXT} characters`);
       names[name] = value;
     }
@@ -369,7 +363,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     // healing is no input: the status and the sidebar say what it did, and a failure reaches a Catch node
     if (job.heal) return job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
     const { msg } = job;
-    msg.payload = summary(results, this.dryRun);
+    msg.payload = summaryText(this.t, results, this.dryRun);
     (msg as Record<string, unknown>).ddns = { results, ...(this.dryRun ? { dryRun: true } : {}) };
     job.send(msg);
     job.done(results.some((r) => r.status === 'failed') ? this.failureOf(results) : undefined);
@@ -407,13 +401,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   /** The first failed record as the error a Catch node sees. */
   private failureOf(results: readonly RecordResult[]): Error {
-    const failed = results.find((r) => r.status === 'failed')!;
-    const message = failed.message ?? 'failed';
-    const err = new DdnsError(failed.code ?? 'EPROVIDER', message.includes(failed.name) ? message : `${failed.name}: ${message}`, {
-      ...(failed.providerCode ? { providerCode: failed.providerCode } : {}),
-      ...(failed.requestId ? { requestId: failed.requestId } : {}),
-    });
-    return flowError(err, this.secrets);
+    return recordFailure(results.find((r) => r.status === 'failed')!, this.secrets, this.t);
   }
 
   // ---------------------------------------------------------------- answers
@@ -427,13 +415,13 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private boardError(err: DdnsError): { code: ErrorCode; message: string } {
-    return { code: err.code, message: this.scrub(err.message) };
+    return { code: err.code, message: this.scrub(reasonText(this.t, err)) };
   }
 
   private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
     // a bug is logged once with its stack, where the person who can fix it looks
     if (err.code === 'EINTERNAL') this.node.error(this.scrub(String((err.cause as Error | undefined)?.stack ?? err.stack ?? err.message)));
-    const report = flowError(err, this.secrets);
+    const report = flowError(err, this.secrets, this.t);
     this.seat.failed({ code: report.code, message: report.message });
     this.status.failed(err, statusText);
     job.msg.payload = report.message;
