@@ -42,7 +42,8 @@
         RED.actions.invoke("ddns:show-records");
     }
 
-    RED.events.on("flows:loaded", showOnce);
+    // after the editor's own choice of tab: once the flows are loaded it shows the last tab used (or info)
+    RED.events.on("flows:loaded", function () { setTimeout(showOnce, 0); });
     RED.events.on("deploy", showOnce);
     window.DdnsSidebarFirstRun = { showOnce: showOnce, SHOWN: SHOWN };
 })();

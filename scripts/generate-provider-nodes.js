@@ -73,6 +73,7 @@ const COMMON = {
     endpointHelp: 'the API address; the default is the provider\'s own. <code>http://</code> only for a stand-in on your LAN.',
     tlsHelp: 'a <code>tls-config</code> node for a private CA; certificate checks are never switched off.',
     zoneHelp: 'the zone the names are in, e.g. <code>example.com</code>. Empty: <code>msg.zone</code>.',
+    zoneIdHelp: 'The zone\'s own id, as the provider\'s console shows it, is taken too.',
     hostnamesHelp: 'full names, separated by commas or spaces, e.g. <code>home.example.com</code>; <code>*</code> and <code>_</code> labels are allowed. Empty: <code>msg.hostnames</code>.',
     recordTypeHelp: '<code>auto</code> writes A for an IPv4 and AAAA for an IPv6 address (both for <code>{ipv4, ipv6}</code>); <code>A</code> or <code>AAAA</code> takes that family alone.',
     ttlHelp: 'the record\'s TTL in seconds; empty keeps the provider\'s default (and an existing record\'s own TTL).',
@@ -106,6 +107,7 @@ const COMMON = {
     endpointHelp: 'API 地址；默认是服务商自己的地址。<code>http://</code> 仅用于局域网内的替身服务。',
     tlsHelp: '用于私有 CA 的 <code>tls-config</code> 节点；从不关闭证书检查。',
     zoneHelp: '名称所在的区域，例如 <code>example.com</code>。留空：取 <code>msg.zone</code>。',
+    zoneIdHelp: '也可填写服务商控制台显示的区域 ID。',
     hostnamesHelp: '完整名称，用逗号或空格分隔，例如 <code>home.example.com</code>；允许 <code>*</code> 与 <code>_</code> 标签。留空：取 <code>msg.hostnames</code>。',
     recordTypeHelp: '<code>auto</code>：IPv4 地址写 A 记录，IPv6 地址写 AAAA 记录（<code>{ipv4, ipv6}</code> 两者都写）；<code>A</code> 或 <code>AAAA</code>：只取该地址族。',
     ttlHelp: '记录的 TTL（秒）；留空保留服务商的默认值（以及已有记录自身的 TTL）。',
@@ -258,7 +260,7 @@ function help(d, lang) {
   ];
   const updFields = [
     `    <dt>${c.account}</dt><dd><code>${d.kind}-account</code></dd>`,
-    ...(u.zone ? [`    <dt>${c.zone}</dt><dd>${c.zoneHelp}</dd>`] : []),
+    ...(u.zone ? [`    <dt>${c.zone}</dt><dd>${c.zoneHelp}${u.zoneIdPattern ? ` ${c.zoneIdHelp}` : ''}</dd>`] : []),
     `    <dt>${esc(u.hostnames?.label?.[lang] ?? c.hostnames)}</dt><dd>${u.hostnames?.help?.[lang] ?? c.hostnamesHelp}</dd>`,
     `    <dt>${c.recordType}</dt><dd>${c.recordTypeHelp}</dd>`,
     ...(u.ttl ? [`    <dt>${c.ttl}</dt><dd>${c.ttlHelp} (${u.ttl.values ? u.ttl.values.join(', ') : `${u.ttl.min}–${u.ttl.max}`})</dd>`] : []),
