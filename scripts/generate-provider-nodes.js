@@ -28,6 +28,30 @@ function write(file, text) {
 const esc = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 // ------------------------------------------------------------------ shared texts
+/** Why a URL is refused, in plain words (the codes of DdnsRules.urlProblem); the hand-written dialogs' catalogs say the same. */
+const URL_ERRORS = {
+  'en-US': {
+    empty: 'Write the address, e.g. https://api.example.com',
+    spaces: 'The address must not contain spaces.',
+    scheme: 'Write https://… (or http:// for a server on your LAN).',
+    protocol: 'The address must start with https:// or http://.',
+    invalid: 'This is not a web address such as https://api.example.com',
+    host: 'There is no server name after https://',
+    login: 'Do not put a user name or password in the address: they go in the fields above.',
+    query: 'Leave out the part from ? or # on.',
+  },
+  'zh-CN': {
+    empty: '请填写地址，例如 https://api.example.com',
+    spaces: '地址中不能有空格。',
+    scheme: '请写成 https://…（局域网内的服务器可用 http://）。',
+    protocol: '地址须以 https:// 或 http:// 开头。',
+    invalid: '这不是有效的网址，例如 https://api.example.com',
+    host: 'https:// 之后缺少服务器名称。',
+    login: '不要在地址中写用户名或密码：它们填在上面的字段中。',
+    query: '请去掉 ? 或 # 及其后的部分。',
+  },
+};
+
 const COMMON = {
   'en-US': {
     name: 'Name',
@@ -42,10 +66,14 @@ const COMMON = {
     ttlHint: 'seconds; empty = the provider\'s default',
     dryRun: 'Dry run: read, never write',
     more: 'More settings',
+    changed: 'changed: __names__',
+    ttlDefault: 'the provider\'s default',
+    urlErrors: URL_ERRORS['en-US'],
     helpAccount: 'The account used by the <code>%s-ddns</code> nodes. Its credentials are kept in Node-RED\'s encrypted credential store and masked in every text the nodes show.',
     endpointHelp: 'the API address; the default is the provider\'s own. <code>http://</code> only for a stand-in on your LAN.',
     tlsHelp: 'a <code>tls-config</code> node for a private CA; certificate checks are never switched off.',
     zoneHelp: 'the zone the names are in, e.g. <code>example.com</code>. Empty: <code>msg.zone</code>.',
+    zoneIdHelp: 'The zone\'s own id, as the provider\'s console shows it, is taken too.',
     hostnamesHelp: 'full names, separated by commas or spaces, e.g. <code>home.example.com</code>; <code>*</code> and <code>_</code> labels are allowed. Empty: <code>msg.hostnames</code>.',
     recordTypeHelp: '<code>auto</code> writes A for an IPv4 and AAAA for an IPv6 address (both for <code>{ipv4, ipv6}</code>); <code>A</code> or <code>AAAA</code> takes that family alone.',
     ttlHelp: 'the record\'s TTL in seconds; empty keeps the provider\'s default (and an existing record\'s own TTL).',
@@ -72,10 +100,14 @@ const COMMON = {
     ttlHint: '秒；留空 = 服务商默认值',
     dryRun: '演练：只读取，不写入',
     more: '更多设置',
+    changed: '已更改：__names__',
+    ttlDefault: '服务商默认值',
+    urlErrors: URL_ERRORS['zh-CN'],
     helpAccount: '供 <code>%s-ddns</code> 节点使用的账户。凭据保存在 Node-RED 加密的凭据存储中，并在节点显示的所有文本中被屏蔽。',
     endpointHelp: 'API 地址；默认是服务商自己的地址。<code>http://</code> 仅用于局域网内的替身服务。',
     tlsHelp: '用于私有 CA 的 <code>tls-config</code> 节点；从不关闭证书检查。',
     zoneHelp: '名称所在的区域，例如 <code>example.com</code>。留空：取 <code>msg.zone</code>。',
+    zoneIdHelp: '也可填写服务商控制台显示的区域 ID。',
     hostnamesHelp: '完整名称，用逗号或空格分隔，例如 <code>home.example.com</code>；允许 <code>*</code> 与 <code>_</code> 标签。留空：取 <code>msg.hostnames</code>。',
     recordTypeHelp: '<code>auto</code>：IPv4 地址写 A 记录，IPv6 地址写 AAAA 记录（<code>{ipv4, ipv6}</code> 两者都写）；<code>A</code> 或 <code>AAAA</code>：只取该地址族。',
     ttlHelp: '记录的 TTL（秒）；留空保留服务商的默认值（以及已有记录自身的 TTL）。',
@@ -116,7 +148,7 @@ function dialogs(d) {
     ...(d.account.settings ?? []).filter((f) => !f.more).map((f) => fieldRow('config-input', f, acc)),
   ];
   const accMore = [
-    ...(d.account.endpoint !== undefined ? [`    <div class="form-row"><label for="node-config-input-endpoint"><span data-i18n="${acc}.label.endpoint"></span></label><input type="text" id="node-config-input-endpoint" style="width:70%" placeholder="${esc(d.account.endpoint)}"></div>`] : []),
+    ...(d.account.endpoint !== undefined ? [`    <div class="form-row"><label for="node-config-input-endpoint"><span data-i18n="${acc}.label.endpoint"></span></label><input type="text" id="node-config-input-endpoint" style="width:70%" placeholder="${esc(d.account.endpoint)}"><div class="form-tips ddns-field-note" id="${acc}-endpoint-note" role="alert" style="display:none"></div></div>`] : []),
     `    <div class="form-row"><label for="node-config-input-tls"><span data-i18n="${acc}.label.tls"></span></label><input type="text" id="node-config-input-tls"></div>`,
     ...(d.account.settings ?? []).filter((f) => f.more).map((f) => fieldRow('config-input', f, acc)),
   ];
@@ -131,10 +163,18 @@ function dialogs(d) {
     `    <div class="form-row"><label for="node-input-dryRun" style="width:auto"><input type="checkbox" id="node-input-dryRun" style="width:auto; margin:0 6px 0 0;"> <span data-i18n="${upd}.label.dryRun"></span></label></div>`,
   ];
   const updMore = [
-    ...(u.ttl ? [`    <div class="form-row"><label for="node-input-ttl"><i class="fa fa-clock-o"></i> <span data-i18n="${upd}.label.ttl"></span></label><input type="text" id="node-input-ttl" style="width:80px"> <span data-i18n="${upd}.label.ttlHint"></span></div>`] : []),
+    ...(u.ttl && u.ttl.values ? [`    <div class="form-row"><label for="node-input-ttl"><i class="fa fa-clock-o"></i> <span data-i18n="${upd}.label.ttl"></span></label><input type="text" id="node-input-ttl" style="width:70%"></div>`] : []),
+    ...(u.ttl && !u.ttl.values ? [`    <div class="form-row"><label for="node-input-ttl"><i class="fa fa-clock-o"></i> <span data-i18n="${upd}.label.ttl"></span></label><input type="text" id="node-input-ttl" style="width:80px"> <span data-i18n="${upd}.label.ttlHint"></span></div>`] : []),
     ...(u.settings ?? []).filter((f) => f.more).map((f) => fieldRow('input', f, upd)),
   ];
-  const section = (rows, key) => (rows.length === 0 ? '' : `    <div class="ddns-section" data-ddns-section="more"><span data-i18n="${key}.label.more"></span></div>\n    <div class="ddns-section-body">\n${rows.join('\n')}\n    </div>\n`);
+  // the toolkit's collapsible section (DdnsEditor.section): toggle, summary of what is changed, body
+  const section = (rows, key) => (rows.length === 0 ? '' : [
+    `    <div class="form-row"><a href="#" id="${key}-more-toggle" class="ddns-section-toggle" role="button" aria-controls="${key}-more" aria-expanded="false"><i class="fa fa-caret-right"></i> <span data-i18n="${key}.label.more"></span></a><span id="${key}-more-summary" class="ddns-section-summary"></span></div>`,
+    `    <div id="${key}-more" class="ddns-section" style="display:none">`,
+    ...rows,
+    '    </div>',
+    '',
+  ].join('\n'));
   const spec = {
     kind: d.kind,
     title: d.title,
@@ -144,6 +184,8 @@ function dialogs(d) {
     accountSettings: (d.account.settings ?? []).map(editorField),
     updater: {
       zone: u.zone,
+      ...(u.zoneIdPattern ? { zoneIdPattern: u.zoneIdPattern } : {}),
+      hostnamesRule: u.hostnames?.rule ?? 'hostnames',
       ttl: u.ttl ?? null,
       recordTypes: u.recordTypes ?? ['auto', 'A', 'AAAA'],
       settings: (u.settings ?? []).map(editorField),
@@ -179,6 +221,8 @@ function catalog(d, lang) {
     [`${d.kind}-account`]: {
       label: { name: c.name, endpoint: c.endpoint, tls: c.tls, more: c.more, ...labels(d.account.credentials), ...labels(d.account.settings ?? []) },
       options: options(d.account.settings ?? []),
+      section: { changed: c.changed },
+      errors: c.urlErrors,
     },
     [`${d.kind}-ddns`]: {
       label: {
@@ -189,12 +233,14 @@ function catalog(d, lang) {
         recordType: c.recordType,
         ttl: c.ttl,
         ttlHint: d.updater.ttl ? `${c.ttlHint} (${d.updater.ttl.min}–${d.updater.ttl.max})` : c.ttlHint,
+        ttlDefault: c.ttlDefault,
         dryRun: c.dryRun,
         more: c.more,
         ...labels(d.updater.settings ?? []),
       },
       recordType: { auto: c.auto },
       options: options(d.updater.settings ?? []),
+      section: { changed: c.changed },
     },
   };
 }
@@ -214,10 +260,10 @@ function help(d, lang) {
   ];
   const updFields = [
     `    <dt>${c.account}</dt><dd><code>${d.kind}-account</code></dd>`,
-    ...(u.zone ? [`    <dt>${c.zone}</dt><dd>${c.zoneHelp}</dd>`] : []),
+    ...(u.zone ? [`    <dt>${c.zone}</dt><dd>${c.zoneHelp}${u.zoneIdPattern ? ` ${c.zoneIdHelp}` : ''}</dd>`] : []),
     `    <dt>${esc(u.hostnames?.label?.[lang] ?? c.hostnames)}</dt><dd>${u.hostnames?.help?.[lang] ?? c.hostnamesHelp}</dd>`,
     `    <dt>${c.recordType}</dt><dd>${c.recordTypeHelp}</dd>`,
-    ...(u.ttl ? [`    <dt>${c.ttl}</dt><dd>${c.ttlHelp} (${u.ttl.min}–${u.ttl.max})</dd>`] : []),
+    ...(u.ttl ? [`    <dt>${c.ttl}</dt><dd>${c.ttlHelp} (${u.ttl.values ? u.ttl.values.join(', ') : `${u.ttl.min}–${u.ttl.max}`})</dd>`] : []),
     ...(u.settings ? [helpList(u.settings, lang)] : []),
     `    <dt>${c.dryRun}</dt><dd>${c.dryRunHelp}</dd>`,
   ];
@@ -250,9 +296,19 @@ function help(d, lang) {
 }
 
 // ------------------------------------------------------------------ editor rules
+// Every dialog checks names, URLs and numbers with these functions, so what a
+// dialog accepts is what the runtime accepts. Each mirrors a runtime rule:
+//   name, names  checkName (src/core/names.ts) for one name, or a list split at commas and spaces
+//   zone         a zone such as example.com (parseZone, src/providers/targets.ts)
+//   hostnames    full names of a descriptor-built updater (parseFullNames, targets.ts)
+//   hosts        hosts relative to a domain, `@` for the domain itself (namecheap)
+//   rrs          Alidns host records (RR): `www`, `@`, `*`, `*.sub` (src/providers/aliyun/names.ts)
+//   zoneOrId     a zone, or an id matching the descriptor's pattern (route53 `Z...`)
+//   urlProblem   why parseServerUrl (src/core/validate.ts) refuses a URL, or "" when it takes it
+//   number       numberSetting (validate.ts): digits, within [min, max], whole unless told
 function rules() {
   return `// Generated at build by scripts/generate-provider-nodes.js from src/core/names.ts and
-// src/core/validate.ts: the editor's checks for names and URLs, the runtime's rules.
+// src/core/validate.ts: the editor's checks for names, URLs and numbers, the runtime's rules.
 (function () {
   if (window.DdnsRules) { return; }
   var MAX = ${NAME_RULE_SOURCES.maxLength};
@@ -260,37 +316,65 @@ function rules() {
   var UNDERSCORE = new RegExp(${JSON.stringify(NAME_RULE_SOURCES.labelUnderscore)});
   var SCHEME = new RegExp(${JSON.stringify(URL_RULE_SOURCES.scheme)}, "i");
   var CONTROL = new RegExp(${JSON.stringify(URL_RULE_SOURCES.control)});
+  var ASCII = /^[\\x00-\\x7f]*$/;
   function ascii(name) {
-    if (/^[\\x00-\\x7f]*$/.test(name)) { return name; }
     try { return new URL("http://" + name + "/").hostname; } catch (e) { return ""; }
   }
   function name(raw, rules) {
     rules = rules || {};
-    var n = String(raw).trim().replace(/\\.$/, "").toLowerCase();
+    if (typeof raw !== "string") { return false; }
+    var n = raw.trim().replace(/\\.$/, "").toLowerCase();
     if (n === "" || n.length > 4 * MAX) { return false; }
-    var a = rules.international ? ascii(n) : (/^[\\x00-\\x7f]*$/.test(n) ? n : "");
+    var a = ASCII.test(n) ? n : rules.international ? ascii(n) : "";
     if (a === "" || a.length > MAX) { return false; }
     var labels = a.split(".");
     if (labels.length < (rules.minLabels || 1)) { return false; }
     var label = rules.underscore ? UNDERSCORE : STRICT;
     return labels.every(function (part, i) { return (rules.wildcard && i === 0 && part === "*") || label.test(part); });
   }
-  function list(text) { return String(text || "").split(/[\\s,]+/).filter(function (p) { return p !== ""; }); }
+  function list(text, separator) { return String(text === undefined || text === null ? "" : text).split(separator || /[\\s,]+/).map(function (p) { return p.trim(); }).filter(function (p) { return p !== ""; }); }
+  function names(v, rules) { var l = list(v); return l.length > 0 && l.every(function (h) { return name(h, rules); }); }
+  var FULL = { wildcard: true, underscore: true, international: true };
+  function zone(v) { return name(v, { international: true, minLabels: 2 }); }
+  function urlProblem(v, options) {
+    options = options || {};
+    var t = String(v === undefined || v === null ? "" : v).trim();
+    if (t === "") { return options.required ? "empty" : ""; }
+    if (t.length > 2048 || CONTROL.test(t)) { return "spaces"; }
+    if (!SCHEME.test(t)) { return "scheme"; }
+    var u;
+    try { u = new URL(t); } catch (e) { return "invalid"; }
+    if (u.protocol !== "https:" && u.protocol !== "http:") { return "protocol"; }
+    if (u.hostname === "") { return "host"; }
+    if (u.username || u.password) { return "login"; }
+    if (!options.allowQuery && (u.search || u.hash)) { return "query"; }
+    return "";
+  }
   window.DdnsRules = {
     name: name,
-    zone: function (v) { return name(v, { international: true, minLabels: 2 }); },
-    hostnames: function (v) { var l = list(v); return l.length > 0 && l.every(function (h) { return name(h, { wildcard: true, underscore: true, international: true }); }); },
-    hosts: function (v) { var l = list(v); return l.length > 0 && l.every(function (h) { return h === "@" || name(h, { wildcard: true, underscore: true, international: true }); }); },
-    url: function (v) {
-      var t = String(v || "").trim();
-      if (t === "") { return true; }
-      if (t.length > 2048 || CONTROL.test(t) || !SCHEME.test(t)) { return false; }
-      try { var u = new URL(t); return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password && !u.hash; } catch (e) { return false; }
+    names: names,
+    list: list,
+    zone: zone,
+    hostnames: function (v) { return names(v, FULL); },
+    hosts: function (v) { var l = list(v); return l.length > 0 && l.every(function (h) { return h === "@" || name(h, FULL); }); },
+    rrs: function (v, domain) {
+      var d = String(domain || "").trim().replace(/\\.$/, "").toLowerCase();
+      var l = list(v, ",");
+      return l.length > 0 && l.every(function (rr) {
+        var t = rr.replace(/\\.$/, "").toLowerCase();
+        if (d !== "" && t === d) { return true; }
+        if (d !== "" && t.slice(-(d.length + 1)) === "." + d) { t = t.slice(0, -(d.length + 1)); }
+        return t === "@" || t === "*" || (t.length + d.length < MAX + 1 && name(t, { wildcard: true, underscore: true }));
+      });
     },
-    number: function (v, min, max) {
+    zoneOrId: function (v, idPattern) { return (!!idPattern && new RegExp(idPattern, "i").test(String(v).trim())) || zone(v); },
+    urlProblem: urlProblem,
+    url: function (v, options) { return urlProblem(v, options) === ""; },
+    number: function (v, min, max, options) {
       var t = String(v === undefined || v === null ? "" : v).trim();
       if (t === "") { return true; }
-      return /^-?\\d+(\\.\\d+)?$/.test(t) && +t >= min && +t <= max;
+      var whole = !options || options.whole !== false;
+      return /^-?\\d+(\\.\\d+)?$/.test(t) && (!whole || +t === Math.floor(+t)) && +t >= min && +t <= max;
     }
   };
 })();

@@ -5,6 +5,11 @@
 // loopback. On a first start (no flows file yet) it deploys the "Getting
 // started" tab (scripts/getting-started.js): the package doing its job
 // offline within seconds.
+//
+// DDNS_LANG=zh-CN npm start: the runtime speaks that language (node status,
+// the DDNS sidebar's runtime texts, the log), through Node-RED's `lang`
+// setting; the editor follows the browser's language, or Settings > View >
+// Language.
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
@@ -18,6 +23,9 @@ const link = path.join(modules, 'node-red-contrib-ddns');
 const port = process.env.PORT || '1880';
 const host = process.env.HOST || '127.0.0.1';
 const sandboxPort = Number(process.env.DDNS_SANDBOX_PORT || 18950);
+// the languages this package's catalogs have; Node-RED itself knows a few more
+const LANGS = ['en-US', 'zh-CN'];
+const lang = process.env.DDNS_LANG || '';
 
 function prepareUserDir() {
   fs.mkdirSync(modules, { recursive: true });
@@ -63,6 +71,10 @@ async function deployGettingStarted(base, sandboxUrl) {
 }
 
 async function main() {
+  if (lang !== '' && !LANGS.includes(lang)) {
+    console.error(`DDNS_LANG=${lang.slice(0, 20)}: use one of ${LANGS.join(', ')}.`);
+    process.exit(1);
+  }
   prepareUserDir();
   const firstStart = !fs.existsSync(path.join(userDir, 'flows.json'));
   const sandbox = await startSandbox(sandboxPort).catch((err) => {
@@ -72,7 +84,7 @@ async function main() {
   const nodeRed = require.resolve('node-red/red.js');
   const child = spawn(
     process.execPath,
-    [nodeRed, '--userDir', userDir, '--port', port, '--settings', path.join(__dirname, 'dev-settings.js')],
+    [nodeRed, '--userDir', userDir, '--port', port, '--settings', path.join(__dirname, 'dev-settings.js'), ...(lang ? ['-D', `lang=${lang}`] : [])],
     { stdio: 'inherit', env: { ...process.env, NODE_RED_DDNS_HOST: host } },
   );
   const stop = (signal) => {
@@ -88,7 +100,8 @@ async function main() {
   await waitForEditor(base, child);
   if (firstStart) await deployGettingStarted(base, sandbox.url);
   console.log(`\nnode-red-contrib-ddns: the editor is at ${base}/ ; the DynDNS2 sandbox answers at ${sandbox.url}/nic/update (user demo, password demo).`);
-  if (firstStart) console.log('The "Getting started" tab is deployed: open the DDNS tab of the sidebar to see its records.\n');
+  if (firstStart) console.log('The "Getting started" tab is deployed: the editor shows its records in the DDNS tab of the sidebar (View > DDNS records).\n');
+  if (lang) console.log(`The runtime speaks ${lang}; for the editor in the same language choose it in Settings > View > Language (or set your browser's language).\n`);
 }
 
 main().catch((err) => {

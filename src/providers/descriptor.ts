@@ -90,11 +90,26 @@ export interface ProviderDescriptor<Client = unknown> {
   updater: {
     /** the API works by zone: a `zone` setting, hostnames inside it */
     zone: boolean;
+    /**
+     * the zone may also be given as the service's own id, matching this pattern
+     * (a RegExp source, case-insensitive; route53's hosted zone id `Z…`): the
+     * dialog takes a zone name or such an id
+     */
+    zoneIdPattern?: string;
     /** the record types offered; default auto, A, AAAA */
     recordTypes?: readonly AddressTypeSetting[];
-    /** a TTL setting and its range; absent = the service sets the TTL */
-    ttl?: { min: number; max: number };
-    hostnames?: { label?: Texts; help?: Texts; placeholder?: string };
+    /**
+     * a TTL setting and its range; absent = the service sets the TTL. `values`:
+     * the service takes only these (ClouDNS), the dialog offers them as a choice
+     */
+    ttl?: { min: number; max: number; values?: readonly number[] };
+    hostnames?: {
+      label?: Texts;
+      help?: Texts;
+      placeholder?: string;
+      /** the dialog's check: full names (default), or hosts relative to a domain with `@` for the domain itself (namecheap) */
+      rule?: 'hostnames' | 'hosts';
+    };
     settings?: readonly FieldSpec[];
     provider(input: UpdaterInput<Client>): Provider<unknown>;
   };

@@ -325,6 +325,44 @@ describe('the DDNS sidebar in the editor', function () {
       editor.assertClean('the DDNS sidebar with one name in two flows');
       await session.red.deploy([]);
     });
+
+    // issue 23.2: Node-RED lists a plugin's tab last, in the sidebar's overflow menu (hidden at 1440x900);
+    // the first time an editor has an updater, loaded with the flows or deployed from it, the tab comes to
+    // the front by itself (resources/ddns-sidebar-first.js), once per browser
+    it('comes to the front by itself the first time an editor has an updater, and only then', async function () {
+      const panelShown = (page) => page.evaluate((sel) => { const el = document.querySelector(sel); return !!el && el.offsetParent !== null; }, PANEL);
+      // npm start's first start: the flows already hold updaters when the editor first opens
+      await session.red.deploy(homeFlow());
+      let editor = await support.openEditor(session.browser, session.red, 'en-US');
+      try {
+        await editor.page.waitForFunction((sel) => { const el = document.querySelector(sel); return !!el && el.offsetParent !== null; }, PANEL, { timeout: 15000 });
+        assert.equal(await editor.page.evaluate(() => RED.settings.getLocal('ddns-records-shown')), 'true');
+        // the user goes back to another tab: a reload does not force the DDNS tab again
+        await editor.page.evaluate(() => RED.sidebar.show('info'));
+        await editor.reload();
+        assert.equal(await panelShown(editor.page), false, 'the DDNS tab forced again after the user left it');
+        editor.assertClean('the DDNS tab shown once');
+      } finally {
+        await editor.close();
+      }
+
+      // an editor that opens on empty flows: nothing is forced until an updater is deployed from it
+      await session.red.deploy([]);
+      editor = await support.openEditor(session.browser, session.red, 'en-US');
+      try {
+        const { page } = editor;
+        assert.equal(await panelShown(page), false, 'the DDNS tab shown without any updater');
+        await page.evaluate((flow) => RED.view.importNodes(flow), homeFlow().filter((n) => ['sbtab', 'sbdyn', 'sbdynacct'].includes(n.id)));
+        await page.evaluate(() => RED.sidebar.show('info'));
+        await page.locator('#red-ui-header-button-deploy').click();
+        await page.waitForFunction(() => !RED.nodes.dirty(), null, { timeout: 30000 });
+        await page.waitForFunction((sel) => { const el = document.querySelector(sel); return !!el && el.offsetParent !== null; }, PANEL, { timeout: 15000 });
+        editor.assertClean('the DDNS tab shown at the first deploy of an updater');
+      } finally {
+        await editor.close();
+        await session.red.deploy([]);
+      }
+    });
   });
 
   describe('zh-CN (browser locale)', function () {

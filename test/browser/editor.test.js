@@ -404,6 +404,100 @@ describe('the editor in headless Chromium with this package installed', function
       editor.assertClean('aliyun-account endpoint');
     });
 
+    // issue 21.4: the dialogs check names with the runtime's own rules (resources/ddns-rules.js,
+    // generated from src/core/names.ts); the hand-written DynDNS2 dialog used to refuse names
+    // separated by spaces and a trailing root dot, both of which the runtime takes
+    it('dyndns2-update: the host names field accepts exactly what the runtime accepts', async function () {
+      const set = NODE_SETS.find((s) => s.type === 'dyndns2-update');
+      await requireLoaded(this, set);
+      const { editor } = holder;
+      const { page } = editor;
+      const { parseHostnames } = require(path.join(support.root, 'dist', 'providers', 'dyndns2', 'input.js'));
+      const runtimeTakes = (text) => {
+        try {
+          parseHostnames(text);
+          return true;
+        } catch (err) {
+          assert.equal(err.code, 'ECONFIG', `${text}: ${err.message}`);
+          return false;
+        }
+      };
+      const cases = [
+        ['a.example.com b.example.com', true],
+        ['home.example.com.', true],
+        ['*.example.com, home.example.com', true],
+        ['a..example.com', false],
+        ['home.example.com, -bad.example.com', false],
+        ['*', true],
+        ['a.*.example.com', false],
+      ];
+      // the cases state the runtime's verdict: a change there shows here first
+      assert.deepEqual(cases.map(([text]) => [text, runtimeTakes(text)]), cases, 'the runtime\'s verdicts');
+      const close = await openDialog(editor, set);
+      const field = topTray(page).locator('#node-input-hostnames + .red-ui-typedInput-container input.red-ui-typedInput-input');
+      const seen = [];
+      for (const [text, valid] of cases) {
+        await field.fill(text);
+        await field.press('Tab');
+        // Node-RED marks the field (and its TypedInput box) with input-error when the validator refuses it
+        await page.waitForFunction((want) => $('#node-input-hostnames').hasClass('input-error') === !want, valid, { timeout: 5000 }).catch(() => {});
+        seen.push([text, await page.evaluate(() => !$('#node-input-hostnames').hasClass('input-error') && !$('#node-input-hostnames').next('.red-ui-typedInput-container').hasClass('input-error'))]);
+      }
+      assert.deepEqual(seen, cases, 'the dialog marks the field as the runtime decides');
+      await close();
+      editor.assertClean('dyndns2-update host names');
+    });
+
+    // issue 23.9: a server URL without its scheme is marked at once, with a note in plain words
+    it('dyndns2-account: a server without https:// is marked invalid, with a note saying what to write', async function () {
+      const set = NODE_SETS.find((s) => s.type === 'dyndns2-account');
+      await requireLoaded(this, set);
+      const { editor } = holder;
+      const { page } = editor;
+      const note = lookupKey(setFiles(set).catalog('en-US'), 'dyndns2-account.errors.scheme');
+      assert.match(note, /https:\/\/.*http:\/\/.*LAN/, 'the note says what to write');
+      const close = await openDialog(editor, set);
+      const shown = page.locator('#dyndns2-account-server-note');
+      await fillField(page, '#node-config-input-server', 'dyndns.example.com/nic/update');
+      await page.locator('#node-config-input-server').press('Tab');
+      await shown.waitFor({ state: 'visible' });
+      assert.equal(await shown.innerText(), note);
+      assert.equal(await page.evaluate(() => $('#node-config-input-server').hasClass('input-error')), true, 'the field is marked invalid');
+      await fillField(page, '#node-config-input-server', 'https://dyndns.example.com/nic/update?system=dyndns');
+      await page.locator('#node-config-input-server').press('Tab');
+      await shown.waitFor({ state: 'hidden' });
+      assert.equal(await page.evaluate(() => $('#node-config-input-server').hasClass('input-error')), false, 'a URL with its scheme is valid');
+      await close();
+      editor.assertClean('dyndns2-account server');
+    });
+
+    // the generated dialogs: namecheap's hosts (@, www, *), route53's hosted zone id, ClouDNS's fixed TTLs
+    it('generated dialogs take what their runtime takes: namecheap hosts, a Route 53 zone id, a ClouDNS TTL from its list', async function () {
+      const { editor } = holder;
+      const verdicts = await editor.page.evaluate(() => {
+        const check = (type, prop, value, extra) => {
+          const def = RED.nodes.getType(type);
+          if (!def) return 'not loaded';
+          return def.defaults[prop].validate.call(Object.assign({}, extra), value) === true;
+        };
+        return {
+          namecheapHosts: check('namecheap-ddns', 'hostnames', '@, www, *', { hostnamesType: 'str' }),
+          namecheapBad: check('namecheap-ddns', 'hostnames', 'www..x', { hostnamesType: 'str' }),
+          route53Id: check('route53-ddns', 'zone', 'Z1D633PJN98FT9', { zoneType: 'str' }),
+          route53Name: check('route53-ddns', 'zone', 'example.com', { zoneType: 'str' }),
+          route53Bad: check('route53-ddns', 'zone', 'example', { zoneType: 'str' }),
+          cloudnsListed: check('cloudns-ddns', 'ttl', '3600'),
+          cloudnsUnlisted: check('cloudns-ddns', 'ttl', '3000'),
+          cloudnsEmpty: check('cloudns-ddns', 'ttl', ''),
+        };
+      });
+      assert.deepEqual(verdicts, {
+        namecheapHosts: true, namecheapBad: false, route53Id: true, route53Name: true, route53Bad: false,
+        cloudnsListed: true, cloudnsUnlisted: false, cloudnsEmpty: true,
+      });
+      editor.assertClean('generated dialog rules');
+    });
+
   });
 
   describe('zh-CN (browser locale)', function () {

@@ -26,11 +26,28 @@ const MODULE = pkg.name;
 // read from there, not from the working tree, which a build may be changing.
 let packageDir = root;
 // node-set name -> file; this package registers one node type per set, named like the set
-const NODE_SETS = Object.entries(pkg['node-red'].nodes).map(([type, file]) => ({
+/**
+ * The node types of a set package.json declares: a hand-written set registers
+ * the type it is named after; a provider's set (generated at build from its
+ * descriptor, scripts/generate-provider-nodes.js) registers `<kind>-account`
+ * and `<kind>-ddns`.
+ */
+function typesOfSet(name) {
+  let kinds = [];
+  try {
+    kinds = require(path.join(root, 'dist', 'providers', 'registry.js')).PROVIDER_KINDS;
+  } catch {
+    // not built: every set is taken as one type (and its tests fail on loading, saying so)
+  }
+  return kinds.includes(name) ? [`${name}-account`, `${name}-ddns`] : [name];
+}
+/** One entry per node type: `set` is the name package.json gives its file, `type` the registered type. */
+const NODE_SETS = Object.entries(pkg['node-red'].nodes).flatMap(([set, file]) => typesOfSet(set).map((type) => ({
   type,
+  set,
   file,
   get js() { return path.join(packageDir, file); },
-}));
+})));
 const TYPES = NODE_SETS.map((s) => s.type);
 // editor plugins (the DDNS records sidebar); their message keys are checked like the nodes'
 const PLUGINS = Object.entries(pkg['node-red'].plugins || {}).map(([name, file]) => ({
@@ -551,8 +568,8 @@ async function startSession() {
         test.test.title += ` (skipped: ${set.file} is not in the package)`;
         test.skip();
       }
-      const res = await red.request('GET', `/nodes/${MODULE}/${set.type}`, undefined, { accept: 'application/json' });
-      assert.equal(res.status, 200, `${set.type}: node set not found in the runtime`);
+      const res = await red.request('GET', `/nodes/${MODULE}/${set.set}`, undefined, { accept: 'application/json' });
+      assert.equal(res.status, 200, `${set.type}: node set ${set.set} not found in the runtime`);
       assert.equal(res.json.err, undefined, `${set.type}: node set failed to load: ${JSON.stringify(res.json.err)}`);
       assert.ok(res.json.types.includes(set.type), `${set.type}: the set registers ${res.json.types}`);
     },

@@ -129,7 +129,7 @@ export const descriptor = defineProvider<CloudnsClient>({
   },
   updater: {
     zone: true,
-    ttl: { min: CLOUDNS_TTLS[0], max: CLOUDNS_TTLS[CLOUDNS_TTLS.length - 1] },
+    ttl: { min: CLOUDNS_TTLS[0], max: CLOUDNS_TTLS[CLOUDNS_TTLS.length - 1], values: CLOUDNS_TTLS },
     hostnames: {
       placeholder: 'home.example.com',
       help: {

@@ -174,6 +174,7 @@ export const descriptor = defineProvider<NamecheapClient>({
     recordTypes: ['auto', 'A'],
     hostnames: {
       placeholder: '@, www',
+      rule: 'hosts',
       label: { 'en-US': 'Hosts', 'zh-CN': '主机' },
       help: {
         'en-US': "hosts of the account's domain, separated by commas, as on Namecheap's Advanced DNS page: <code>@</code> for the domain itself, <code>www</code>, <code>home</code>, <code>*</code> for the wildcard (a full name such as <code>home.example.com</code> is taken too). Each needs an <i>A + Dynamic DNS Record</i> there. Empty: <code>msg.hostnames</code>.",

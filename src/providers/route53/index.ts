@@ -242,6 +242,8 @@ export const descriptor = defineProvider<Route53Client>({
   },
   updater: {
     zone: true,
+    // the dialog takes the hosted zone id as the runtime does (parseZoneRef)
+    zoneIdPattern: ZONE_ID.source,
     ttl: TTL_RANGE,
     hostnames: {
       placeholder: 'home.example.com',
