@@ -18,6 +18,7 @@ const { PROVIDER_KINDS, providerDescriptor } = require(path.join(dist, 'provider
 const PROVIDERS = PROVIDER_KINDS.map((kind) => providerDescriptor(kind));
 const { NAME_RULE_SOURCES } = require(path.join(dist, 'core', 'names.js'));
 const { URL_RULE_SOURCES } = require(path.join(dist, 'core', 'validate.js'));
+const { VERIFY_RULE_SOURCES } = require(path.join(dist, 'sources', 'authoritative.js'));
 const LANGS = ['en-US', 'zh-CN'];
 
 function write(file, text) {
@@ -306,9 +307,11 @@ function help(d, lang) {
 //   zoneOrId     a zone, or an id matching the descriptor's pattern (route53 `Z...`)
 //   urlProblem   why parseServerUrl (src/core/validate.ts) refuses a URL, or "" when it takes it
 //   number       numberSetting (validate.ts): digits, within [min, max], whole unless told
+//   verify       parseVerifySetting (src/sources/authoritative.ts): empty, auto, off, or name servers host[:port]
 function rules() {
-  return `// Generated at build by scripts/generate-provider-nodes.js from src/core/names.ts and
-// src/core/validate.ts: the editor's checks for names, URLs and numbers, the runtime's rules.
+  return `// Generated at build by scripts/generate-provider-nodes.js from src/core/names.ts,
+// src/core/validate.ts and src/sources/authoritative.ts: the editor's checks for names,
+// URLs, numbers and name servers, the runtime's rules.
 (function () {
   if (window.DdnsRules) { return; }
   var MAX = ${NAME_RULE_SOURCES.maxLength};
@@ -317,6 +320,10 @@ function rules() {
   var SCHEME = new RegExp(${JSON.stringify(URL_RULE_SOURCES.scheme)}, "i");
   var CONTROL = new RegExp(${JSON.stringify(URL_RULE_SOURCES.control)});
   var ASCII = /^[\\x00-\\x7f]*$/;
+  var VERIFY_WORDS = ${JSON.stringify(VERIFY_RULE_SOURCES.words)};
+  var VERIFY_SEPARATOR = new RegExp(${JSON.stringify(VERIFY_RULE_SOURCES.separator)});
+  var MAX_SERVERS = ${VERIFY_RULE_SOURCES.maxServers};
+  var IPV4 = /^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$/;
   function ascii(name) {
     try { return new URL("http://" + name + "/").hostname; } catch (e) { return ""; }
   }
@@ -350,6 +357,31 @@ function rules() {
     if (!options.allowQuery && (u.search || u.hash)) { return "query"; }
     return "";
   }
+  function ipv6(h) {
+    if (h.indexOf(":") < 0 || !/^[0-9a-f:.]+$/i.test(h)) { return false; }
+    try { new URL("http://[" + h + "]/"); return true; } catch (e) { return false; }
+  }
+  /** one name server as parseServer reads it: [v6]:port, a bare IPv6, or host[:port] */
+  function nameServer(part) {
+    var host = part;
+    var port = "${VERIFY_RULE_SOURCES.defaultPort}";
+    var bracketed = /^\\[([^\\]]+)\\](?::(\\d{1,5}))?$/.exec(part);
+    if (bracketed) {
+      host = bracketed[1];
+      if (bracketed[2]) { port = bracketed[2]; }
+    } else if (!ipv6(part)) {
+      var colon = part.lastIndexOf(":");
+      if (colon > 0) { host = part.slice(0, colon); port = part.slice(colon + 1); }
+    }
+    if (!/^\\d{1,5}$/.test(port) || +port < 1 || +port > 65535) { return false; }
+    return IPV4.test(host) || ipv6(host) || name(host, { underscore: true });
+  }
+  function verify(v) {
+    var t = String(v === undefined || v === null ? "" : v).trim();
+    if (t === "" || VERIFY_WORDS.indexOf(t.toLowerCase()) >= 0) { return true; }
+    var servers = t.split(VERIFY_SEPARATOR).filter(function (p) { return p !== ""; });
+    return servers.length <= MAX_SERVERS && servers.every(nameServer);
+  }
   window.DdnsRules = {
     name: name,
     names: names,
@@ -369,6 +401,7 @@ function rules() {
     },
     zoneOrId: function (v, idPattern) { return (!!idPattern && new RegExp(idPattern, "i").test(String(v).trim())) || zone(v); },
     urlProblem: urlProblem,
+    verify: verify,
     url: function (v, options) { return urlProblem(v, options) === ""; },
     number: function (v, min, max, options) {
       var t = String(v === undefined || v === null ? "" : v).trim();
