@@ -141,7 +141,7 @@ describe('the DDNS sidebar in the editor', function () {
       { id: 'sbtab', type: 'tab', label: 'Home DDNS' },
       { id: 'sbcheck', type: 'inject', z: 'sbtab', name: 'check now', props: [], repeat: '', once: false, x: 90, y: 80, wires: [['sbsrc']] },
       // scope "any": the fake service answers with a documentation address (203.0.113.0/24)
-      { id: 'sbsrc', type: 'ip-source', z: 'sbtab', name: 'public IPv4', origin: ip.url('/ip'), family: 'ipv4', scope: 'any', interval: 300, watch: false, emit: 'change', timeout: 5, agree: 1, group: -1, x: 226, y: 80, wires: [['sbali', 'sbdyn']] },
+      { id: 'sbsrc', type: 'ip-source', z: 'sbtab', name: 'public IPv4', origin: ip.url('/ip'), family: 'ipv4', scope: 'any', interval: 300, watch: false, emit: 'change', timeout: 5, agree: 1, group: -1, x: 240, y: 80, wires: [['sbali', 'sbdyn']] },
       { id: 'sbali', type: 'aliyun-ddns', z: 'sbtab', name: '', account: 'sbaliacct', domain: 'example.com', rr: 'www,@', recordType: 'auto', ttl: 600, line: 'default', create: true, refresh: 0, ...verify, x: 420, y: 60, wires: [[]] },
       { id: 'sbdyn', type: 'dyndns2-update', z: 'sbtab', name: '', account: 'sbdynacct', hostnames: 'home.example.com,nas.example.com', retries: 0, refresh: 25, ...verify, x: 420, y: 120, wires: [[]] },
       { id: 'sbold', type: 'inject', z: 'sbtab', name: 'old address', props: [{ p: 'payload' }], payload: '198.51.100.9', payloadType: 'str', repeat: '', once: false, x: 110, y: 200, wires: [['sbleg']] },
