@@ -6,7 +6,8 @@
 // from a flow made by an older version validates (and shows) as its default,
 // one URL check with a note in plain words, and the validators of
 // resources/ddns-rules.js (generated at build from the runtime's own rules), so
-// that every dialog accepts exactly what the runtime accepts.
+// that every dialog accepts exactly what the runtime accepts; and the three
+// settings of the check at the name servers (verify) every updater has.
 (function () {
     "use strict";
     if (window.DdnsEditor) { return; }
@@ -170,6 +171,31 @@
         });
     }
 
+    /**
+     * The settings every updater has for checking its records at the zone's
+     * name servers (src/sources/record-check.ts checkSettings): `verify` empty
+     * (auto) or auto, off, name servers host[:port]; seconds to keep asking
+     * after a write (1..3600); minutes between drift checks (0.01..1440).
+     */
+    var VERIFY_FIELDS = [
+        { name: "verify", default: "" },
+        { name: "verifyTimeout", default: 120 },
+        { name: "verifyAfter", default: 10 }
+    ];
+
+    function verifyDefaults() {
+        return {
+            verify: { value: "", validate: orMissing(function (v) { return window.DdnsRules.verify(v); }) },
+            verifyTimeout: { value: 120, validate: orMissing(function (v) { return window.DdnsRules.number(v, 1, 3600); }) },
+            verifyAfter: { value: 10, validate: orMissing(function (v) { return window.DdnsRules.number(v, 0.01, 1440, { whole: false }); }) }
+        };
+    }
+
+    function prepareVerify() {
+        $("#node-input-verifyTimeout").spinner({ min: 1, max: 3600 });
+        $("#node-input-verifyAfter").spinner({ min: 0.01, max: 1440, step: 1 });
+    }
+
     function registerProvider(spec) {
         var accountType = spec.kind + "-account";
         var updaterType = spec.kind + "-ddns";
@@ -216,7 +242,7 @@
             hostnamesType: { value: "str" },
             recordType: { value: "auto", validate: function (v) { return v === undefined || u.recordTypes.indexOf(v) >= 0; } },
             dryRun: { value: false }
-        }, defaultsOf(u.settings, "input"));
+        }, defaultsOf(u.settings, "input"), verifyDefaults());
         if (u.zone) {
             var zoneField = u.zoneIdPattern ? { name: "zone", typed: true, rule: "zone-or-id", idPattern: u.zoneIdPattern } : { name: "zone", typed: true, rule: "zone" };
             updaterDefaults.zone = { value: "", validate: fieldValidator(zoneField, "input") };
@@ -258,10 +284,11 @@
                     $("#node-input-ttl").spinner({ min: u.ttl.min, max: u.ttl.max });
                 }
                 prepareFields(node, u.settings, "input", updaterType);
+                prepareVerify();
                 section(node, {
                     id: updaterType + "-more",
                     prefix: "input",
-                    fields: [{ name: "ttl", default: "" }].concat(u.settings || []),
+                    fields: [{ name: "ttl", default: "" }].concat(u.settings || [], VERIFY_FIELDS),
                     summaryKey: updaterType + ".section.changed",
                     labelKey: updaterType + ".label."
                 });
@@ -277,6 +304,9 @@
         urlValidator: urlValidator,
         urlNote: urlNote,
         addStyle: addStyle,
+        verifyDefaults: verifyDefaults,
+        prepareVerify: prepareVerify,
+        VERIFY_FIELDS: VERIFY_FIELDS,
         SOURCES: SOURCES
     };
 })();

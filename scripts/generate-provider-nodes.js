@@ -18,6 +18,7 @@ const { PROVIDER_KINDS, providerDescriptor } = require(path.join(dist, 'provider
 const PROVIDERS = PROVIDER_KINDS.map((kind) => providerDescriptor(kind));
 const { NAME_RULE_SOURCES } = require(path.join(dist, 'core', 'names.js'));
 const { URL_RULE_SOURCES } = require(path.join(dist, 'core', 'validate.js'));
+const { VERIFY_RULE_SOURCES } = require(path.join(dist, 'sources', 'authoritative.js'));
 const LANGS = ['en-US', 'zh-CN'];
 
 function write(file, text) {
@@ -68,6 +69,17 @@ const COMMON = {
     more: 'More settings',
     changed: 'changed: __names__',
     ttlDefault: 'the provider\'s default',
+    verify: 'Verify at',
+    verifyHint: 'auto: the zone\'s name servers; off; or servers such as ns1.example.net, 192.0.2.53:5353',
+    verifyTimeout: 'Verify for',
+    verifyTimeoutHint: 'seconds after a write',
+    verifyAfter: 'Recheck',
+    verifyAfterHint: 'minutes, for an unchanged record',
+    verifyHelp: 'where each written record is checked: <code>auto</code> (or empty) asks the zone\'s authoritative name servers, found through the system resolver; <code>off</code> checks nothing; or name servers <code>host[:port]</code>, separated by commas or spaces (a hidden primary, a split horizon). A node from an older flow takes <code>ddns.verify</code> from settings.js.',
+    verifyTimeoutHelp: 'seconds to keep asking the name servers after a write (1–3600, default 120); one still not serving the value then is reported (<code>ENOTSERVED</code>).',
+    verifyAfterHelp: 'minutes between checks of an unchanged record (0.01–1440, fractions allowed, default 10): one name server is asked whether the record still holds the value.',
+    servedBy: 'Served by',
+    servedByText: 'After a write the node asks the zone\'s authoritative name servers directly, without recursion, until they serve the new value; the status says how many of them do, e.g. <code>in sync: 203.0.113.7, served by 2 of 2 name servers</code>, and <code>msg.ddns.results[i].verified</code> is <code>{seen, of, servers}</code>. A record changed outside the node is written again (<code>restored: true</code>). A dry run checks nothing. See <code>docs/verify.md</code>.',
     urlErrors: URL_ERRORS['en-US'],
     helpAccount: 'The account used by the <code>%s-ddns</code> nodes. Its credentials are kept in Node-RED\'s encrypted credential store and masked in every text the nodes show.',
     endpointHelp: 'the API address; the default is the provider\'s own. <code>http://</code> only for a stand-in on your LAN.',
@@ -83,7 +95,7 @@ const COMMON = {
     details: 'Details',
     payloadIn: 'the address (IPv4 or IPv6), or <code>{ipv4, ipv6}</code> from a dual-stack <code>ip-source</code>.',
     payloadOut: 'a summary, e.g. <code>1 updated</code>.',
-    resultsOut: 'one entry per record: <code>{name, type, status, value, previous, code, providerCode, recordId}</code>; status is <code>created</code>, <code>updated</code>, <code>unchanged</code>, <code>skipped</code> or <code>failed</code>.',
+    resultsOut: 'one entry per record: <code>{name, type, status, value, previous, code, providerCode, recordId, verified, restored}</code>; status is <code>created</code>, <code>updated</code>, <code>unchanged</code>, <code>skipped</code> or <code>failed</code>.',
     errorOut: 'on failure (Catch node): <code>msg.error.code</code> is the package\'s code (EAUTH, ETHROTTLED, ...), and the message says it in words.',
     detailsText: 'An unchanged address sends no request. A refused login blocks the records until the credentials or settings change, or the block is cleared in the DDNS sidebar (View → DDNS records); a pause the provider asks for is kept (at most 7 days). See <code>docs/providers/%s.md</code>.',
   },
@@ -102,6 +114,17 @@ const COMMON = {
     more: '更多设置',
     changed: '已更改：__names__',
     ttlDefault: '服务商默认值',
+    verify: '核验服务器',
+    verifyHint: 'auto：区域的名称服务器；off：不核验；或列出服务器，如 ns1.example.net、192.0.2.53:5353',
+    verifyTimeout: '核验时限',
+    verifyTimeoutHint: '秒（写入之后）',
+    verifyAfter: '复查间隔',
+    verifyAfterHint: '分钟（记录未变时）',
+    verifyHelp: '在哪里核验写入的记录：<code>auto</code>（或留空）通过系统解析器找到区域的权威名称服务器并询问它们；<code>off</code> 不核验；或列出名称服务器 <code>host[:port]</code>，用逗号或空格分隔（隐藏主服务器、分离视图）。旧流程中的节点取 settings.js 中的 <code>ddns.verify</code>。',
+    verifyTimeoutHelp: '写入后持续询问名称服务器的秒数（1–3600，默认 120）；届时仍未提供该值的服务器会被报告（<code>ENOTSERVED</code>）。',
+    verifyAfterHelp: '未变记录两次检查之间的分钟数（0.01–1440，可带小数，默认 10）：询问一台名称服务器该记录是否仍是这个值。',
+    servedBy: '由名称服务器提供',
+    servedByText: '写入后，节点直接（不递归）询问区域的权威名称服务器，直到它们提供新值；状态显示其中有几台已提供，例如 <code>in sync: 203.0.113.7, served by 2 of 2 name servers</code>，<code>msg.ddns.results[i].verified</code> 为 <code>{seen, of, servers}</code>。在节点之外被改动的记录会被重新写入（<code>restored: true</code>）。演练不做核验。参见 <code>docs/verify.md</code>。',
     urlErrors: URL_ERRORS['zh-CN'],
     helpAccount: '供 <code>%s-ddns</code> 节点使用的账户。凭据保存在 Node-RED 加密的凭据存储中，并在节点显示的所有文本中被屏蔽。',
     endpointHelp: 'API 地址；默认是服务商自己的地址。<code>http://</code> 仅用于局域网内的替身服务。',
@@ -117,13 +140,22 @@ const COMMON = {
     details: '详细信息',
     payloadIn: '地址（IPv4 或 IPv6），或来自双栈 <code>ip-source</code> 的 <code>{ipv4, ipv6}</code>。',
     payloadOut: '摘要，例如 <code>1 updated</code>。',
-    resultsOut: '每条记录一项：<code>{name, type, status, value, previous, code, providerCode, recordId}</code>；status 为 <code>created</code>、<code>updated</code>、<code>unchanged</code>、<code>skipped</code> 或 <code>failed</code>。',
+    resultsOut: '每条记录一项：<code>{name, type, status, value, previous, code, providerCode, recordId, verified, restored}</code>；status 为 <code>created</code>、<code>updated</code>、<code>unchanged</code>、<code>skipped</code> 或 <code>failed</code>。',
     errorOut: '失败时（Catch 节点）：<code>msg.error.code</code> 是本包的代码（EAUTH、ETHROTTLED 等），消息用文字说明原因。',
     detailsText: '地址未变时不发送请求。登录被拒绝会阻止这些记录，直到凭据或设置改变，或在 DDNS 侧边栏（视图 → DDNS 记录）中清除阻止；服务商要求的暂停会被遵守（最长 7 天）。参见 <code>docs/providers/%s.md</code>。',
   },
 };
 
 // ------------------------------------------------------------------ the dialogs
+/** The rows of the settings every updater has for checking its records at the name servers (DdnsEditor.VERIFY_FIELDS). */
+function verifyRows(key) {
+  return [
+    `    <div class="form-row"><label for="node-input-verify"><i class="fa fa-check-circle-o"></i> <span data-i18n="${key}.label.verify"></span></label><input type="text" id="node-input-verify" style="width:70%" placeholder="auto"><div class="form-tips ddns-field-note" data-i18n="${key}.label.verifyHint"></div></div>`,
+    `    <div class="form-row"><label for="node-input-verifyTimeout"><i class="fa fa-hourglass-half"></i> <span data-i18n="${key}.label.verifyTimeout"></span></label><input type="text" id="node-input-verifyTimeout" style="width:80px"> <span data-i18n="${key}.label.verifyTimeoutHint"></span></div>`,
+    `    <div class="form-row"><label for="node-input-verifyAfter"><i class="fa fa-search"></i> <span data-i18n="${key}.label.verifyAfter"></span></label><input type="text" id="node-input-verifyAfter" style="width:80px"> <span data-i18n="${key}.label.verifyAfterHint"></span></div>`,
+  ];
+}
+
 function fieldRow(prefix, field, key) {
   const id = `node-${prefix}-${field.name}`;
   const label = `<label for="${id}"><span data-i18n="${key}.label.${field.name}"></span></label>`;
@@ -166,6 +198,7 @@ function dialogs(d) {
     ...(u.ttl && u.ttl.values ? [`    <div class="form-row"><label for="node-input-ttl"><i class="fa fa-clock-o"></i> <span data-i18n="${upd}.label.ttl"></span></label><input type="text" id="node-input-ttl" style="width:70%"></div>`] : []),
     ...(u.ttl && !u.ttl.values ? [`    <div class="form-row"><label for="node-input-ttl"><i class="fa fa-clock-o"></i> <span data-i18n="${upd}.label.ttl"></span></label><input type="text" id="node-input-ttl" style="width:80px"> <span data-i18n="${upd}.label.ttlHint"></span></div>`] : []),
     ...(u.settings ?? []).filter((f) => f.more).map((f) => fieldRow('input', f, upd)),
+    ...verifyRows(upd),
   ];
   // the toolkit's collapsible section (DdnsEditor.section): toggle, summary of what is changed, body
   const section = (rows, key) => (rows.length === 0 ? '' : [
@@ -236,6 +269,12 @@ function catalog(d, lang) {
         ttlDefault: c.ttlDefault,
         dryRun: c.dryRun,
         more: c.more,
+        verify: c.verify,
+        verifyHint: c.verifyHint,
+        verifyTimeout: c.verifyTimeout,
+        verifyTimeoutHint: c.verifyTimeoutHint,
+        verifyAfter: c.verifyAfter,
+        verifyAfterHint: c.verifyAfterHint,
         ...labels(d.updater.settings ?? []),
       },
       recordType: { auto: c.auto },
@@ -265,6 +304,9 @@ function help(d, lang) {
     `    <dt>${c.recordType}</dt><dd>${c.recordTypeHelp}</dd>`,
     ...(u.ttl ? [`    <dt>${c.ttl}</dt><dd>${c.ttlHelp} (${u.ttl.values ? u.ttl.values.join(', ') : `${u.ttl.min}–${u.ttl.max}`})</dd>`] : []),
     ...(u.settings ? [helpList(u.settings, lang)] : []),
+    `    <dt>${c.verify}</dt><dd>${c.verifyHelp}</dd>`,
+    `    <dt>${c.verifyTimeout}</dt><dd>${c.verifyTimeoutHelp}</dd>`,
+    `    <dt>${c.verifyAfter}</dt><dd>${c.verifyAfterHelp}</dd>`,
     `    <dt>${c.dryRun}</dt><dd>${c.dryRunHelp}</dd>`,
   ];
   return [
@@ -290,6 +332,8 @@ function help(d, lang) {
     '</dl>',
     `<h3>${c.details}</h3>`,
     `<p>${c.detailsText.replace('%s', d.kind)} <a href="#" class="ddns-show-records">DDNS</a></p>`,
+    `<h3>${c.servedBy}</h3>`,
+    `<p>${c.servedByText}</p>`,
     '</script>',
     '',
   ].join('\n');
@@ -306,9 +350,11 @@ function help(d, lang) {
 //   zoneOrId     a zone, or an id matching the descriptor's pattern (route53 `Z...`)
 //   urlProblem   why parseServerUrl (src/core/validate.ts) refuses a URL, or "" when it takes it
 //   number       numberSetting (validate.ts): digits, within [min, max], whole unless told
+//   verify       parseVerifySetting (src/sources/authoritative.ts): empty, auto, off, or name servers host[:port]
 function rules() {
-  return `// Generated at build by scripts/generate-provider-nodes.js from src/core/names.ts and
-// src/core/validate.ts: the editor's checks for names, URLs and numbers, the runtime's rules.
+  return `// Generated at build by scripts/generate-provider-nodes.js from src/core/names.ts,
+// src/core/validate.ts and src/sources/authoritative.ts: the editor's checks for names,
+// URLs, numbers and name servers, the runtime's rules.
 (function () {
   if (window.DdnsRules) { return; }
   var MAX = ${NAME_RULE_SOURCES.maxLength};
@@ -317,6 +363,10 @@ function rules() {
   var SCHEME = new RegExp(${JSON.stringify(URL_RULE_SOURCES.scheme)}, "i");
   var CONTROL = new RegExp(${JSON.stringify(URL_RULE_SOURCES.control)});
   var ASCII = /^[\\x00-\\x7f]*$/;
+  var VERIFY_WORDS = ${JSON.stringify(VERIFY_RULE_SOURCES.words)};
+  var VERIFY_SEPARATOR = new RegExp(${JSON.stringify(VERIFY_RULE_SOURCES.separator)});
+  var MAX_SERVERS = ${VERIFY_RULE_SOURCES.maxServers};
+  var IPV4 = /^(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}$/;
   function ascii(name) {
     try { return new URL("http://" + name + "/").hostname; } catch (e) { return ""; }
   }
@@ -350,6 +400,31 @@ function rules() {
     if (!options.allowQuery && (u.search || u.hash)) { return "query"; }
     return "";
   }
+  function ipv6(h) {
+    if (h.indexOf(":") < 0 || !/^[0-9a-f:.]+$/i.test(h)) { return false; }
+    try { new URL("http://[" + h + "]/"); return true; } catch (e) { return false; }
+  }
+  /** one name server as parseServer reads it: [v6]:port, a bare IPv6, or host[:port] */
+  function nameServer(part) {
+    var host = part;
+    var port = "${VERIFY_RULE_SOURCES.defaultPort}";
+    var bracketed = /^\\[([^\\]]+)\\](?::(\\d{1,5}))?$/.exec(part);
+    if (bracketed) {
+      host = bracketed[1];
+      if (bracketed[2]) { port = bracketed[2]; }
+    } else if (!ipv6(part)) {
+      var colon = part.lastIndexOf(":");
+      if (colon > 0) { host = part.slice(0, colon); port = part.slice(colon + 1); }
+    }
+    if (!/^\\d{1,5}$/.test(port) || +port < 1 || +port > 65535) { return false; }
+    return IPV4.test(host) || ipv6(host) || name(host, { underscore: true });
+  }
+  function verify(v) {
+    var t = String(v === undefined || v === null ? "" : v).trim();
+    if (t === "" || VERIFY_WORDS.indexOf(t.toLowerCase()) >= 0) { return true; }
+    var servers = t.split(VERIFY_SEPARATOR).filter(function (p) { return p !== ""; });
+    return servers.length <= MAX_SERVERS && servers.every(nameServer);
+  }
   window.DdnsRules = {
     name: name,
     names: names,
@@ -369,6 +444,7 @@ function rules() {
     },
     zoneOrId: function (v, idPattern) { return (!!idPattern && new RegExp(idPattern, "i").test(String(v).trim())) || zone(v); },
     urlProblem: urlProblem,
+    verify: verify,
     url: function (v, options) { return urlProblem(v, options) === ""; },
     number: function (v, min, max, options) {
       var t = String(v === undefined || v === null ? "" : v).trim();

@@ -30,6 +30,13 @@ export const DEFAULT_VERIFY_AFTER_MIN = 10;
 const QUESTION_MS = 3_000;
 const LONGEST_SPACING_MS = 15_000;
 const MAX_SERVERS = 13;
+/**
+ * The `verify` rules as data, for the editor's check generated at build
+ * (scripts/generate-provider-nodes.js): the words it takes, the list's
+ * separator, at most how many servers; a host is an IP literal or a name
+ * checked with underscores allowed, a port 1 to 65535.
+ */
+export const VERIFY_RULE_SOURCES = { words: ['auto', 'off'], separator: /[\s,]+/.source, maxServers: MAX_SERVERS, defaultPort: DNS_PORT } as const;
 
 export interface NameServer {
   /** an IP literal or a host name */
@@ -88,7 +95,7 @@ export function parseVerifySetting(value: unknown): VerifySetting {
   const text = typeof value === 'string' ? value.trim() : '';
   if (text === '' || text.toLowerCase() === 'auto') return { mode: 'auto' };
   if (text.toLowerCase() === 'off') return { mode: 'off' };
-  const servers = text.split(/[\s,]+/).filter((p) => p !== '').map(parseServer);
+  const servers = text.split(new RegExp(VERIFY_RULE_SOURCES.separator)).filter((p) => p !== '').map(parseServer);
   if (servers.length > MAX_SERVERS) throw new DdnsError('ECONFIG', `verify: at most ${MAX_SERVERS} name servers`);
   return { mode: 'list', servers };
 }

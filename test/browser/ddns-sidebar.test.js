@@ -5,6 +5,10 @@
 // updates over the comms channel, the history of a record, "Clear block", the
 // tab found from the action list and from the updaters' help; in en-US and zh-CN.
 //
+// The updaters check what they write at a name server this test starts on
+// loopback (test/servers/fake-dns.js, their `verify`), which serves the written
+// addresses: statuses and rows say "served by 1 of 1".
+//
 // With DDNS_SCREENSHOTS=docs the pictures README shows are written to docs/
 // (the editor with the deployed flow and the sidebar, the sidebar alone).
 const assert = require('node:assert/strict');
@@ -14,6 +18,7 @@ const { PLUGINS, lookupKey, pluginCatalog, startSession, editorPerLocale, showSi
 const echo = require('../servers/echo-http');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const fakeDns = require('../servers/fake-dns');
 
 const TAB = 'ddns-records';
 const PANEL = '.ddns-sb';
@@ -100,6 +105,7 @@ describe('the DDNS sidebar in the editor', function () {
   let ip;
   let dyn;
   let ali;
+  let dns;
   before(async function () {
     session = await startSession();
     ip = await echo.start();
@@ -110,26 +116,36 @@ describe('the DDNS sidebar in the editor', function () {
       },
     });
     ali = await fakeAlidns.start();
+    // the zone's name server, as the updaters' `verify` names it
+    dns = await fakeDns.start();
   });
   after(async function () {
     if (session) await session.stop();
-    for (const server of [ip, dyn, ali]) if (server) await server.close();
+    for (const server of [ip, dyn, ali, dns]) if (server) await server.close();
   });
+
+  const SERVED = ['www.example.com', 'example.com', 'home.example.com', 'nas.example.com'];
+  /** The name server serves `address` for every name the flow writes, as the providers publish it. */
+  function publish(address) {
+    for (const name of SERVED) dns.setRecord({ name, type: 'A', value: address });
+  }
 
   /**
    * A flow as README shows it: an ip-source feeding an Alibaba Cloud DNS node and
-   * a DynDNS2 node, and an old DynDNS2 host whose login is wrong.
+   * a DynDNS2 node, and an old DynDNS2 host whose login is wrong; the records
+   * checked at the loopback name server.
    */
   function homeFlow() {
+    const verify = { verify: `127.0.0.1:${dns.port}`, verifyTimeout: 10 };
     return [
       { id: 'sbtab', type: 'tab', label: 'Home DDNS' },
-      { id: 'sbcheck', type: 'inject', z: 'sbtab', name: 'check now', props: [], repeat: '', once: false, x: 100, y: 80, wires: [['sbsrc']] },
+      { id: 'sbcheck', type: 'inject', z: 'sbtab', name: 'check now', props: [], repeat: '', once: false, x: 90, y: 80, wires: [['sbsrc']] },
       // scope "any": the fake service answers with a documentation address (203.0.113.0/24)
-      { id: 'sbsrc', type: 'ip-source', z: 'sbtab', name: 'public IPv4', origin: ip.url('/ip'), family: 'ipv4', scope: 'any', interval: 300, watch: false, emit: 'change', timeout: 5, agree: 1, group: -1, x: 270, y: 80, wires: [['sbali', 'sbdyn']] },
-      { id: 'sbali', type: 'aliyun-ddns', z: 'sbtab', name: '', account: 'sbaliacct', domain: 'example.com', rr: 'www,@', recordType: 'auto', ttl: 600, line: 'default', create: true, refresh: 0, x: 480, y: 60, wires: [[]] },
-      { id: 'sbdyn', type: 'dyndns2-update', z: 'sbtab', name: '', account: 'sbdynacct', hostnames: 'home.example.com,nas.example.com', retries: 0, refresh: 25, x: 480, y: 120, wires: [[]] },
+      { id: 'sbsrc', type: 'ip-source', z: 'sbtab', name: 'public IPv4', origin: ip.url('/ip'), family: 'ipv4', scope: 'any', interval: 300, watch: false, emit: 'change', timeout: 5, agree: 1, group: -1, x: 240, y: 80, wires: [['sbali', 'sbdyn']] },
+      { id: 'sbali', type: 'aliyun-ddns', z: 'sbtab', name: '', account: 'sbaliacct', domain: 'example.com', rr: 'www,@', recordType: 'auto', ttl: 600, line: 'default', create: true, refresh: 0, ...verify, x: 420, y: 60, wires: [[]] },
+      { id: 'sbdyn', type: 'dyndns2-update', z: 'sbtab', name: '', account: 'sbdynacct', hostnames: 'home.example.com,nas.example.com', retries: 0, refresh: 25, ...verify, x: 420, y: 120, wires: [[]] },
       { id: 'sbold', type: 'inject', z: 'sbtab', name: 'old address', props: [{ p: 'payload' }], payload: '198.51.100.9', payloadType: 'str', repeat: '', once: false, x: 110, y: 200, wires: [['sbleg']] },
-      { id: 'sbleg', type: 'dyndns2-update', z: 'sbtab', name: 'legacy host', account: 'sblegacct', hostnames: 'old.example.net', retries: 0, refresh: 25, x: 480, y: 200, wires: [[]] },
+      { id: 'sbleg', type: 'dyndns2-update', z: 'sbtab', name: 'legacy host', account: 'sblegacct', hostnames: 'old.example.net', retries: 0, refresh: 25, ...verify, x: 420, y: 200, wires: [[]] },
       { id: 'sbaliacct', type: 'aliyun-account', name: 'Alibaba Cloud', endpoint: ali.url, credentials: { accessKeyId: 'testid', accessKeySecret: 'testsecret' } },
       { id: 'sbdynacct', type: 'dyndns2-account', name: 'DynDNS2 provider', server: dyn.url, dualStack: 'combined', credentials: { username: 'home', password: 'home-Pa55-sidebar' } },
       { id: 'sblegacct', type: 'dyndns2-account', name: 'old provider', server: dyn.url, dualStack: 'combined', credentials: { username: 'legacy', password: 'a-wrong-one' } },
@@ -145,6 +161,7 @@ describe('the DDNS sidebar in the editor', function () {
     ali.clearRecords();
     ali.addRecord('example.com', { RR: 'www', Type: 'A', Value: '198.51.100.20' });
     ip.route('/ip', { body: '203.0.113.7' });
+    publish('203.0.113.7');
     dyn.inject({ status: 503, body: 'Service Unavailable' });
     await session.red.deploy(homeFlow());
     // the ip-source's first check passes its address on at deploy: the DynDNS2 request meets the 503
@@ -196,7 +213,9 @@ describe('the DDNS sidebar in the editor', function () {
       assert.doesNotMatch(stateCell(board.records[0]), /\bE[A-Z]{4,}\b/);
       assert.ok(stateCell(board.records[2]).startsWith(t('state.blocked', { code: 'badauth' })), stateCell(board.records[2]));
       assert.ok(stateCell(board.records[2]).endsWith(t('unblock.button')), 'Clear block beside the blocked host');
-      assert.equal(stateCell(board.records[3]), t('state.in-sync'));
+      // verified at the name server: served by 1 of 1, under the state
+      const served = t('served.short', { seen: 1, of: 1 });
+      assert.equal(stateCell(board.records[3]), `${t('state.in-sync')} ${served}`);
       assertNoRawKeys([await page.locator(PANEL).innerText()], 'DDNS sidebar');
       editor.assertClean('the DDNS sidebar');
 
@@ -221,6 +240,7 @@ describe('the DDNS sidebar in the editor', function () {
 
       // a new address arrives live (comms), on top and in the table, without reading the records again
       ip.route('/ip', { body: '203.0.113.8' });
+      publish('203.0.113.8');
       await press('sbcheck');
       await page.waitForFunction(() => [...document.querySelectorAll('.ddns-sb-record[data-node-id="sbali"]')]
         .every((r) => r.querySelector('.ddns-sb-value').textContent === '203.0.113.8'), null, { timeout: 15000 });
@@ -241,12 +261,26 @@ describe('the DDNS sidebar in the editor', function () {
       board = await readBoard(page);
       assert.deepEqual(board.headers, ['name', 'type', 'value', 'changed', 'state'].map((c) => t(`column.${c}`)));
       const www = board.records.find((r) => r.name === 'www.example.com');
-      assert.deepEqual([www.cells[0], www.cells[1], www.cells[2], www.cells[4]], ['www.example.com', 'A', '203.0.113.8', t('state.in-sync')]);
+      assert.deepEqual([www.cells[0], www.cells[1], www.cells[2], www.cells[4]], ['www.example.com', 'A', '203.0.113.8', `${t('state.in-sync')} ${served}`]);
       assert.match(www.cells[3], TIME);
       // the docs show one record opened on its changes, and no passing notification
       const wwwRow = page.locator('.ddns-sb-record[data-name="www.example.com"]');
       if ((await wwwRow.getAttribute('aria-expanded')) !== 'true') await wwwRow.click();
       await page.locator('.ddns-sb-more[data-name="www.example.com"]').waitFor();
+      // the details say when the name server was seen serving it
+      const [servedPre] = t('served.long', { seen: 1, of: 1, time: '\u0000' }).split('\u0000');
+      const servedAt = await page.locator('.ddns-sb-more[data-name="www.example.com"] .ddns-sb-served-at').innerText();
+      assert.ok(servedAt.startsWith(servedPre), servedAt);
+      assert.match(servedAt.slice(servedPre.length), TIME);
+      // the node's status on the canvas, as README's first picture shows it
+      const statusOf = () => page.evaluate(() => {
+        const label = document.querySelector('#red-ui-workspace-chart [id="sbali"] .red-ui-flow-node-status-label');
+        return label ? label.textContent : '';
+      });
+      await page.waitForFunction(() => /served by/.test((document.querySelector('#red-ui-workspace-chart [id="sbali"] .red-ui-flow-node-status-label') || {}).textContent || ''), null, { timeout: 15000 })
+        .catch(() => {});
+      const status = await statusOf();
+      assert.match(status, /^in sync: 203\.0\.113\.8, served by 1 of 1 name servers/, status);
       await support.closeNotifications(page);
       await screenshot(page, 'en-US-ddns-sidebar');
       await docsScreenshot(page, 'editor-flow');
@@ -392,7 +426,7 @@ describe('the DDNS sidebar in the editor', function () {
       assert.ok(board.sources[0].cells[2].startsWith(t('sources.since', { time: '\u0000' }).split('\u0000')[0].trim()), board.sources[0].cells[2]);
       assert.deepEqual(board.nodes.map((n) => n.update), [t('update.button'), t('update.button'), t('update.button')]);
       const state = (name) => board.records.find((r) => r.name === name).cells[4];
-      assert.equal(state('www.example.com'), t('state.in-sync'));
+      assert.equal(state('www.example.com'), `${t('state.in-sync')} ${t('served.short', { seen: 1, of: 1 })}`);
       assert.ok(state('old.example.net').startsWith(t('state.blocked', { code: 'badauth' })), state('old.example.net'));
       assert.ok(state('old.example.net').endsWith(t('unblock.button')));
       // the runtime's words for an error code come from the same catalog, in Chinese

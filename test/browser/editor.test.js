@@ -448,6 +448,42 @@ describe('the editor in headless Chromium with this package installed', function
       editor.assertClean('dyndns2-update host names');
     });
 
+    // issue 26: every updater has verify, verifyTimeout and verifyAfter, with the runtime's defaults and checks
+    // (src/sources/record-check.ts checkSettings, parseVerifySetting), and a node from an older flow without them is valid
+    it('every updater dialog has the verify settings, with the runtime\'s defaults and checks', async function () {
+      const { editor } = holder;
+      const { page } = editor;
+      const updaters = NODE_SETS.filter((s) => /-(ddns|update)$/.test(s.type)).map((s) => s.type);
+      assert.ok(updaters.length >= 4, updaters.join(', '));
+      const seen = await page.evaluate((types) => types.map((type) => {
+        const d = RED.nodes.getType(type) && RED.nodes.getType(type).defaults;
+        if (!d || !d.verify) { return [type, 'no verify setting']; }
+        const ok = (name, v) => d[name].validate.call({}, v, {}) === true;
+        return [type, [d.verify.value, d.verifyTimeout.value, d.verifyAfter.value],
+          ['', 'auto', 'off', '127.0.0.1:5353', 'ns1.example.net, [2001:db8::53]:53', undefined].map((v) => ok('verify', v)),
+          ['ns1..example.net', 'ns1.example.net:0', 'https://ns1.example.net'].map((v) => ok('verify', v)),
+          ['120', '1', '3600', undefined, '0', '1.5'].map((v) => ok('verifyTimeout', v)),
+          ['10', '0.5', '0.01', undefined, '0.001', '1441'].map((v) => ok('verifyAfter', v))];
+      }), updaters);
+      for (const [type, ...rest] of seen) {
+        assert.deepEqual(rest, [['', 120, 10], [true, true, true, true, true, true], [false, false, false], [true, true, true, true, false, false], [true, true, true, true, false, false]], type);
+      }
+      // shown under More settings, "auto" as the empty field's placeholder
+      const set = NODE_SETS.find((s) => s.type === 'rfc2136-update');
+      await requireLoaded(this, set);
+      const close = await openDialog(editor, set);
+      const tray = topTray(page);
+      assert.equal(await tray.locator('#node-input-verify').isVisible(), false, 'closed More settings hides verify');
+      await tray.locator('#rfc2136-update-more-toggle').click();
+      assert.equal(await tray.locator('#node-input-verify').getAttribute('placeholder'), 'auto');
+      assert.deepEqual(await page.evaluate(() => [$('#node-input-verify').val(), $('#node-input-verifyTimeout').val(), $('#node-input-verifyAfter').val()]), ['', '120', '10']);
+      await fillField(page, '#node-input-verify', 'ns1..example.net');
+      await page.locator('#node-input-verify').press('Tab');
+      await page.waitForFunction(() => $('#node-input-verify').hasClass('input-error'), null, { timeout: 5000 });
+      await close();
+      editor.assertClean('the verify settings');
+    });
+
     // issue 23.9: a server URL without its scheme is marked at once, with a note in plain words
     it('dyndns2-account: a server without https:// is marked invalid, with a note saying what to write', async function () {
       const set = NODE_SETS.find((s) => s.type === 'dyndns2-account');

@@ -10,6 +10,7 @@ const { helper, nodeFile, nextMessage } = require('../support/node-red');
 const { waitFor } = require('../support/wait');
 const fakeDyndns2 = require('../servers/fake-dyndns2');
 const fakeAlidns = require('../servers/fake-alidns');
+const fakeDns = require('../servers/fake-dns');
 
 const board = require(path.join(__dirname, '..', '..', 'dist', 'nodes', 'shared', 'record-board.js'));
 const nodes = [nodeFile('dyndns2-account'), nodeFile('dyndns2-update'), nodeFile('aliyun-account'), nodeFile('aliyun-ddns')];
@@ -372,6 +373,85 @@ describe('DDNS sidebar record board', function () {
     } finally {
       FORBIDDEN.pop();
     }
+  });
+});
+
+// issue 26: a row says how many of the zone's authoritative name servers serve its value,
+// and since when (docs/verify.md); a record put back after a change outside the node says so
+describe('DDNS sidebar record board: served by', function () {
+  let ali;
+  let dns;
+  let dyn;
+  before(async () => {
+    ali = await fakeAlidns.start({ keys: { [KEY_ID]: SECRET }, domains: ['example.com'] });
+    dyn = await fakeDyndns2.start({ users: { [USERNAME]: { password: PASSWORD, hosts: ['a.example.com', 'b.example.com'] } } });
+    // the zone's name server: serves what the node is about to write
+    dns = await fakeDns.start({ records: [{ name: 'www.example.com', type: 'A', value: '203.0.113.7' }] });
+  });
+  after(async () => {
+    await ali.close();
+    await dyn.close();
+    await dns.close();
+  });
+  afterEach(() => helper.unload());
+
+  it('a written record verified at its name server shows served by 1 of 1 and when; an unchanged run keeps it; verify off shows none', async () => {
+    const f = flow(dyn, ali, { ddns: { verify: `127.0.0.1:${dns.port}`, verifyTimeout: 5 }, update: { verify: 'off' } });
+    await helper.load(nodes, f, credentials());
+    const before = Date.now();
+    const msg = await feed('ddns', '203.0.113.7');
+    assert.equal(msg.ddns.results[0].status, 'created');
+    assert.deepEqual([msg.ddns.results[0].verified.seen, msg.ddns.results[0].verified.of], [1, 1]);
+    assert.ok(dns.queries.some((q) => q.name === 'www.example.com'), 'the name server was asked');
+    let row = rowOf(await recordsWhere((s) => rowOf(s, 'ddns', 'www.example.com', 'A')?.servedBy, 'served by on the row'), 'ddns', 'www.example.com', 'A');
+    assert.equal(row.state, 'in-sync');
+    assert.deepEqual([row.servedBy.seen, row.servedBy.of], [1, 1]);
+    assert.ok(row.servedBy.at >= before && row.servedBy.at <= Date.now(), `servedBy.at ${row.servedBy.at}`);
+    assert.equal(row.restored, undefined);
+    const seenAt = row.servedBy.at;
+
+    // the same address again: nothing written, nothing verified anew; the row still says where it was seen, and when
+    const again = await feed('ddns', '203.0.113.7');
+    assert.equal(again.ddns.results[0].status, 'unchanged');
+    assert.equal(again.ddns.results[0].verified, undefined);
+    row = rowOf(await records(), 'ddns', 'www.example.com', 'A');
+    assert.deepEqual(row.servedBy, { seen: 1, of: 1, at: seenAt });
+    assert.ok(row.lastCheckedAt >= seenAt);
+
+    // a node that checks nothing claims nothing
+    await feed('upd', '203.0.113.7');
+    const dynRow = rowOf(await recordsWhere((s) => rowOf(s, 'upd', 'a.example.com', 'A')?.state === 'in-sync', 'the DynDNS2 rows in sync'), 'upd', 'a.example.com', 'A');
+    assert.equal(dynRow.servedBy, undefined);
+  });
+
+  it('composeRows: served by from a verified result, kept for the same value only, restored noted; never on a failed row', () => {
+    const identity = { id: 'n1', type: 'aliyun-ddns', dryRun: false };
+    const now = 1_700_000_100_000;
+    const at = now - 60_000;
+    const verified = { seen: 2, of: 3, servers: [] };
+    const written = { name: 'www.example.com', type: 'A', status: 'updated', value: '203.0.113.7', previous: '198.51.100.1', verified, restored: true };
+    const view = (last) => ({ stored: [], history: {}, lastResults: new Map([['A www.example.com', last]]) });
+
+    let [row] = board.composeRows(identity, view({ result: written, at, dryRun: false }), now);
+    assert.deepEqual([row.state, row.servedBy, row.restored], ['in-sync', { seen: 2, of: 3, at }, true]);
+
+    // an unchanged run after it: kept for the same value, with the time it was seen; the restore note is the write's own
+    const first = { result: written, at, dryRun: false, servedBy: board.servedByOf(written, at) };
+    const same = { name: 'www.example.com', type: 'A', status: 'unchanged', value: '203.0.113.7' };
+    assert.deepEqual(board.servedByOf(same, now, first), { seen: 2, of: 3, at });
+    [row] = board.composeRows(identity, view({ result: same, at: now, dryRun: false, servedBy: board.servedByOf(same, now, first) }), now);
+    assert.deepEqual([row.servedBy, row.restored], [{ seen: 2, of: 3, at }, undefined]);
+    // another value was never seen there
+    assert.equal(board.servedByOf({ ...same, value: '203.0.113.8' }, now, first), undefined);
+
+    // a failed run says nothing of the name servers
+    const failed = { name: 'www.example.com', type: 'A', status: 'failed', code: 'ENETWORK', message: 'down', verified };
+    [row] = board.composeRows(identity, view({ result: failed, at, dryRun: false }), now);
+    assert.deepEqual([row.state, row.servedBy, row.restored], ['failed', undefined, undefined]);
+
+    // seen "in the future" (a clock stepped back): no later than now
+    [row] = board.composeRows(identity, view({ result: written, at: now + 3_600_000, dryRun: false }), now);
+    assert.equal(row.servedBy.at, now);
   });
 });
 

@@ -280,6 +280,12 @@ async function start(options = {}) {
     addRecord(record) {
       records.push(record);
     },
+    /** what a name server serves after a change: the records of the name, type and class replaced by this one */
+    setRecord(record) {
+      const same = (r) => r.name.toLowerCase() === record.name.toLowerCase() && r.type === record.type && (r.class || 'IN') === (record.class || 'IN');
+      for (let i = records.length - 1; i >= 0; i--) if (same(records[i])) records.splice(i, 1);
+      records.push(record);
+    },
     behave(name, mode) {
       behaviours.set(name.toLowerCase(), mode);
     },

@@ -56,6 +56,10 @@ export interface RecordRow {
   lastChangedAt?: number;
   lastCheckedAt?: number;
   nextKeepAliveAt?: number;
+  /** in sync, and its value seen at the zone's authoritative name servers: by `seen` of the `of` asked, at `at` (verify) */
+  servedBy?: ServedBy;
+  /** the last write put back a value changed outside the node (verify's drift check) */
+  restored?: boolean;
   /** newest first, at most HISTORY_LENGTH */
   history: RecordChange[];
 }
@@ -66,11 +70,31 @@ export interface BoardError {
 }
 
 
+/** How many of a record's authoritative name servers served its value, and when they were asked. */
+export interface ServedBy {
+  seen: number;
+  of: number;
+  at: number;
+}
+
 /** The last result a record had in this process, and when. */
 export interface LastResult {
   result: RecordResult;
   at: number;
   dryRun: boolean;
+  /**
+   * when the name servers last served this value: set by a run that verified
+   * it, kept by the runs after it that found the value unchanged (they ask no
+   * server, or one for drift, and say nothing of the others)
+   */
+  servedBy?: ServedBy;
+}
+
+/** What a result says of the name servers: verified now, or the same value as the last verified one. */
+export function servedByOf(result: RecordResult, at: number, before?: LastResult): ServedBy | undefined {
+  if (result.verified) return { seen: result.verified.seen, of: result.verified.of, at };
+  if (result.status === 'unchanged' && before?.servedBy && before.result.value === result.value) return before.servedBy;
+  return undefined;
 }
 
 /** What an updater knows about its records; the board turns it into rows. */
@@ -254,6 +278,9 @@ export function composeRows(identity: BoardIdentity, view: NodeView, now: number
     } else if (last) {
       row.state = 'in-sync';
       if (last.result.code) row.code = last.result.code;
+      const served = last.servedBy ?? servedByOf(last.result, last.at);
+      if (served) row.servedBy = { ...served, at: notAfter(served.at, now) };
+      if (last.result.restored) row.restored = true;
     } else if (info.value !== undefined) {
       row.state = 'in-sync';
     }

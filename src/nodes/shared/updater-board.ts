@@ -13,6 +13,7 @@ import {
   normaliseHistory,
   recordBoard,
   recordKey,
+  servedByOf,
   MAX_RECORDS_PER_NODE,
   type BoardError,
   type BoardIdentity,
@@ -89,8 +90,10 @@ export class UpdaterSeat {
     }
     for (const result of results) {
       const key = recordKey(result.name, result.type);
+      const before = this.lastResults.get(key);
       this.lastResults.delete(key);
-      this.lastResults.set(key, { result, at, dryRun });
+      const servedBy = servedByOf(result, at, before);
+      this.lastResults.set(key, { result, at, dryRun, ...(servedBy ? { servedBy } : {}) });
     }
     while (this.lastResults.size > MAX_RECORDS_PER_NODE) this.lastResults.delete(this.lastResults.keys().next().value as string);
     delete this.view.error;

@@ -208,8 +208,8 @@ export const descriptor = defineProvider<Route53Client>({
   title: 'Amazon Route 53',
   color: '#F7A35C',
   summary: {
-    'en-US': 'Keeps A and AAAA record sets of a Route 53 hosted zone on the current address, through the Route 53 API signed with an IAM access key (SigV4), and waits until Route 53 reports the change INSYNC.',
-    'zh-CN': '通过以 IAM 访问密钥签名（SigV4）的 Route 53 API，使 Route 53 托管区域中的 A 和 AAAA 记录集指向当前地址，并等待 Route 53 报告变更已同步（INSYNC）。',
+    'en-US': 'Keeps A and AAAA record sets of a Route 53 hosted zone on the current address, through the Route 53 API signed with an IAM access key (SigV4), and waits until Route 53 reports the change INSYNC; only then are its name servers asked whether they serve it (Served by).',
+    'zh-CN': '通过以 IAM 访问密钥签名（SigV4）的 Route 53 API，使 Route 53 托管区域中的 A 和 AAAA 记录集指向当前地址，并等待 Route 53 报告变更已同步（INSYNC）；之后才询问其名称服务器是否已提供该值（由名称服务器提供）。',
   },
   account: {
     endpoint: 'https://route53.amazonaws.com',
