@@ -100,6 +100,25 @@ export function recordPause(entry: LedgerRecord, askedMs: number, code: string, 
   return entry.pause;
 }
 
+/**
+ * A stored pause further ahead than its own length was stored while the clock
+ * was ahead: it ends no later than its length from now. True when it was cut.
+ */
+export function cutPause(entry: LedgerRecord, now: number): boolean {
+  if (!entry.pause) return false;
+  const bounded = boundedFuture(entry.pause.until, Math.min(entry.pause.ms, LONGEST_PAUSE_MS), now);
+  if (bounded.cut) entry.pause.until = bounded.at;
+  return bounded.cut;
+}
+
+/** An entry that holds nothing (a record only ever blocked or skipped) is not worth a line in the store. */
+export function dropEmptyEntries(ledger: Ledger): Ledger {
+  for (const [key, entry] of Object.entries(ledger.records)) {
+    if (entry.value === undefined && entry.wanted === undefined && !entry.block && !entry.pause) delete ledger.records[key];
+  }
+  return ledger;
+}
+
 /** The names' blocks and pauses lifted (Clear block on the sidebar): all types of the name. */
 export function unblockLedger(ledger: Ledger, name: string): Ledger {
   const next = normaliseLedger(ledger);
@@ -108,7 +127,7 @@ export function unblockLedger(ledger: Ledger, name: string): Ledger {
     delete entry.block;
     delete entry.pause;
   }
-  return next;
+  return dropEmptyEntries(next);
 }
 
 /**
