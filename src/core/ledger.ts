@@ -93,6 +93,23 @@ export function recordSeen(entry: LedgerRecord, value: string, now: number, id?:
   delete entry.pause;
 }
 
+/** What was remembered of a record that is now missing or ambiguous is no longer true; what it is to hold still is. */
+export function forgetSeen(entry: LedgerRecord): void {
+  delete entry.value;
+  delete entry.id;
+  delete entry.verifiedAt;
+}
+
+/**
+ * A refusal of the login (or a pause) that meets every record alike: held by
+ * each of `names` in each of `types`, also those this run did not write, so
+ * that nothing is sent for any of them until it is lifted.
+ */
+export function holdRecords(ledger: Ledger, names: Iterable<string>, types: Iterable<string>, hold: (entry: LedgerRecord) => void): void {
+  const kinds = [...new Set(types)];
+  for (const name of names) for (const type of kinds) hold(entryOf(ledger, name, type));
+}
+
 /** The server asked for a pause: cut to LONGEST_PAUSE_MS, never shorter than a second. */
 export function recordPause(entry: LedgerRecord, askedMs: number, code: string, now: number): LedgerPause {
   const ms = Math.min(Math.max(askedMs, 1000), LONGEST_PAUSE_MS);

@@ -8,7 +8,7 @@
 import { addressJobs } from '../../core/jobs';
 import { DdnsError } from '../../core/errors';
 import { isAddressPair } from '../../core/payload';
-import { describeLedger, emptyLedger, entryOf, ledgerKey, unblockLedger, type Ledger } from '../../core/ledger';
+import { describeLedger, emptyLedger, holdRecords, ledgerKey, unblockLedger, type Ledger } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
 import type { RetryPolicy } from '../../core/run';
 import { checkNamesPerInput, numberSetting } from '../../core/validate';
@@ -157,8 +157,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<L
       // the run and each configured type of its names is blocked until the login changes or the block is cleared
       const refused = results.find((r) => r.status === 'failed' && r.code === 'EAUTH');
       if (refused && !dryRun) {
-        const at = now();
-        for (const rr of names) for (const type of new Set([...holdTypes, ...jobs.map((job) => job.type)])) entryOf(current, fqdn(rr, zone), type).block = { code: refused.providerCode ?? 'EAUTH', at };
+        const block = { code: refused.providerCode ?? 'EAUTH', at: now() };
+        holdRecords(current, names.map((rr) => fqdn(rr, zone)), [...holdTypes, ...jobs.map((job) => job.type)], (entry) => (entry.block = { ...block }));
       }
       return { results, state: dryRun ? read(state) : current };
     },

@@ -17,7 +17,7 @@
  *   throttling, network, domain not in the account) stop the run's remaining
  *   requests.
  */
-import { entryOf, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger } from '../../core/ledger';
+import { entryOf, forgetSeen, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger } from '../../core/ledger';
 import { numberSetting } from '../../core/validate';
 import { DdnsError, reasonFrom, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
@@ -195,11 +195,7 @@ class SyncRun {
     this.report(rr, outcome);
     // what we remembered about a slot that is now missing or ambiguous is no longer true
     const entry = this.known(rr);
-    if (entry && (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && !isDomainGone(err)))) {
-      delete entry.value;
-      delete entry.id;
-      delete entry.verifiedAt;
-    }
+    if (entry && (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && !isDomainGone(err)))) forgetSeen(entry);
   }
 
   /** The keep-alive write is due: `refresh` days have passed since the last write (or there never was one). */

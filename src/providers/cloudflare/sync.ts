@@ -29,7 +29,7 @@
  *   than a run waits pauses them alike; either stops the run's other requests.
  *   Clear block in the sidebar lifts them per name.
  */
-import { cutPause, entryOf, ledgerKey, recordPause, recordSeen, recordWrite, type Ledger } from '../../core/ledger';
+import { cutPause, entryOf, forgetSeen, holdRecords, ledgerKey, recordPause, recordSeen, recordWrite, type Ledger, type LedgerRecord } from '../../core/ledger';
 import { serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
@@ -151,18 +151,13 @@ export class CloudflareRun {
   /** What was remembered about a slot that is now missing or ambiguous is no longer true. */
   private forget(job: Job, name: string): void {
     const entry = this.ledger.records[this.slot(job, name)];
-    if (!entry) return;
-    delete entry.value;
-    delete entry.id;
-    delete entry.verifiedAt;
+    if (entry) forgetSeen(entry);
     rememberFacts(this.ledger, this.slot(job, name), undefined);
   }
 
   /** The token's refusal or the server's pause: every record of the run and every configured type of its names. */
-  private holdAll(hold: (entry: ReturnType<typeof entryOf>) => void): void {
-    for (const name of this.cfg.hostnames) {
-      for (const type of new Set([...this.cfg.holdTypes, ...this.cfg.jobs.map((job) => job.type)])) hold(entryOf(this.ledger, name, type));
-    }
+  private holdAll(hold: (entry: LedgerRecord) => void): void {
+    holdRecords(this.ledger, this.cfg.hostnames, [...this.cfg.holdTypes, ...this.cfg.jobs.map((job) => job.type)], hold);
   }
 
   private fail(job: Job, name: string, err: DdnsError, message = err.message): void {

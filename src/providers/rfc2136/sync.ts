@@ -22,7 +22,7 @@
  * - A dry run asks its questions (they change nothing) and writes nothing.
  */
 import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
-import { entryOf, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger, type LedgerBlock } from '../../core/ledger';
+import { entryOf, holdRecords, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger, type LedgerBlock } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
 import type { Run } from '../../core/run';
 import type { DnsAnswer, DnsClient } from './client';
@@ -123,7 +123,7 @@ export class Rfc2136Run {
 
   private block(name: string, providerCode: string, error: DdnsError, message?: string): void {
     const at = this.now;
-    for (const type of new Set([...this.jobs.map((job) => job.type), ...this.holdTypes])) entryOf(this.ledger, name, type).block = { code: providerCode, at };
+    holdRecords(this.ledger, [name], [...this.jobs.map((job) => job.type), ...this.holdTypes], (entry) => (entry.block = { code: providerCode, at }));
     this.failName(name, error, message);
   }
 
