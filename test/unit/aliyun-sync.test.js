@@ -588,7 +588,7 @@ describe('aliyun sync (fake Alidns)', function () {
   });
 });
 
-describe('aliyun sync: keep-alive refresh', () => {
+describe('aliyun against one fake Alidns: keep-alive refresh, the provider on the ledger', () => {
   const fake = require('../servers/fake-alidns');
   const { AlidnsClient, syncRecords } = require('../../dist/providers/aliyun');
   const { createHttpAgent } = require('../../dist/core/http');
@@ -632,75 +632,63 @@ describe('aliyun sync: keep-alive refresh', () => {
     assert.equal(out.results[0].status, 'unchanged');
     assert.equal(server.count('UpdateDomainRecord'), 0);
   });
-});
 
-describe('aliyun provider: the record ledger, and the shape stored before it', () => {
-  const fake = require('../servers/fake-alidns');
-  const { AlidnsClient, createAliyunProvider } = require('../../dist/providers/aliyun');
-  const { createHttpAgent } = require('../../dist/core/http');
-  const { Run } = require('../../dist/core/run');
-  let server;
-  let agent;
-  before(async () => {
-    server = await fake.start({ keys: { kid: 'ksecret' }, domains: ['example.com'] });
-    agent = createHttpAgent();
-  });
-  after(async () => {
-    await agent.close();
-    await server.close();
-  });
-  beforeEach(() => {
-    server.reset();
-    server.clearRecords();
-  });
-  const provider = (secret = 'ksecret') =>
-    createAliyunProvider({
-      client: new AlidnsClient({ endpoint: server.url, accessKeyId: 'kid', accessKeySecret: secret, dispatcher: agent, backoff: { baseMs: 1, capMs: 2 } }),
-      settings: { domain: 'example.com', rr: 'www,@', recordType: 'auto' },
+  describe('the provider on the record ledger, and the shape stored before it', () => {
+    const { createAliyunProvider } = require('../../dist/providers/aliyun');
+    const { Run } = require('../../dist/core/run');
+    beforeEach(() => {
+      server.reset();
+      server.clearRecords();
     });
-  const run = () => new Run({ signal: new AbortController().signal, policy: { retries: 1, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 100 } });
+    const provider = (secret = 'ksecret') =>
+      createAliyunProvider({
+        client: new AlidnsClient({ endpoint: server.url, accessKeyId: 'kid', accessKeySecret: secret, dispatcher: agent, backoff: { baseMs: 1, capMs: 2 } }),
+        settings: { domain: 'example.com', rr: 'www,@', recordType: 'auto' },
+      });
+    const run = () => new Run({ signal: new AbortController().signal, policy: { retries: 1, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 100 } });
 
-  // as src/providers/aliyun/state.ts stored it until the ledger: records by domain/rr/type/line, one block per node
-  const old = {
-    version: 1,
-    records: {
-      'example.com/www/A/default': { recordId: '77', value: '8.8.8.8', verifiedAt: Date.now() - 60_000, lastWriteAt: 3 },
-      'example.com/www/A/telecom': { recordId: '78', value: '1.1.1.1', verifiedAt: 5 },
-      'example.com/x/A/default': { recordId: 'has spaces', value: '1.1.1.1' },
-    },
-  };
+    // as src/providers/aliyun/state.ts stored it until the ledger: records by domain/rr/type/line, one block per node
+    const old = {
+      version: 1,
+      records: {
+        'example.com/www/A/default': { recordId: '77', value: '8.8.8.8', verifiedAt: Date.now() - 60_000, lastWriteAt: 3 },
+        'example.com/www/A/telecom': { recordId: '78', value: '1.1.1.1', verifiedAt: 5 },
+        'example.com/x/A/default': { recordId: 'has spaces', value: '1.1.1.1' },
+      },
+    };
 
-  it('an upgrade keeps the confirmed values: no request for a value the old state confirmed', async () => {
-    const p = provider();
-    const ledger = p.normaliseState(old);
-    assert.deepEqual(Object.keys(ledger.records), ['www.example.com/A'], 'another line\'s record is not this node\'s');
-    assert.deepEqual([ledger.records['www.example.com/A'].id, ledger.records['www.example.com/A'].lastWriteAt], ['77', 3]);
-    const out = await p.sync({ value: '8.8.8.8' }, old, run());
-    assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'unchanged'], ['example.com', 'created']]);
-    assert.equal(out.results[0].recordId, '77');
-    assert.equal(server.count('DescribeSubDomainRecords'), 1, 'only the name the old state did not know is looked up');
-  });
+    it('an upgrade keeps the confirmed values: no request for a value the old state confirmed', async () => {
+      const p = provider();
+      const ledger = p.normaliseState(old);
+      assert.deepEqual(Object.keys(ledger.records), ['www.example.com/A'], 'another line\'s record is not this node\'s');
+      assert.deepEqual([ledger.records['www.example.com/A'].id, ledger.records['www.example.com/A'].lastWriteAt], ['77', 3]);
+      const out = await p.sync({ value: '8.8.8.8' }, old, run());
+      assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'unchanged'], ['example.com', 'created']]);
+      assert.equal(out.results[0].recordId, '77');
+      assert.equal(server.count('DescribeSubDomainRecords'), 1, 'only the name the old state did not know is looked up');
+    });
 
-  it('the old node-wide block holds every remembered record and every configured name and type; Clear block lifts it per name', async () => {
-    const p = provider();
-    const blocked = { ...old, block: { code: 'InvalidAccessKeyId.NotFound', at: 9 } };
-    const ledger = p.normaliseState(blocked);
-    assert.deepEqual(Object.values(ledger.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
-    let out = await p.sync({ value: '9.9.9.9' }, blocked, run());
-    assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound'], ['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound']]);
-    assert.equal(server.requests.length, 0);
-    const lifted = p.unblock(out.state, 'www.example.com');
-    out = await p.sync({ value: '9.9.9.9' }, lifted, run());
-    assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'created'], ['example.com', 'skipped']]);
-  });
+    it('the old node-wide block holds every remembered record and every configured name and type; Clear block lifts it per name', async () => {
+      const p = provider();
+      const blocked = { ...old, block: { code: 'InvalidAccessKeyId.NotFound', at: 9 } };
+      const ledger = p.normaliseState(blocked);
+      assert.deepEqual(Object.values(ledger.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
+      let out = await p.sync({ value: '9.9.9.9' }, blocked, run());
+      assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound'], ['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound']]);
+      assert.equal(server.requests.length, 0);
+      const lifted = p.unblock(out.state, 'www.example.com');
+      out = await p.sync({ value: '9.9.9.9' }, lifted, run());
+      assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'created'], ['example.com', 'skipped']]);
+    });
 
-  it('a refused AccessKey pair blocks every record of the run and each configured type', async () => {
-    const p = provider('wrong');
-    const out = await p.sync({ value: '8.8.8.8' }, p.emptyState(), run());
-    assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
-    assert.equal(server.requests.length, 1);
-    assert.deepEqual(Object.values(out.state.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
-    const rows = p.describe(out.state, Date.now());
-    assert.ok(rows.length === 4 && rows.every((r) => r.blockedCode), 'every row shows the block');
+    it('a refused AccessKey pair blocks every record of the run and each configured type', async () => {
+      const p = provider('wrong');
+      const out = await p.sync({ value: '8.8.8.8' }, p.emptyState(), run());
+      assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
+      assert.equal(server.requests.length, 1);
+      assert.deepEqual(Object.values(out.state.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
+      const rows = p.describe(out.state, Date.now());
+      assert.ok(rows.length === 4 && rows.every((r) => r.blockedCode), 'every row shows the block');
+    });
   });
 });
