@@ -239,6 +239,28 @@ export function normaliseLedger(raw: unknown): Ledger {
   return ledger;
 }
 
+/**
+ * A provider's stored state: the ledger, or the shape a version before the
+ * ledger stored, told apart by `older` and converted by `convert` into a fresh
+ * ledger (so an upgrade keeps what was confirmed, blocked and paused). Either
+ * way the result is read as a ledger: whatever the old shape let through is
+ * held to the ledger's rules too.
+ */
+export function readStoredLedger(raw: unknown, older: (stored: Record<string, unknown>) => boolean, convert: (stored: Record<string, unknown>, ledger: Ledger) => void): Ledger {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return emptyLedger();
+  const stored = raw as Record<string, unknown>;
+  if (!older(stored)) return normaliseLedger(stored);
+  const ledger = emptyLedger();
+  convert(stored, ledger);
+  return normaliseLedger(ledger);
+}
+
+/** The entries of a stored object (a map by name), prototype keys left out; none when it is not one. */
+export function storedEntries(value: unknown): Array<[string, unknown]> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).filter(([key]) => key !== '__proto__' && key !== 'constructor' && key !== 'prototype');
+}
+
 /** The records and memo entries seen longest ago go first when a node has taken more than it can keep. */
 export function pruneLedger(ledger: Ledger): Ledger {
   const keys = Object.keys(ledger.records);

@@ -10,7 +10,7 @@
  * node-wide block becomes that of every record the old state knew and of the
  * configured names.
  */
-import { emptyLedger, entryOf, normaliseLedger, type Ledger } from '../../core/ledger';
+import { entryOf, readStoredLedger, storedEntries, type Ledger } from '../../core/ledger';
 import { storedTime as time } from '../../core/stored';
 import { fqdn } from './names';
 
@@ -24,42 +24,32 @@ export interface ReadOptions {
 const ID = /^[\w-]{1,64}$/;
 
 /** The old shape: entries with `recordId` under `domain/rr/type/line` keys, or a block beside records without a memo. */
-function isOldShape(r: Record<string, unknown>): boolean {
-  if (r.block !== undefined && !('memo' in r)) return true;
-  const records = r.records;
-  if (!records || typeof records !== 'object' || Array.isArray(records)) return false;
-  return Object.values(records as Record<string, unknown>).some((e) => !!e && typeof e === 'object' && 'recordId' in e);
+function older(stored: Record<string, unknown>): boolean {
+  if (stored.block !== undefined && !('memo' in stored)) return true;
+  return storedEntries(stored.records).some(([, e]) => !!e && typeof e === 'object' && 'recordId' in e);
 }
 
-/**
- * A fresh, valid ledger from whatever a context store handed back: the ledger
- * itself, or the shape versions before it stored.
- */
+/** A fresh, valid ledger from whatever a context store handed back: the ledger itself, or the shape versions before it stored. */
 export function readAliyunState(raw: unknown, options: ReadOptions): Ledger {
-  if (!raw || typeof raw !== 'object') return emptyLedger();
-  const r = raw as Record<string, unknown>;
-  if (!isOldShape(r)) return normaliseLedger(raw);
-  const ledger = emptyLedger();
-  const records = r.records && typeof r.records === 'object' && !Array.isArray(r.records) ? (r.records as Record<string, unknown>) : {};
-  for (const [key, value] of Object.entries(records)) {
-    const [domain, rr, type, line, ...rest] = key.split('/');
-    if (rest.length > 0 || !domain || !rr || !type || line !== options.line.toLowerCase() || !value || typeof value !== 'object') continue;
-    const old = value as Record<string, unknown>;
-    // ids stored as numbers by early versions: only those a number holds exactly
-    const id = typeof old.recordId === 'number' && Number.isSafeInteger(old.recordId) ? String(old.recordId) : old.recordId;
-    if (typeof id !== 'string' || !ID.test(id) || typeof old.value !== 'string' || old.value.length === 0) continue;
-    const entry = entryOf(ledger, fqdn(rr, domain), type);
-    entry.value = old.value;
-    entry.id = id;
-    entry.verifiedAt = time(old.verifiedAt) ?? 0;
-    const lastWriteAt = time(old.lastWriteAt);
-    if (lastWriteAt !== undefined) entry.lastWriteAt = lastWriteAt;
-  }
-  const block = r.block as Record<string, unknown> | undefined;
-  if (block && typeof block === 'object' && typeof block.code === 'string' && /^[\w .:-]{1,40}$/.test(block.code)) {
-    const held = [...Object.values(ledger.records).map((e) => ({ name: e.name, type: e.type })), ...(options.configured ?? [])];
-    for (const slot of held) entryOf(ledger, slot.name, slot.type).block = { code: block.code, at: time(block.at) ?? 0 };
-  }
-  // read again as a ledger: whatever the old shape let through is held to the ledger's rules too
-  return normaliseLedger(ledger);
+  return readStoredLedger(raw, older, (stored, ledger) => {
+    for (const [key, value] of storedEntries(stored.records)) {
+      const [domain, rr, type, line, ...rest] = key.split('/');
+      if (rest.length > 0 || !domain || !rr || !type || line !== options.line.toLowerCase() || !value || typeof value !== 'object') continue;
+      const old = value as Record<string, unknown>;
+      // ids stored as numbers by early versions: only those a number holds exactly
+      const id = typeof old.recordId === 'number' && Number.isSafeInteger(old.recordId) ? String(old.recordId) : old.recordId;
+      if (typeof id !== 'string' || !ID.test(id) || typeof old.value !== 'string' || old.value.length === 0) continue;
+      const entry = entryOf(ledger, fqdn(rr, domain), type);
+      entry.value = old.value;
+      entry.id = id;
+      entry.verifiedAt = time(old.verifiedAt) ?? 0;
+      const lastWriteAt = time(old.lastWriteAt);
+      if (lastWriteAt !== undefined) entry.lastWriteAt = lastWriteAt;
+    }
+    const block = stored.block as Record<string, unknown> | undefined;
+    if (block && typeof block === 'object' && typeof block.code === 'string' && /^[\w .:-]{1,40}$/.test(block.code)) {
+      const held = [...Object.values(ledger.records).map((e) => ({ name: e.name, type: e.type })), ...(options.configured ?? [])];
+      for (const slot of held) entryOf(ledger, slot.name, slot.type).block = { code: block.code, at: time(block.at) ?? 0 };
+    }
+  });
 }

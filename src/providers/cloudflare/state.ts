@@ -10,7 +10,7 @@
  * the pause. The node-wide block and pause become those of every record the
  * old state knew and of the configured names.
  */
-import { emptyLedger, entryOf, LONGEST_PAUSE_MS, normaliseLedger, type Ledger } from '../../core/ledger';
+import { entryOf, LONGEST_PAUSE_MS, readStoredLedger, storedEntries, type Ledger } from '../../core/ledger';
 import { storedTime as time } from '../../core/stored';
 
 /** A pause stored without its length (by versions before the week's cap) was at most a day. */
@@ -58,12 +58,10 @@ const NAME = /^[a-z0-9_*-][a-z0-9_.*-]{0,252}$/;
 const isName = (text: string): boolean => NAME.test(text) && text.includes('.') && !text.endsWith('.');
 const code = (value: unknown): string | undefined => (typeof value === 'string' && /^[\w .-]{1,32}$/.test(value) ? value : undefined);
 
-/** The old shape: records keyed `name/A` whose entries carry `recordId` (a ledger entry carries `name` and `type`). */
-function isOldShape(r: Record<string, unknown>): boolean {
-  if (r.zones !== undefined || (r.block !== undefined && !('memo' in r)) || (r.pause !== undefined && !('memo' in r))) return true;
-  const records = r.records;
-  if (!records || typeof records !== 'object' || Array.isArray(records)) return false;
-  return Object.values(records as Record<string, unknown>).some((e) => !!e && typeof e === 'object' && 'recordId' in e);
+/** The old shape: records keyed `name/A` whose entries carry `recordId` (a ledger entry carries `name` and `type`), zones, or a block or pause beside no memo. */
+function older(stored: Record<string, unknown>): boolean {
+  if (stored.zones !== undefined || ((stored.block !== undefined || stored.pause !== undefined) && !('memo' in stored))) return true;
+  return storedEntries(stored.records).some(([, e]) => !!e && typeof e === 'object' && 'recordId' in e);
 }
 
 /**
@@ -72,18 +70,12 @@ function isOldShape(r: Record<string, unknown>): boolean {
  * fixed names and types, which an old node-wide block or pause holds too.
  */
 export function readCloudflareState(raw: unknown, configured: ReadonlyArray<{ name: string; type: string }>): Ledger {
-  if (!raw || typeof raw !== 'object') return emptyLedger();
-  const r = raw as Record<string, unknown>;
-  if (!isOldShape(r)) return normaliseLedger(raw);
-  const ledger = emptyLedger();
-  if (r.zones && typeof r.zones === 'object' && !Array.isArray(r.zones)) {
-    for (const [name, value] of Object.entries(r.zones as Record<string, unknown>)) {
+  return readStoredLedger(raw, older, (stored, ledger) => {
+    for (const [name, value] of storedEntries(stored.zones)) {
       const id = value && typeof value === 'object' ? (value as Record<string, unknown>).id : undefined;
       if (isName(name) && typeof id === 'string' && ID.test(id)) rememberZone(ledger, name, id);
     }
-  }
-  if (r.records && typeof r.records === 'object' && !Array.isArray(r.records)) {
-    for (const [key, value] of Object.entries(r.records as Record<string, unknown>)) {
+    for (const [key, value] of storedEntries(stored.records)) {
       const slash = key.lastIndexOf('/');
       const name = key.slice(0, slash);
       const type = key.slice(slash + 1);
@@ -99,18 +91,16 @@ export function readCloudflareState(raw: unknown, configured: ReadonlyArray<{ na
       const ttl = typeof old.ttl === 'number' && Number.isInteger(old.ttl) && old.ttl >= 1 && old.ttl <= 86_400 ? old.ttl : undefined;
       rememberFacts(ledger, key, { ...(typeof old.proxied === 'boolean' ? { proxied: old.proxied } : {}), ...(ttl !== undefined ? { ttl } : {}) });
     }
-  }
-  // the node-wide block and pause: every record the old node knew, and every configured one
-  const held = [...Object.values(ledger.records).map((e) => ({ name: e.name, type: e.type })), ...configured];
-  const block = r.block as Record<string, unknown> | undefined;
-  if (block && typeof block === 'object' && code(block.code)) {
-    for (const slot of held) entryOf(ledger, slot.name, slot.type).block = { code: code(block.code)!, at: time(block.at) ?? 0 };
-  }
-  const pause = r.pause as Record<string, unknown> | undefined;
-  if (pause && typeof pause === 'object' && time(pause.until) !== undefined) {
-    const ms = Math.min(time(pause.ms) ?? OLD_PAUSE_MS, LONGEST_PAUSE_MS);
-    for (const slot of held) entryOf(ledger, slot.name, slot.type).pause = { until: time(pause.until)!, ms, code: code(pause.code) ?? 'HTTP 429' };
-  }
-  // read again as a ledger: whatever the old shape let through is held to the ledger's rules too
-  return normaliseLedger(ledger);
+    // the node-wide block and pause: every record the old node knew, and every configured one
+    const held = [...Object.values(ledger.records).map((e) => ({ name: e.name, type: e.type })), ...configured];
+    const block = stored.block as Record<string, unknown> | undefined;
+    if (block && typeof block === 'object' && code(block.code)) {
+      for (const slot of held) entryOf(ledger, slot.name, slot.type).block = { code: code(block.code)!, at: time(block.at) ?? 0 };
+    }
+    const pause = stored.pause as Record<string, unknown> | undefined;
+    if (pause && typeof pause === 'object' && time(pause.until) !== undefined) {
+      const ms = Math.min(time(pause.ms) ?? OLD_PAUSE_MS, LONGEST_PAUSE_MS);
+      for (const slot of held) entryOf(ledger, slot.name, slot.type).pause = { until: time(pause.until)!, ms, code: code(pause.code) ?? 'HTTP 429' };
+    }
+  });
 }

@@ -9,7 +9,7 @@
  * block becomes a block on each of its types the node writes.
  */
 import { parseAddress } from '../../core/address';
-import { emptyLedger, entryOf, normaliseLedger, type Ledger } from '../../core/ledger';
+import { entryOf, readStoredLedger, storedEntries, type Ledger } from '../../core/ledger';
 import { storedTime as time } from '../../core/stored';
 
 const zoneMemo = (name: string): string => `zone:${name.toLowerCase()}`;
@@ -30,38 +30,33 @@ export interface ReadOptions {
   types: readonly string[];
 }
 
-const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const text = (value: unknown, max: number): string | undefined => (typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined);
 
-/**
- * A fresh, valid ledger from whatever a context store handed back: the ledger
- * itself, or the shape versions before it stored (`names` instead of `records`).
- */
+/** The shape stored before the ledger: `names` instead of `records`. */
+const older = (stored: Record<string, unknown>): boolean => stored.records === undefined && storedEntries(stored.names).length > 0;
+
+/** A fresh, valid ledger from whatever a context store handed back: the ledger itself, or the shape versions before it stored. */
 export function readRfc2136State(raw: unknown, options: ReadOptions): Ledger {
-  if (!raw || typeof raw !== 'object') return emptyLedger();
-  const names = (raw as { names?: unknown; records?: unknown }).names;
-  if ((raw as { records?: unknown }).records !== undefined || !names || typeof names !== 'object' || Array.isArray(names)) return normaliseLedger(raw);
-  const ledger = emptyLedger();
-  for (const [name, value] of Object.entries(names as Record<string, unknown>)) {
-    if (UNSAFE_KEYS.has(name) || name.length > 253 || !value || typeof value !== 'object') continue;
-    const old = value as Record<string, unknown>;
-    for (const type of ['A', 'AAAA'] as const) {
-      const record = old[type] as Record<string, unknown> | undefined;
-      const parsed = record && typeof record === 'object' && typeof record.value === 'string' ? parseAddress(record.value) : undefined;
-      if (!parsed || parsed.family !== (type === 'A' ? 4 : 6)) continue;
-      const entry = entryOf(ledger, name, type);
-      entry.value = parsed.address;
-      const verifiedAt = time(record!.verifiedAt);
-      // seen with another TTL than the node sets: not in sync, asked again
-      if (verifiedAt !== undefined && time(record!.ttl) === options.ttl) entry.verifiedAt = verifiedAt;
-      const lastWriteAt = time(record!.lastWriteAt);
-      if (lastWriteAt !== undefined) entry.lastWriteAt = lastWriteAt;
+  return readStoredLedger(raw, older, (stored, ledger) => {
+    for (const [name, value] of storedEntries(stored.names)) {
+      if (name.length > 253 || !value || typeof value !== 'object') continue;
+      const old = value as Record<string, unknown>;
+      for (const type of ['A', 'AAAA'] as const) {
+        const record = old[type] as Record<string, unknown> | undefined;
+        const parsed = record && typeof record === 'object' && typeof record.value === 'string' ? parseAddress(record.value) : undefined;
+        if (!parsed || parsed.family !== (type === 'A' ? 4 : 6)) continue;
+        const entry = entryOf(ledger, name, type);
+        entry.value = parsed.address;
+        const verifiedAt = time(record!.verifiedAt);
+        // seen with another TTL than the node sets: not in sync, asked again
+        if (verifiedAt !== undefined && time(record!.ttl) === options.ttl) entry.verifiedAt = verifiedAt;
+        const lastWriteAt = time(record!.lastWriteAt);
+        if (lastWriteAt !== undefined) entry.lastWriteAt = lastWriteAt;
+      }
+      const zone = text(old.zone, 253);
+      if (zone) rememberZone(ledger, name, zone);
+      const blockedCode = text(old.blockedCode, 32);
+      if (blockedCode) for (const type of options.types) entryOf(ledger, name, type).block = { code: blockedCode, at: time(old.blockedAt) ?? 0 };
     }
-    const zone = text(old.zone, 253);
-    if (zone) rememberZone(ledger, name, zone);
-    const blockedCode = text(old.blockedCode, 32);
-    if (blockedCode) for (const type of options.types) entryOf(ledger, name, type).block = { code: blockedCode, at: time(old.blockedAt) ?? 0 };
-  }
-  // read again as a ledger: whatever the old shape let through is held to the ledger's rules too
-  return normaliseLedger(ledger);
+  });
 }
