@@ -101,13 +101,27 @@ export function forgetSeen(entry: LedgerRecord): void {
 }
 
 /**
- * A refusal of the login (or a pause) that meets every record alike: held by
- * each of `names` in each of `types`, also those this run did not write, so
- * that nothing is sent for any of them until it is lifted.
+ * A refusal of the login (or a pause) that meets every record alike, kept on
+ * each of `names` in each of `types` (the records of the run); heldBy() then
+ * holds every type of those names, so nothing is sent for them until it is lifted.
  */
 export function holdRecords(ledger: Ledger, names: Iterable<string>, types: Iterable<string>, hold: (entry: LedgerRecord) => void): void {
   const kinds = [...new Set(types)];
   for (const name of names) for (const type of kinds) hold(entryOf(ledger, name, type));
+}
+
+/**
+ * What holds `name` back, whichever of its records (of `types`) keeps it: a
+ * refusal met one record of a name and would meet the others alike.
+ */
+export function heldBy(ledger: Ledger, name: string, types: Iterable<string>, now: number): { block?: LedgerBlock; pause?: LedgerPause } {
+  const held: { block?: LedgerBlock; pause?: LedgerPause } = {};
+  for (const type of new Set(types)) {
+    const entry = ledger.records[ledgerKey(name, type)];
+    if (entry?.block && !held.block) held.block = entry.block;
+    if (entry?.pause && entry.pause.until > now && (!held.pause || entry.pause.until > held.pause.until)) held.pause = entry.pause;
+  }
+  return held;
 }
 
 /** The server asked for a pause: cut to LONGEST_PAUSE_MS, never shorter than a second. */

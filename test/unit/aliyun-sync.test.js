@@ -668,11 +668,11 @@ describe('aliyun against one fake Alidns: keep-alive refresh, the provider on th
       assert.equal(server.count('DescribeSubDomainRecords'), 1, 'only the name the old state did not know is looked up');
     });
 
-    it('the old node-wide block holds every remembered record and every configured name and type; Clear block lifts it per name', async () => {
+    it('the old node-wide block is kept on every remembered record and configured name; Clear block lifts it per name', async () => {
       const p = provider();
       const blocked = { ...old, block: { code: 'InvalidAccessKeyId.NotFound', at: 9 } };
       const ledger = p.normaliseState(blocked);
-      assert.deepEqual(Object.values(ledger.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
+      assert.deepEqual(Object.values(ledger.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'www.example.com/A']);
       let out = await p.sync({ value: '9.9.9.9' }, blocked, run());
       assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound'], ['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound']]);
       assert.equal(server.requests.length, 0);
@@ -681,14 +681,17 @@ describe('aliyun against one fake Alidns: keep-alive refresh, the provider on th
       assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'created'], ['example.com', 'skipped']]);
     });
 
-    it('a refused AccessKey pair blocks every record of the run and each configured type', async () => {
+    it('a refused AccessKey pair is kept on every record of the run and holds every type of their names', async () => {
       const p = provider('wrong');
       const out = await p.sync({ value: '8.8.8.8' }, p.emptyState(), run());
       assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
       assert.equal(server.requests.length, 1);
-      assert.deepEqual(Object.values(out.state.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'example.com/AAAA', 'www.example.com/A', 'www.example.com/AAAA']);
+      assert.deepEqual(Object.values(out.state.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'www.example.com/A']);
       const rows = p.describe(out.state, Date.now());
-      assert.ok(rows.length === 4 && rows.every((r) => r.blockedCode), 'every row shows the block');
+      assert.ok(rows.length === 2 && rows.every((r) => r.blockedCode), 'every row shows the block');
+      const v6 = await p.sync({ value: '2001:db8::1' }, out.state, run());
+      assert.deepEqual(v6.results.map((r) => [r.type, r.code]), [['AAAA', 'EBLOCKED'], ['AAAA', 'EBLOCKED']]);
+      assert.equal(server.requests.length, 1, 'held: no request for the other type');
     });
   });
 });

@@ -210,13 +210,15 @@ describe('cloudflare provider: the record workflow against the stand-in', functi
     assert.equal(p.describe(p.emptyState(), clock).length, 2, 'configured names show as pending rows');
   });
 
-  it('a refused token blocks every record of the run and every configured type; a new name from a message is not held by it', async () => {
+  it('a refused token is kept on every record of the run and holds every type of their names', async () => {
     const refused = new cf.CloudflareClient({ endpoint: server.url, apiToken: 'cf-unit-Revoked-2Zx5cV8bN1mQ4wE7rT0', dispatcher: () => agent });
     const p = cf.createCloudflareProvider({ client: refused, now: () => clock, settings: { zone: 'example.com', hostnames: 'a.example.com,b.example.com', backoff: { baseMs: 5, capMs: 20 } } });
     const out = await sync(p, '8.8.8.8');
     assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
-    assert.deepEqual(Object.keys(out.state.records).filter((k) => out.state.records[k].block).sort(), ['a.example.com/A', 'a.example.com/AAAA', 'b.example.com/A', 'b.example.com/AAAA']);
+    assert.deepEqual(Object.keys(out.state.records).filter((k) => out.state.records[k].block).sort(), ['a.example.com/A', 'b.example.com/A']);
+    assert.equal(p.describe(out.state, clock).length, 2, 'one row per record the token was refused for');
     server.reset();
+    // an AAAA record of a blocked name: held by the block all the same
     const again = await sync(p, '2001:db8::1', out.state);
     assert.deepEqual(again.results.map((r) => r.code), ['EBLOCKED', 'EBLOCKED']);
     assert.equal(server.requests.length, 0, 'blocked: no request');
@@ -273,9 +275,9 @@ describe('cloudflare provider: the record workflow against the stand-in', functi
     assert.equal(out.results[0].status, 'updated');
     assert.deepEqual(server.requests.map((r) => r.kind), ['list', 'patch']);
 
-    // the node-wide block: every remembered record and every configured name and type
+    // the node-wide block: every remembered record and every configured name
     const blocked = p.normaliseState({ ...old, block: { code: '9109', at: 3, zone: 'example.com' } });
-    assert.deepEqual(Object.values(blocked.records).map((e) => [e.name, e.type, e.block && e.block.code]).sort(), [['home.example.com', 'A', '9109'], ['home.example.com', 'AAAA', '9109']]);
+    assert.deepEqual(Object.values(blocked.records).map((e) => [e.name, e.type, e.block && e.block.code]), [['home.example.com', 'A', '9109']]);
     server.reset();
     out = await sync(p, '8.8.4.4', { ...old, block: { code: '9109', at: 3 } });
     assert.deepEqual([out.results[0].status, out.results[0].code, out.results[0].providerCode], ['skipped', 'EBLOCKED', '9109']);

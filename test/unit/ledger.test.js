@@ -3,10 +3,10 @@
 // it use it: a refusal held by every record of a node, lifted per name, a
 // pause stored while the clock was ahead cut back to its length.
 const assert = require('node:assert/strict');
-const { cutPause, emptyLedger, entryOf, forgetSeen, holdRecords, unblockLedger, LONGEST_PAUSE_MS } = require('../../dist/core/ledger');
+const { cutPause, emptyLedger, entryOf, forgetSeen, heldBy, holdRecords, unblockLedger, LONGEST_PAUSE_MS } = require('../../dist/core/ledger');
 
 describe('record ledger: holds, Clear block, pauses', () => {
-  it('holdRecords holds each name in each type once, also types this run did not write', () => {
+  it('holdRecords keeps a hold on each name in each type once', () => {
     const ledger = emptyLedger();
     entryOf(ledger, 'a.example.com', 'A').wanted = '192.0.2.1';
     let calls = 0;
@@ -16,6 +16,16 @@ describe('record ledger: holds, Clear block, pauses', () => {
     });
     assert.equal(calls, 4);
     assert.deepEqual(Object.keys(ledger.records).sort(), ['a.example.com/A', 'a.example.com/AAAA', 'b.example.com/A', 'b.example.com/AAAA']);
+  });
+
+  it('heldBy: a block or a running pause on any record of a name holds its other types; an ended pause holds nothing', () => {
+    const ledger = emptyLedger();
+    entryOf(ledger, 'a.example.com', 'A').block = { code: 'BADKEY', at: 1 };
+    entryOf(ledger, 'b.example.com', 'AAAA').pause = { until: 100, ms: 50, code: '971' };
+    assert.equal(heldBy(ledger, 'a.example.com', ['AAAA', 'A'], 10).block.code, 'BADKEY');
+    assert.equal(heldBy(ledger, 'A.example.com', ['AAAA'], 10).block, undefined, 'only the types asked about');
+    assert.equal(heldBy(ledger, 'b.example.com', ['A', 'AAAA'], 99).pause.code, '971');
+    assert.deepEqual(heldBy(ledger, 'b.example.com', ['A', 'AAAA'], 100), {});
   });
 
   it('Clear block lifts the block and pause of one name in every type; an entry left holding nothing goes', () => {

@@ -169,15 +169,16 @@ describe('rfc2136 state: the record ledger, and the shape stored before it', () 
       version: 1,
       records: {
         'a.example.com/A': { name: 'a.example.com', type: 'A', value: '192.0.2.1', verifiedAt: 5, lastWriteAt: 4, block: { code: 'REFUSED', at: 0 } },
-        'a.example.com/AAAA': { name: 'a.example.com', type: 'AAAA', block: { code: 'REFUSED', at: 0 } },
         // seen with a TTL the node does not set: remembered, but asked again
         'b.example.com/AAAA': { name: 'b.example.com', type: 'AAAA', value: '2001:db8::1' },
         'c.example.com/A': { name: 'c.example.com', type: 'A', value: '192.0.2.3' },
       },
       memo: { 'zone:a.example.com': 'example.com' },
     });
-    // type A only: a name's block holds that type alone
-    assert.deepEqual(Object.keys(provider({ recordType: 'A' }).normaliseState(old).records).filter((k) => k.startsWith('a.')), ['a.example.com/A']);
+    // a blocked name with no record known: its block is kept on the node's first type
+    assert.deepEqual(provider({ recordType: 'AAAA' }).normaliseState({ names: { 'n.example.com': { blockedCode: 'BADKEY', blockedAt: 2 } } }).records, {
+      'n.example.com/AAAA': { name: 'n.example.com', type: 'AAAA', block: { code: 'BADKEY', at: 2 } },
+    });
     for (const junk of [null, 42, 'x', [], { names: [] }, { names: 'x' }]) assert.deepEqual(provider().normaliseState(junk), { version: 1, records: {}, memo: {} });
   });
 

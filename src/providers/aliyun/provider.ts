@@ -8,7 +8,7 @@
 import { addressJobs } from '../../core/jobs';
 import { DdnsError } from '../../core/errors';
 import { isAddressPair } from '../../core/payload';
-import { describeLedger, emptyLedger, holdRecords, ledgerKey, unblockLedger, type Ledger } from '../../core/ledger';
+import { describeLedger, emptyLedger, heldBy, holdRecords, unblockLedger, type Ledger } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
 import type { RetryPolicy } from '../../core/run';
 import { checkNamesPerInput, numberSetting } from '../../core/validate';
@@ -91,7 +91,8 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<L
   // the names fixed in the node: shown before their first run, and held by a refused AccessKey pair alike
   const holdTypes = recordType === 'auto' ? ['A', 'AAAA'] : [recordType];
   const configured = domain && rrs ? rrs.map((rr) => (recordType === 'auto' ? { name: fqdn(rr, domain) } : { name: fqdn(rr, domain), type: recordType })) : [];
-  const configuredSlots = domain && rrs ? rrs.flatMap((rr) => holdTypes.map((type) => ({ name: fqdn(rr, domain), type }))) : [];
+  // an old node-wide block is kept on each configured name's first type: it holds the others alike
+  const configuredSlots = domain && rrs ? rrs.map((rr) => ({ name: fqdn(rr, domain), type: holdTypes[0] })) : [];
   const read = (raw: unknown): Ledger => readAliyunState(raw, { line, configured: configuredSlots });
 
   return {
@@ -117,7 +118,7 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<L
         const byRr = new Map<string, RecordResult>();
         const open: string[] = [];
         for (const rr of names) {
-          const block = current.records[ledgerKey(fqdn(rr, zone), job.type)]?.block;
+          const block = heldBy(current, fqdn(rr, zone), [...holdTypes, job.type], now()).block;
           if (!block) {
             open.push(rr);
             continue;
@@ -153,12 +154,12 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<L
         results.push(...names.map((rr) => byRr.get(rr) ?? written.get(fqdn(rr, zone))).filter((r): r is RecordResult => r !== undefined));
         current = outcome.state;
       }
-      // a refused AccessKey pair (not a missing right to one domain) meets every record alike: each record of
-      // the run and each configured type of its names is blocked until the login changes or the block is cleared
+      // a refused AccessKey pair (not a missing right to one domain) meets every record alike: kept on each record
+      // of the run, it holds every type of their names until the login changes or the block is cleared
       const refused = results.find((r) => r.status === 'failed' && r.code === 'EAUTH');
       if (refused && !dryRun) {
         const block = { code: refused.providerCode ?? 'EAUTH', at: now() };
-        holdRecords(current, names.map((rr) => fqdn(rr, zone)), [...holdTypes, ...jobs.map((job) => job.type)], (entry) => (entry.block = { ...block }));
+        holdRecords(current, names.map((rr) => fqdn(rr, zone)), jobs.map((job) => job.type), (entry) => (entry.block = { ...block }));
       }
       return { results, state: dryRun ? read(state) : current };
     },

@@ -91,7 +91,8 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
   // the names fixed in the node: shown before their first run, and held by the token's refusal alike
   const holdTypes = recordType === 'auto' ? ['A', 'AAAA'] : [recordType];
   const configured = zone && hostnames ? hostnames.map((name) => (recordType === 'auto' ? { name } : { name, type: recordType })) : [];
-  const configuredSlots = zone && hostnames ? hostnames.flatMap((name) => holdTypes.map((type) => ({ name, type }))) : [];
+  // an old node-wide block or pause is kept on each configured name's first type: it holds the others alike
+  const configuredSlots = zone && hostnames ? hostnames.map((name) => ({ name, type: holdTypes[0] })) : [];
   const read = (raw: unknown): Ledger => readCloudflareState(raw, configuredSlots);
 
   return {

@@ -29,7 +29,7 @@
  *   than a run waits pauses them alike; either stops the run's other requests.
  *   Clear block in the sidebar lifts them per name.
  */
-import { cutPause, entryOf, forgetSeen, holdRecords, ledgerKey, recordPause, recordSeen, recordWrite, type Ledger, type LedgerRecord } from '../../core/ledger';
+import { cutPause, entryOf, forgetSeen, heldBy, holdRecords, ledgerKey, recordPause, recordSeen, recordWrite, type Ledger, type LedgerRecord } from '../../core/ledger';
 import { serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
@@ -70,7 +70,7 @@ export interface SyncSettings {
   create: boolean;
   dryRun: boolean;
   verifyAfterMs: number;
-  /** the types a refusal or a pause holds for each name: the token's refusal meets every type alike */
+  /** the types of a name that a refusal or a pause kept on one of them holds: the token's refusal meets every type alike */
   holdTypes: readonly string[];
   now: () => number;
 }
@@ -155,9 +155,9 @@ export class CloudflareRun {
     rememberFacts(this.ledger, this.slot(job, name), undefined);
   }
 
-  /** The token's refusal or the server's pause: every record of the run and every configured type of its names. */
+  /** The token's refusal or the server's pause: kept on every record of the run, it holds each type of their names. */
   private holdAll(hold: (entry: LedgerRecord) => void): void {
-    holdRecords(this.ledger, this.cfg.hostnames, [...this.cfg.holdTypes, ...this.cfg.jobs.map((job) => job.type)], hold);
+    holdRecords(this.ledger, this.cfg.hostnames, this.cfg.jobs.map((job) => job.type), hold);
   }
 
   private fail(job: Job, name: string, err: DdnsError, message = err.message): void {
@@ -227,17 +227,18 @@ export class CloudflareRun {
         const entry = this.ledger.records[this.slot(job, name)];
         // the value to write again after a failure (a dry run stores nothing)
         if (!this.cfg.dryRun) entryOf(this.ledger, name, job.type).wanted = job.value;
-        if (entry?.block) {
-          const block = entry.block;
+        const held = heldBy(this.ledger, name, [...this.cfg.holdTypes, job.type], now);
+        if (held.block) {
+          const block = held.block;
           this.skip(job, name, 'EBLOCKED', block.code, `${name}: blocked since Cloudflare refused the API token (${block.code}); nothing is sent until the token changes or the block is cleared in the DDNS sidebar`, { key: 'record.blocked-token', params: { answer: block.code }, at: name });
           continue;
         }
-        if (entry?.pause && entry.pause.until > now) {
-          const pause = entry.pause;
+        if (held.pause) {
+          const pause = held.pause;
           this.skip(job, name, 'EWAIT', pause.code, `${name}: Cloudflare asked for a pause (${pause.code}); nothing is sent before ${formatTime(pause.until)}`, { key: 'record.paused', params: { answer: pause.code, time: formatTime(pause.until) }, at: name });
           continue;
         }
-        if (entry) delete entry.pause;
+        if (entry?.pause) delete entry.pause;
         if (!this.settledFromMemory(job, name)) pending.push([job, name]);
       }
     }

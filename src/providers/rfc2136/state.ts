@@ -5,11 +5,11 @@
  *
  * Versions before the ledger stored their own shape (per name: A and AAAA
  * with value, TTL and times, the zone, one block for the name); it is read
- * here once, so an upgrade keeps the confirmed values and the blocks. A name's
- * block becomes a block on each of its types the node writes.
+ * here once, so an upgrade keeps the confirmed values and the blocks (kept on
+ * the name's records; a block holds every type of its name).
  */
 import { parseAddress } from '../../core/address';
-import { entryOf, readStoredLedger, storedEntries, type Ledger } from '../../core/ledger';
+import { entryOf, ledgerKey, readStoredLedger, storedEntries, type Ledger } from '../../core/ledger';
 import { storedTime as time } from '../../core/stored';
 
 const zoneMemo = (name: string): string => `zone:${name.toLowerCase()}`;
@@ -26,7 +26,7 @@ export function rememberZone(ledger: Ledger, name: string, zone: string | undefi
 export interface ReadOptions {
   /** the node's TTL: an old record seen with another TTL is looked at again */
   ttl: number;
-  /** the types a name's block holds (the node's record types) */
+  /** the node's record types: an old name's block is kept on those the name has records of, else on the first */
   types: readonly string[];
 }
 
@@ -56,7 +56,10 @@ export function readRfc2136State(raw: unknown, options: ReadOptions): Ledger {
       const zone = text(old.zone, 253);
       if (zone) rememberZone(ledger, name, zone);
       const blockedCode = text(old.blockedCode, 32);
-      if (blockedCode) for (const type of options.types) entryOf(ledger, name, type).block = { code: blockedCode, at: time(old.blockedAt) ?? 0 };
+      if (blockedCode) {
+        const known = options.types.filter((type) => ledger.records[ledgerKey(name, type)]);
+        for (const type of known.length > 0 ? known : options.types.slice(0, 1)) entryOf(ledger, name, type).block = { code: blockedCode, at: time(old.blockedAt) ?? 0 };
+      }
     }
   });
 }

@@ -15,14 +15,14 @@
  *   the zone the name's SOA lies in, asked once and remembered).
  * - A blocked name sends nothing. An answer that concerns the key (BADKEY,
  *   BADSIG) blocks every name of the run; one that concerns a zone blocks that
- *   zone's names; a name's block holds each of its types (the record ledger,
- *   src/core/ledger.ts, keeps it per record). After a failure that would meet every later exchange the
+ *   zone's names; kept on the run's records of a name (the record ledger,
+ *   src/core/ledger.ts), a block holds every type of the name. After a failure that would meet every later exchange the
  *   same way (no answer, SERVFAIL after retries, a clock problem, a bad key)
  *   nothing more is sent in this run.
  * - A dry run asks its questions (they change nothing) and writes nothing.
  */
 import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
-import { entryOf, holdRecords, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger, type LedgerBlock } from '../../core/ledger';
+import { entryOf, heldBy, holdRecords, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger, type LedgerBlock } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
 import type { Run } from '../../core/run';
 import type { DnsAnswer, DnsClient } from './client';
@@ -94,11 +94,7 @@ export class Rfc2136Run {
 
   /** The name's block, whichever of its records holds it. */
   blockOf(name: string): LedgerBlock | undefined {
-    for (const type of new Set([...this.jobs.map((job) => job.type), ...this.holdTypes])) {
-      const block = this.ledger.records[ledgerKey(name, type)]?.block;
-      if (block) return block;
-    }
-    return undefined;
+    return heldBy(this.ledger, name, [...this.jobs.map((job) => job.type), ...this.holdTypes], this.now).block;
   }
 
   /** Each record gets one result, the first: a later failure of its name does not undo an earlier `unchanged`. */
@@ -123,7 +119,8 @@ export class Rfc2136Run {
 
   private block(name: string, providerCode: string, error: DdnsError, message?: string): void {
     const at = this.now;
-    holdRecords(this.ledger, [name], [...this.jobs.map((job) => job.type), ...this.holdTypes], (entry) => (entry.block = { code: providerCode, at }));
+    // kept on the run's records of the name, it holds every type of it (blockOf)
+    holdRecords(this.ledger, [name], this.jobs.map((job) => job.type), (entry) => (entry.block = { code: providerCode, at }));
     this.failName(name, error, message);
   }
 
