@@ -852,6 +852,24 @@ describe('dyndns2 updater (fake server)', function () {
       assert.deepEqual(Object.keys(out.state.records), ['a.example.com/A']);
     });
 
+    it('the hosts shape stored before the record ledger is read: addresses, keep-alive clock, a block, a pause and an answer\'s count kept', async () => {
+      // as src/providers/dyndns2/host-state.ts stored it until the ledger
+      const old = {
+        version: 1,
+        hosts: {
+          'a.example.com': { ipv4: '192.0.2.9', lastWriteAt: T0 - DAY, blockedCode: 'nohost', blockedAt: 5 },
+          'b.example.com': { waitUntil: T0 + 60_000, waitCode: '911', waitMs: 1_800_000, unknownAnswer: 'ab12cd34', unknownCount: 2 },
+          'c.example.com': { ipv4: '192.0.2.1', ipv6: '2001:db8::1', lastWriteAt: T0 - DAY },
+        },
+      };
+      const out = await run({ hostnames: 'a.example.com,b.example.com,c.example.com', state: old });
+      assert.equal(server.requests.length, 0, 'blocked, paused, and already confirmed: nothing to send');
+      assert.deepEqual(out.results.map((r) => [r.name, r.status, r.code]), [['a.example.com', 'skipped', 'EBLOCKED'], ['b.example.com', 'skipped', 'EWAIT'], ['c.example.com', 'unchanged', undefined]]);
+      assert.deepEqual(hostOf(out.state, 'a.example.com'), { ipv4: '192.0.2.9', lastWriteAt: T0 - DAY, blockedCode: 'nohost', blockedAt: 5 });
+      assert.deepEqual(hostOf(out.state, 'b.example.com'), { waitUntil: T0 + 60_000, waitMs: 1_800_000, waitCode: '911', unknownAnswer: 'ab12cd34', unknownCount: 2 });
+      assert.deepEqual(hostOf(out.state, 'c.example.com'), { ipv4: '192.0.2.1', ipv6: '2001:db8::1', lastWriteAt: T0 - DAY });
+    });
+
     it('the caller state object is never modified', async () => {
       const state = { version: 1, hosts: {} };
       const out = await run({ state });
