@@ -93,11 +93,61 @@ export function recordSeen(entry: LedgerRecord, value: string, now: number, id?:
   delete entry.pause;
 }
 
+/** What was remembered of a record that is now missing or ambiguous is no longer true; what it is to hold still is. */
+export function forgetSeen(entry: LedgerRecord): void {
+  delete entry.value;
+  delete entry.id;
+  delete entry.verifiedAt;
+}
+
+/**
+ * A refusal of the login (or a pause) that meets every record alike, kept on
+ * each of `names` in each of `types` (the records of the run); heldBy() then
+ * holds every type of those names, so nothing is sent for them until it is lifted.
+ */
+export function holdRecords(ledger: Ledger, names: Iterable<string>, types: Iterable<string>, hold: (entry: LedgerRecord) => void): void {
+  const kinds = [...new Set(types)];
+  for (const name of names) for (const type of kinds) hold(entryOf(ledger, name, type));
+}
+
+/**
+ * What holds `name` back, whichever of its records (of `types`) keeps it: a
+ * refusal met one record of a name and would meet the others alike.
+ */
+export function heldBy(ledger: Ledger, name: string, types: Iterable<string>, now: number): { block?: LedgerBlock; pause?: LedgerPause } {
+  const held: { block?: LedgerBlock; pause?: LedgerPause } = {};
+  for (const type of new Set(types)) {
+    const entry = ledger.records[ledgerKey(name, type)];
+    if (entry?.block && !held.block) held.block = entry.block;
+    if (entry?.pause && entry.pause.until > now && (!held.pause || entry.pause.until > held.pause.until)) held.pause = entry.pause;
+  }
+  return held;
+}
+
 /** The server asked for a pause: cut to LONGEST_PAUSE_MS, never shorter than a second. */
 export function recordPause(entry: LedgerRecord, askedMs: number, code: string, now: number): LedgerPause {
   const ms = Math.min(Math.max(askedMs, 1000), LONGEST_PAUSE_MS);
   entry.pause = { until: now + ms, ms, code };
   return entry.pause;
+}
+
+/**
+ * A stored pause further ahead than its own length was stored while the clock
+ * was ahead: it ends no later than its length from now. True when it was cut.
+ */
+export function cutPause(entry: LedgerRecord, now: number): boolean {
+  if (!entry.pause) return false;
+  const bounded = boundedFuture(entry.pause.until, Math.min(entry.pause.ms, LONGEST_PAUSE_MS), now);
+  if (bounded.cut) entry.pause.until = bounded.at;
+  return bounded.cut;
+}
+
+/** An entry that holds nothing (a record only ever blocked or skipped) is not worth a line in the store. */
+export function dropEmptyEntries(ledger: Ledger): Ledger {
+  for (const [key, entry] of Object.entries(ledger.records)) {
+    if (entry.value === undefined && entry.wanted === undefined && !entry.block && !entry.pause) delete ledger.records[key];
+  }
+  return ledger;
 }
 
 /** The names' blocks and pauses lifted (Clear block on the sidebar): all types of the name. */
@@ -108,7 +158,7 @@ export function unblockLedger(ledger: Ledger, name: string): Ledger {
     delete entry.block;
     delete entry.pause;
   }
-  return next;
+  return dropEmptyEntries(next);
 }
 
 /**
@@ -201,6 +251,28 @@ export function normaliseLedger(raw: unknown): Ledger {
     }
   }
   return ledger;
+}
+
+/**
+ * A provider's stored state: the ledger, or the shape a version before the
+ * ledger stored, told apart by `older` and converted by `convert` into a fresh
+ * ledger (so an upgrade keeps what was confirmed, blocked and paused). Either
+ * way the result is read as a ledger: whatever the old shape let through is
+ * held to the ledger's rules too.
+ */
+export function readStoredLedger(raw: unknown, older: (stored: Record<string, unknown>) => boolean, convert: (stored: Record<string, unknown>, ledger: Ledger) => void): Ledger {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return emptyLedger();
+  const stored = raw as Record<string, unknown>;
+  if (!older(stored)) return normaliseLedger(stored);
+  const ledger = emptyLedger();
+  convert(stored, ledger);
+  return normaliseLedger(ledger);
+}
+
+/** The entries of a stored object (a map by name), prototype keys left out; none when it is not one. */
+export function storedEntries(value: unknown): Array<[string, unknown]> {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return [];
+  return Object.entries(value as Record<string, unknown>).filter(([key]) => key !== '__proto__' && key !== 'constructor' && key !== 'prototype');
 }
 
 /** The records and memo entries seen longest ago go first when a node has taken more than it can keep. */

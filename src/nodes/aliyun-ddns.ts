@@ -5,7 +5,8 @@
  */
 import type { NodeAPI } from 'node-red';
 import { DdnsError } from '../core/errors';
-import type { AlidnsClient, AliyunState } from '../providers/aliyun';
+import type { Ledger } from '../core/ledger';
+import type { AlidnsClient } from '../providers/aliyun';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface AliyunDdnsDef extends UpdaterDef {
@@ -23,7 +24,7 @@ interface AliyunDdnsDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<AliyunDdnsDef, AliyunState, AlidnsClient>(RED, {
+  registerUpdater<AliyunDdnsDef, Ledger, AlidnsClient>(RED, {
     type: 'aliyun-ddns',
     accountType: 'aliyun-account',
     typed: ['domain', 'rr'],

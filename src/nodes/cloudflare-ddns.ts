@@ -5,7 +5,8 @@
  */
 import type { NodeAPI } from 'node-red';
 import { DdnsError } from '../core/errors';
-import type { CloudflareClient, CloudflareState } from '../providers/cloudflare';
+import type { Ledger } from '../core/ledger';
+import type { CloudflareClient } from '../providers/cloudflare';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface CloudflareDdnsDef extends UpdaterDef {
@@ -20,7 +21,7 @@ interface CloudflareDdnsDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<CloudflareDdnsDef, CloudflareState, CloudflareClient>(RED, {
+  registerUpdater<CloudflareDdnsDef, Ledger, CloudflareClient>(RED, {
     type: 'cloudflare-ddns',
     accountType: 'cloudflare-account',
     typed: ['zone', 'hostnames'],

@@ -4,7 +4,7 @@
  * input with every host's result.
  */
 import type { NodeAPI } from 'node-red';
-import type { Dyndns2State } from '../providers/dyndns2';
+import type { Ledger } from '../core/ledger';
 import type { Dyndns2AccountSettings } from '../providers/dyndns2/settings';
 import { PACKAGE_VERSION } from './shared/package-info';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
@@ -21,7 +21,7 @@ interface Dyndns2UpdateDef extends UpdaterDef {
 }
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<Dyndns2UpdateDef, Dyndns2State, never, Dyndns2AccountSettings & { username: string; password: string }>(RED, {
+  registerUpdater<Dyndns2UpdateDef, Ledger, never, Dyndns2AccountSettings & { username: string; password: string }>(RED, {
     type: 'dyndns2-update',
     accountType: 'dyndns2-account',
     typed: ['hostnames'],

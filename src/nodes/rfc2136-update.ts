@@ -4,7 +4,7 @@
  * per input with every record's result.
  */
 import type { NodeAPI } from 'node-red';
-import type { Rfc2136State } from '../providers/rfc2136/state';
+import type { Ledger } from '../core/ledger';
 import { registerUpdater, type UpdaterDef } from './shared/updater-node';
 
 interface Rfc2136UpdateDef extends UpdaterDef {
@@ -19,7 +19,7 @@ interface Rfc2136UpdateDef extends UpdaterDef {
 /** The `rfc2136-server` node as src/nodes/rfc2136-server.ts sets it up. */
 
 export = function register(RED: NodeAPI): void {
-  registerUpdater<Rfc2136UpdateDef, Rfc2136State, never, { server: string; zone: string; keyName: string; algorithm: string; secret: string }>(RED, {
+  registerUpdater<Rfc2136UpdateDef, Ledger, never, { server: string; zone: string; keyName: string; algorithm: string; secret: string }>(RED, {
     type: 'rfc2136-update',
     accountType: 'rfc2136-server',
     // the node's contract names its config node `server`, as the mqtt nodes name theirs `broker`

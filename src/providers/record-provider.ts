@@ -20,6 +20,7 @@ import { DdnsError, reasonFrom, toDdnsError, type ErrorCode } from '../core/erro
 import { addressJobs, type AddressJob, type AddressTypeSetting } from '../core/jobs';
 import {
   describeLedger,
+  dropEmptyEntries,
   emptyLedger,
   entryOf,
   normaliseLedger,
@@ -171,7 +172,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
       }
     }
     // a dry run wrote nothing, so nothing it learnt is stored
-    return { results, notes, state: options.dryRun ? normaliseLedger(stored) : pruneLedger(dropEmpty(ledger)) };
+    return { results, notes, state: options.dryRun ? normaliseLedger(stored) : pruneLedger(dropEmptyEntries(ledger)) };
   }
 
   async function syncOne(target: RecordTarget, entry: ReturnType<typeof entryOf>, ctx: RecordContext): Promise<RecordResult> {
@@ -219,12 +220,4 @@ function pauseCode(err: DdnsError): string {
 
 function blockCode(err: DdnsError): string {
   return err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : err.code);
-}
-
-/** entries that hold nothing (a record only ever skipped) are not worth a line in the store */
-function dropEmpty(ledger: Ledger): Ledger {
-  for (const [key, entry] of Object.entries(ledger.records)) {
-    if (entry.value === undefined && entry.wanted === undefined && !entry.block && !entry.pause) delete ledger.records[key];
-  }
-  return ledger;
 }

@@ -165,9 +165,9 @@ describe('DDNS sidebar in a started Node-RED with adminAuth', function () {
     const home = row(snapshot, 'upd', 'home.example.com', 'A');
     assert.equal(home.value, '8.8.8.3');
     assert.equal(home.history.length, 3);
-    // the server never confirmed an address for it, so the stored state knows the host, not its record type
+    // the server never confirmed an address for it; the block is kept on the record it refused (the record ledger, per record)
     const blocked = snapshot.records.filter((r) => r.nodeId === 'bad');
-    assert.deepEqual(blocked.map((r) => [r.name, r.type, r.state, r.code]), [['blocked.example.com', undefined, 'blocked', 'badauth']]);
+    assert.deepEqual(blocked.map((r) => [r.name, r.type, r.state, r.code]), [['blocked.example.com', 'A', 'blocked', 'badauth']]);
   });
 
   it('clearing the block lets the next input send again', async () => {

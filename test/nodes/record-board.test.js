@@ -214,8 +214,9 @@ describe('DDNS sidebar record board', function () {
 
     const res = await helper.request().post('/ddns/records/upd/unblock').send({ name: 'a.example.com' }).expect(200);
     assert.equal(res.body.unblocked, true);
+    // per record: the cleared host's A record, the one it is to write, waits for the next input
     const expected = [
-      ['a.example.com', undefined, 'pending'],
+      ['a.example.com', 'A', 'pending'],
       ['b.example.com', 'A', 'blocked'],
     ];
     assert.deepEqual(res.body.records.map((r) => [r.name, r.type, r.state]), expected);
@@ -245,8 +246,8 @@ describe('DDNS sidebar record board', function () {
     const msg = await out;
     assert.deepEqual(msg.ddns.results.map((r) => [r.name, r.status]), [['a.example.com', 'updated'], ['c.example.com', 'skipped']]);
     const state = await contextGet(helper.getNode('upd'), 'dyndns2');
-    assert.equal(state.data.hosts['c.example.com'].blockedCode, undefined, 'the run saved its state without the block');
-    assert.equal(rowOf(await records(), 'upd', 'c.example.com', undefined).state, 'pending');
+    assert.equal(state.data.records['c.example.com/A'].block, undefined, 'the run saved its state without the block');
+    assert.equal(rowOf(await records(), 'upd', 'c.example.com', 'A').state, 'pending');
     await feed('upd', '8.8.4.4', 'caught');
     assert.equal(dyn.requests.length, 3, 'c.example.com is sent again');
     assert.deepEqual(dyn.requests[2].hostnames, ['c.example.com']);

@@ -13,7 +13,18 @@ const HOUR = 60 * 60 * 1000;
 const T0 = Date.UTC(2025, 0, 1, 12);
 const OLD = '192.0.2.1';
 const NEW = '198.51.100.7';
-const KEY = 'example.com/www/A/default';
+// the slot in the record ledger (src/core/ledger.ts); states handed in below are mostly in the shape
+// versions before the ledger stored (`domain/rr/type/line` with recordId), which is read and converted
+const KEY = 'www.example.com/A';
+const OLD_KEY = 'example.com/www/A/default';
+
+/** a ledger entry in the words the old state used, to compare what is remembered */
+function remembered(entry) {
+  if (!entry || entry.value === undefined) return undefined;
+  const out = { recordId: entry.id, value: entry.value, verifiedAt: entry.verifiedAt };
+  if (entry.lastWriteAt !== undefined) out.lastWriteAt = entry.lastWriteAt;
+  return out;
+}
 
 describe('aliyun sync (fake Alidns)', function () {
   let server;
@@ -66,13 +77,13 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.deepEqual(out.results, [
         { name: 'www.example.com', type: 'A', status: 'unchanged', value: NEW, previous: NEW, recordId: id, message: `already ${NEW}` },
       ]);
-      assert.deepEqual(out.state.records[KEY], { recordId: id, value: NEW, verifiedAt: T0 });
+      assert.deepEqual(remembered(out.state.records[KEY]), { recordId: id, value: NEW, verifiedAt: T0 });
       assert.equal(out.requests, 1);
       assert.equal(out.error, undefined);
     });
 
     it('remembered and seen within 24 h: no request at all', async () => {
-      const state = { version: 1, records: { [KEY]: { recordId: '77', value: NEW, verifiedAt: T0 - 23 * HOUR, lastWriteAt: T0 - 30 * HOUR } } };
+      const state = { version: 1, records: { [KEY]: { name: 'www.example.com', type: 'A', id: '77', value: NEW, wanted: NEW, verifiedAt: T0 - 23 * HOUR, lastWriteAt: T0 - 30 * HOUR } }, memo: {} };
       const out = await sync({}, state);
       assert.equal(server.requests.length, 0);
       assert.equal(out.requests, 0);
@@ -83,10 +94,10 @@ describe('aliyun sync (fake Alidns)', function () {
 
     it('remembered but last seen over 24 h ago: looked up again, verifiedAt renewed, lastWriteAt kept', async () => {
       const id = server.addRecord('example.com', { RR: 'www', Value: NEW });
-      const state = { version: 1, records: { [KEY]: { recordId: id, value: NEW, verifiedAt: T0 - 25 * HOUR, lastWriteAt: T0 - 30 * HOUR } } };
+      const state = { version: 1, records: { [OLD_KEY]: { recordId: id, value: NEW, verifiedAt: T0 - 25 * HOUR, lastWriteAt: T0 - 30 * HOUR } } };
       const out = await sync({}, state);
       assert.deepEqual(counts(), { DescribeSubDomainRecords: 1 });
-      assert.deepEqual(out.state.records[KEY], { recordId: id, value: NEW, verifiedAt: T0, lastWriteAt: T0 - 30 * HOUR });
+      assert.deepEqual(remembered(out.state.records[KEY]), { recordId: id, value: NEW, verifiedAt: T0, lastWriteAt: T0 - 30 * HOUR });
     });
 
     it('changed: one lookup and one UpdateDomainRecord', async () => {
@@ -97,12 +108,12 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.equal(out.results[0].previous, OLD);
       assert.equal(out.results[0].recordId, id);
       assert.equal(server.findById(id).Value, NEW);
-      assert.deepEqual(out.state.records[KEY], { recordId: id, value: NEW, verifiedAt: T0, lastWriteAt: T0 });
+      assert.deepEqual(remembered(out.state.records[KEY]), { recordId: id, value: NEW, verifiedAt: T0, lastWriteAt: T0 });
     });
 
     it('changed while remembered: the memory does not save the lookup (the server may hold anything)', async () => {
       const id = server.addRecord('example.com', { RR: 'www', Value: OLD });
-      const state = { version: 1, records: { [KEY]: { recordId: id, value: OLD, verifiedAt: T0 - HOUR } } };
+      const state = { version: 1, records: { [OLD_KEY]: { recordId: id, value: OLD, verifiedAt: T0 - HOUR } } };
       const out = await sync({}, state);
       assert.deepEqual(counts(), { DescribeSubDomainRecords: 1, UpdateDomainRecord: 1 });
       assert.equal(out.results[0].status, 'updated');
@@ -118,7 +129,7 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.equal(out.results[0].status, 'created');
       assert.equal(out.results[0].recordId, created.RecordId);
       assert.equal(out.results[0].previous, undefined);
-      assert.deepEqual(out.state.records[KEY], { recordId: created.RecordId, value: NEW, verifiedAt: T0, lastWriteAt: T0 });
+      assert.deepEqual(remembered(out.state.records[KEY]), { recordId: created.RecordId, value: NEW, verifiedAt: T0, lastWriteAt: T0 });
     });
 
     it('missing with create off: ENOTFOUND, nothing written', async () => {
@@ -197,7 +208,7 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.equal(out.results[0].recordId, telecom);
       assert.equal(server.findById(telecom).Value, NEW);
       assert.equal(server.findById(plain).Value, OLD);
-      assert.ok(out.state.records['example.com/www/A/telecom']);
+      assert.equal(out.state.records[KEY].id, telecom);
     });
 
     it('records of another type are not ours: A beside AAAA and TXT', async () => {
@@ -278,7 +289,7 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.equal(out.results[0].code, 'ECONFLICT');
       assert.match(out.results[0].message, new RegExp(`${a}.*${b}|${b}.*${a}`));
       assert.match(out.results[0].message, /set recordId/);
-      assert.equal(out.state.records[KEY], undefined);
+      assert.equal(remembered(out.state.records[KEY]), undefined);
     });
 
     it('pinned: only that record is updated', async () => {
@@ -302,7 +313,7 @@ describe('aliyun sync (fake Alidns)', function () {
     it('a memory of another record than the pin is not trusted', async () => {
       const a = server.addRecord('example.com', { RR: 'www', Value: NEW });
       const b = server.addRecord('example.com', { RR: 'www', Value: OLD });
-      const state = { version: 1, records: { [KEY]: { recordId: a, value: NEW, verifiedAt: T0 } } };
+      const state = { version: 1, records: { [OLD_KEY]: { recordId: a, value: NEW, verifiedAt: T0 } } };
       const out = await sync({ recordId: b, value: '192.0.2.99' }, state);
       assert.equal(server.count('DescribeSubDomainRecords'), 1);
       assert.equal(out.results[0].recordId, b);
@@ -324,13 +335,13 @@ describe('aliyun sync (fake Alidns)', function () {
   describe('records changed behind our back', () => {
     it('deleted and re-added in the console: the new RecordId is found and used, no user action', async () => {
       const gone = server.addRecord('example.com', { RR: 'www', Value: OLD });
-      const state = { version: 1, records: { [KEY]: { recordId: gone, value: OLD, verifiedAt: T0 - HOUR } } };
+      const state = { version: 1, records: { [OLD_KEY]: { recordId: gone, value: OLD, verifiedAt: T0 - HOUR } } };
       server.deleteRecord(gone);
       const readded = server.addRecord('example.com', { RR: 'www', Value: OLD });
       const out = await sync({}, state);
       assert.equal(out.results[0].status, 'updated');
       assert.equal(out.results[0].recordId, readded);
-      assert.equal(out.state.records[KEY].recordId, readded);
+      assert.equal(out.state.records[KEY].id, readded);
       assert.equal(out.error, undefined);
     });
 
@@ -376,7 +387,7 @@ describe('aliyun sync (fake Alidns)', function () {
       const out = await sync();
       assert.equal(out.results[0].status, 'unchanged');
       assert.equal(out.results[0].code, undefined);
-      assert.equal(out.state.records[KEY].recordId, id);
+      assert.equal(out.state.records[KEY].id, id);
     });
   });
 
@@ -390,7 +401,7 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.deepEqual(statuses(out), ['skipped', 'skipped', 'unchanged']);
       assert.deepEqual(out.results.map((r) => r.planned), ['update', 'create', undefined]);
       assert.match(out.results[0].message, new RegExp(`dry run: would update ${OLD} -> ${NEW}`));
-      assert.deepEqual(out.state, state);
+      assert.deepEqual(out.state, { version: 1, records: { 'x.example.net/A': { name: 'x.example.net', type: 'A', id: '5', value: OLD, verifiedAt: 1 } }, memo: {} });
       assert.equal(server.list('example.com', 'www')[0].Value, OLD);
     });
   });
@@ -404,9 +415,9 @@ describe('aliyun sync (fake Alidns)', function () {
       assert.deepEqual(statuses(out), ['updated', 'failed', 'created']);
       assert.equal(out.results[1].code, 'ECONFLICT');
       assert.equal(out.error.code, 'ECONFLICT');
-      assert.equal(out.state.records['example.com/a/A/default'].recordId, a);
-      assert.ok(out.state.records['example.com/c/A/default']);
-      assert.equal(out.state.records['example.com/b/A/default'], undefined);
+      assert.equal(out.state.records['a.example.com/A'].id, a);
+      assert.ok(remembered(out.state.records['c.example.com/A']));
+      assert.equal(remembered(out.state.records['b.example.com/A']), undefined);
     });
 
     it('TTL under the edition minimum: a clear error, not retried, and no further writes this run', async () => {
@@ -470,7 +481,7 @@ describe('aliyun sync (fake Alidns)', function () {
       const out = await sync({ rr: 'a,b' });
       assert.deepEqual(statuses(out), ['updated', 'failed']);
       assert.equal(out.results[1].code, 'ETHROTTLED');
-      assert.ok(out.state.records['example.com/a/A/default']);
+      assert.ok(remembered(out.state.records['a.example.com/A']));
       assert.equal(server.count('DescribeSubDomainRecords'), 1 + 3);
     });
 
@@ -493,7 +504,7 @@ describe('aliyun sync (fake Alidns)', function () {
   });
 
   describe('state', () => {
-    it('other domains\' records in the state are kept; garbage is dropped', async () => {
+    it('other domains\' records in the (old-shape) state are kept; garbage is dropped', async () => {
       server.addRecord('example.com', { RR: 'www', Value: OLD });
       const state = {
         version: 1,
@@ -504,8 +515,8 @@ describe('aliyun sync (fake Alidns)', function () {
         },
       };
       const out = await sync({}, state);
-      assert.deepEqual(Object.keys(out.state.records).sort(), ['example.com/www/A/default', 'example.net/www/A/default']);
-      assert.deepEqual(out.state.records['example.net/www/A/default'], { recordId: '9', value: OLD, verifiedAt: 5 });
+      assert.deepEqual(Object.keys(out.state.records).sort(), ['www.example.com/A', 'www.example.net/A']);
+      assert.deepEqual(out.state.records['www.example.net/A'], { name: 'www.example.net', type: 'A', id: '9', value: OLD, verifiedAt: 5 });
       assert.ok(state.records['example.com/y/A/default'], 'the caller\'s object is not changed');
     });
 
@@ -577,7 +588,7 @@ describe('aliyun sync (fake Alidns)', function () {
   });
 });
 
-describe('aliyun sync: keep-alive refresh', () => {
+describe('aliyun against one fake Alidns: keep-alive refresh, the provider on the ledger', () => {
   const fake = require('../servers/fake-alidns');
   const { AlidnsClient, syncRecords } = require('../../dist/providers/aliyun');
   const { createHttpAgent } = require('../../dist/core/http');
@@ -621,14 +632,66 @@ describe('aliyun sync: keep-alive refresh', () => {
     assert.equal(out.results[0].status, 'unchanged');
     assert.equal(server.count('UpdateDomainRecord'), 0);
   });
-});
 
-describe('aliyun state: bounded', () => {
-  const { pruneAliyunState } = require('../../dist/providers/aliyun/state');
-  it('keeps the records seen most recently when there are too many', () => {
-    const state = { version: 1, records: {} };
-    for (let i = 0; i < 10; i++) state.records[`example.com/h${i}/A/default`] = { recordId: String(i), value: '8.8.8.8', verifiedAt: i };
-    pruneAliyunState(state, 4);
-    assert.deepEqual(Object.keys(state.records).sort(), ['example.com/h6/A/default', 'example.com/h7/A/default', 'example.com/h8/A/default', 'example.com/h9/A/default']);
+  describe('the provider on the record ledger, and the shape stored before it', () => {
+    const { createAliyunProvider } = require('../../dist/providers/aliyun');
+    const { Run } = require('../../dist/core/run');
+    beforeEach(() => {
+      server.reset();
+      server.clearRecords();
+    });
+    const provider = (secret = 'ksecret') =>
+      createAliyunProvider({
+        client: new AlidnsClient({ endpoint: server.url, accessKeyId: 'kid', accessKeySecret: secret, dispatcher: agent, backoff: { baseMs: 1, capMs: 2 } }),
+        settings: { domain: 'example.com', rr: 'www,@', recordType: 'auto' },
+      });
+    const run = () => new Run({ signal: new AbortController().signal, policy: { retries: 1, backoff: { baseMs: 1, capMs: 2 }, maxWaitMs: 100 } });
+
+    // as src/providers/aliyun/state.ts stored it until the ledger: records by domain/rr/type/line, one block per node
+    const old = {
+      version: 1,
+      records: {
+        'example.com/www/A/default': { recordId: '77', value: '8.8.8.8', verifiedAt: Date.now() - 60_000, lastWriteAt: 3 },
+        'example.com/www/A/telecom': { recordId: '78', value: '1.1.1.1', verifiedAt: 5 },
+        'example.com/x/A/default': { recordId: 'has spaces', value: '1.1.1.1' },
+      },
+    };
+
+    it('an upgrade keeps the confirmed values: no request for a value the old state confirmed', async () => {
+      const p = provider();
+      const ledger = p.normaliseState(old);
+      assert.deepEqual(Object.keys(ledger.records), ['www.example.com/A'], 'another line\'s record is not this node\'s');
+      assert.deepEqual([ledger.records['www.example.com/A'].id, ledger.records['www.example.com/A'].lastWriteAt], ['77', 3]);
+      const out = await p.sync({ value: '8.8.8.8' }, old, run());
+      assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'unchanged'], ['example.com', 'created']]);
+      assert.equal(out.results[0].recordId, '77');
+      assert.equal(server.count('DescribeSubDomainRecords'), 1, 'only the name the old state did not know is looked up');
+    });
+
+    it('the old node-wide block is kept on every remembered record and configured name; Clear block lifts it per name', async () => {
+      const p = provider();
+      const blocked = { ...old, block: { code: 'InvalidAccessKeyId.NotFound', at: 9 } };
+      const ledger = p.normaliseState(blocked);
+      assert.deepEqual(Object.values(ledger.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'www.example.com/A']);
+      let out = await p.sync({ value: '9.9.9.9' }, blocked, run());
+      assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound'], ['skipped', 'EBLOCKED', 'InvalidAccessKeyId.NotFound']]);
+      assert.equal(server.requests.length, 0);
+      const lifted = p.unblock(out.state, 'www.example.com');
+      out = await p.sync({ value: '9.9.9.9' }, lifted, run());
+      assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['www.example.com', 'created'], ['example.com', 'skipped']]);
+    });
+
+    it('a refused AccessKey pair is kept on every record of the run and holds every type of their names', async () => {
+      const p = provider('wrong');
+      const out = await p.sync({ value: '8.8.8.8' }, p.emptyState(), run());
+      assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
+      assert.equal(server.requests.length, 1);
+      assert.deepEqual(Object.values(out.state.records).filter((e) => e.block).map((e) => `${e.name}/${e.type}`).sort(), ['example.com/A', 'www.example.com/A']);
+      const rows = p.describe(out.state, Date.now());
+      assert.ok(rows.length === 2 && rows.every((r) => r.blockedCode), 'every row shows the block');
+      const v6 = await p.sync({ value: '2001:db8::1' }, out.state, run());
+      assert.deepEqual(v6.results.map((r) => [r.type, r.code]), [['AAAA', 'EBLOCKED'], ['AAAA', 'EBLOCKED']]);
+      assert.equal(server.requests.length, 1, 'held: no request for the other type');
+    });
   });
 });

@@ -188,40 +188,108 @@ describe('cloudflare provider: the record workflow against the stand-in', functi
     assert.equal(server.count('list'), 3, 'one record tried three times, the others not at all');
   });
 
-  it('what succeeded stays remembered when another record fails; the block and the pause show on every row', async () => {
+  it('what succeeded stays remembered when another record fails; a block and a pause show on the rows they hold, Clear block lifts them per name', async () => {
     server.addRecord('example.com', { name: 'a.example.com', content: '1.1.1.1' });
     server.addRecord('example.com', { name: 'b.example.com', content: '1.1.1.1' });
     server.addRecord('example.com', { name: 'b.example.com', content: '1.0.0.1' });
     const p = provider({ hostnames: 'a.example.com,b.example.com' });
     const out = await sync(p, '8.8.8.8');
     assert.deepEqual(out.results.map((r) => r.status), ['updated', 'failed']);
-    assert.deepEqual(Object.keys(out.state.records), ['a.example.com/A']);
-    const blocked = { ...out.state, block: { code: '9109', at: clock, zone: 'example.com' }, pause: { until: clock + 60_000, code: '971' } };
+    assert.equal(out.state.records['a.example.com/A'].value, '8.8.8.8');
+    assert.equal(out.state.records['b.example.com/A'].value, undefined, 'the round robin is not remembered as one value');
+    const blocked = JSON.parse(JSON.stringify(out.state));
+    for (const entry of Object.values(blocked.records)) {
+      entry.block = { code: '9109', at: clock };
+      entry.pause = { until: clock + 60_000, ms: 60_000, code: '971' };
+    }
     const rows = p.describe(blocked, clock);
-    assert.ok(rows.length >= 3 && rows.every((r) => r.blockedCode === '9109' && r.waitUntil === clock + 60_000));
-    assert.equal(p.unblock(blocked, 'b.example.com').block, undefined);
+    assert.ok(rows.length >= 2 && rows.every((r) => r.blockedCode === '9109' && r.waitUntil === clock + 60_000));
+    const lifted = p.unblock(blocked, 'b.example.com');
+    assert.equal(lifted.records['b.example.com/A'].block, undefined);
+    assert.equal(lifted.records['a.example.com/A'].block.code, '9109', 'per name: the other name stays blocked until cleared too');
     assert.equal(p.describe(p.emptyState(), clock).length, 2, 'configured names show as pending rows');
   });
 
+  it('a refused token is kept on every record of the run and holds every type of their names', async () => {
+    const refused = new cf.CloudflareClient({ endpoint: server.url, apiToken: 'cf-unit-Revoked-2Zx5cV8bN1mQ4wE7rT0', dispatcher: () => agent });
+    const p = cf.createCloudflareProvider({ client: refused, now: () => clock, settings: { zone: 'example.com', hostnames: 'a.example.com,b.example.com', backoff: { baseMs: 5, capMs: 20 } } });
+    const out = await sync(p, '8.8.8.8');
+    assert.deepEqual(out.results.map((r) => r.code), ['EAUTH', 'EAUTH']);
+    assert.deepEqual(Object.keys(out.state.records).filter((k) => out.state.records[k].block).sort(), ['a.example.com/A', 'b.example.com/A']);
+    assert.equal(p.describe(out.state, clock).length, 2, 'one row per record the token was refused for');
+    server.reset();
+    // an AAAA record of a blocked name: held by the block all the same
+    const again = await sync(p, '2001:db8::1', out.state);
+    assert.deepEqual(again.results.map((r) => r.code), ['EBLOCKED', 'EBLOCKED']);
+    assert.equal(server.requests.length, 0, 'blocked: no request');
+  });
+
   it('state from a store is read as far as it is valid', () => {
-    const state = cf.normaliseCloudflareState({
+    const p = provider();
+    const ledger = p.normaliseState({
+      version: 1,
+      records: {
+        'home.example.com/A': { name: 'home.example.com', type: 'A', id: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: 7 },
+        'x.example.com/A': { name: 'x.example.com', type: 'A', value: 42 },
+        '__proto__/A': { name: '__proto__', type: '<A>' },
+      },
+      memo: { 'zone:example.com': 'a'.repeat(32), 'record:home.example.com/A': 'proxied=on ttl=300' },
+    });
+    assert.deepEqual(ledger, {
+      version: 1,
+      records: {
+        'home.example.com/A': { name: 'home.example.com', type: 'A', id: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: 7 },
+        'x.example.com/A': { name: 'x.example.com', type: 'A' },
+      },
+      memo: { 'zone:example.com': 'a'.repeat(32), 'record:home.example.com/A': 'proxied=on ttl=300' },
+    });
+    assert.deepEqual(p.normaliseState('garbage'), p.emptyState());
+  });
+
+  it('the shape versions before the ledger stored is read: an upgrade keeps the zone id, the confirmed values, the block and the pause', async () => {
+    // as src/providers/cloudflare/state.ts stored it until the ledger (zones, records with recordId, one block and pause per node)
+    const old = {
+      version: 1,
       zones: { 'example.com': { id: 'a'.repeat(32), seenAt: 5 }, 'bad zone': { id: 'x' }, 'x.org': { id: '<script>' } },
       records: {
-        'home.example.com/A': { recordId: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: 7, proxied: true, ttl: 300 },
+        'home.example.com/A': { recordId: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: clock - 60_000, lastWriteAt: 3, proxied: true, ttl: 300 },
         'home.example.com/MX': { recordId: 'c', value: 'x' },
         '__proto__/A': { recordId: 'd', value: '1.1.1.1' },
         'x.example.com/A': { recordId: 'e', value: 42 },
       },
-      block: { code: '9109', at: 3 },
-      pause: { until: 'soon' },
-    });
-    assert.deepEqual(state, {
+    };
+    const p = provider();
+    const ledger = p.normaliseState(old);
+    assert.deepEqual(ledger, {
       version: 1,
-      zones: { 'example.com': { id: 'a'.repeat(32), seenAt: 5 } },
-      records: { 'home.example.com/A': { recordId: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: 7, proxied: true, ttl: 300 } },
-      block: { code: '9109', at: 3 },
+      records: { 'home.example.com/A': { name: 'home.example.com', type: 'A', id: 'b'.repeat(32), value: '8.8.8.8', verifiedAt: clock - 60_000, lastWriteAt: 3 } },
+      memo: { 'zone:example.com': 'a'.repeat(32), 'record:home.example.com/A': 'proxied=on ttl=300' },
     });
-    assert.deepEqual(cf.normaliseCloudflareState('garbage'), cf.emptyCloudflareState());
+    // the confirmed value holds: no request, and the remembered proxied flag still says why it cannot be verified
+    let out = await sync(p, '8.8.8.8', old);
+    assert.deepEqual([out.results[0].status, out.results[0].recordId, out.results[0].unverifiable], ['unchanged', 'b'.repeat(32), 'proxied']);
+    assert.equal(server.requests.length, 0);
+    // the remembered zone id is used: no zone lookup
+    server.addRecord('example.com', { name: 'home.example.com', content: '8.8.8.8' });
+    out = await sync(p, '8.8.4.4', { ...old, zones: { 'example.com': { id: server.zoneId('example.com'), seenAt: 5 } } });
+    assert.equal(out.results[0].status, 'updated');
+    assert.deepEqual(server.requests.map((r) => r.kind), ['list', 'patch']);
+
+    // the node-wide block: every remembered record and every configured name
+    const blocked = p.normaliseState({ ...old, block: { code: '9109', at: 3, zone: 'example.com' } });
+    assert.deepEqual(Object.values(blocked.records).map((e) => [e.name, e.type, e.block && e.block.code]), [['home.example.com', 'A', '9109']]);
+    server.reset();
+    out = await sync(p, '8.8.4.4', { ...old, block: { code: '9109', at: 3 } });
+    assert.deepEqual([out.results[0].status, out.results[0].code, out.results[0].providerCode], ['skipped', 'EBLOCKED', '9109']);
+    assert.equal(server.requests.length, 0);
+    // the node-wide pause, stored without its length by older versions: at most a day
+    const paused = p.normaliseState({ ...old, pause: { until: clock + 10 * DAY, code: '971' } });
+    assert.ok(Object.values(paused.records).every((e) => e.pause && e.pause.code === '971' && e.pause.ms === DAY));
+    out = await sync(p, '8.8.4.4', { ...old, pause: { until: clock + 3_600_000, code: '971', ms: 3_600_000 } });
+    assert.deepEqual([out.results[0].status, out.results[0].code], ['skipped', 'EWAIT']);
+    assert.equal(server.requests.length, 0);
+    const rows = p.describe(p.normaliseState({ ...old, pause: { until: clock + 10 * DAY, code: '971' } }), clock);
+    assert.ok(rows.every((r) => r.waitUntil === clock + DAY), 'a pause without its length ends within a day');
   });
 
   it('a 200 that is not a Cloudflare answer is an error, never a success', async () => {

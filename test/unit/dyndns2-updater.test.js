@@ -5,6 +5,8 @@ const assert = require('node:assert/strict');
 const fake = require('../servers/fake-dyndns2');
 const { createHttpAgent } = require('../../dist/core/http');
 const { updateHosts } = require('../../dist/providers/dyndns2/updater');
+// the host as the stored record ledger says it (src/providers/dyndns2/host-state.ts)
+const { hostOf } = require('../../dist/providers/dyndns2/host-state');
 
 const TINY_BACKOFF = { baseMs: 1, capMs: 5 };
 const DAY = 24 * 60 * 60 * 1000;
@@ -65,8 +67,8 @@ describe('dyndns2 updater (fake server)', function () {
       assert.deepEqual(statuses(out), ['updated']);
       assert.equal(out.results[0].providerCode, 'good');
       assert.equal(out.results[0].type, 'A');
-      assert.equal(out.state.hosts['a.example.com'].ipv4, '192.0.2.1');
-      assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0);
+      assert.equal(hostOf(out.state, 'a.example.com').ipv4, '192.0.2.1');
+      assert.equal(hostOf(out.state, 'a.example.com').lastWriteAt, T0);
       assert.equal(server.hosts.get('a.example.com').ipv4, '192.0.2.1');
       assert.equal(out.error, undefined);
     });
@@ -113,7 +115,7 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(server.requests.length, 1);
       assert.deepEqual(statuses(first), ['unchanged']);
       assert.equal(first.results[0].providerCode, 'nochg');
-      assert.equal(first.state.hosts['a.example.com'].ipv4, '192.0.2.1');
+      assert.equal(hostOf(first.state, 'a.example.com').ipv4, '192.0.2.1');
       server.reset();
       await run({ state: first.state });
       assert.equal(server.requests.length, 0);
@@ -162,7 +164,7 @@ describe('dyndns2 updater (fake server)', function () {
         if (c.requests === 1) {
           // the keep-alive write happened once; the next run is quiet again
           assert.equal(out.results[0].providerCode, 'nochg');
-          assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0 + c.age * DAY);
+          assert.equal(hostOf(out.state, 'a.example.com').lastWriteAt, T0 + c.age * DAY);
           server.reset();
           await run({ ...settings, state: out.state });
           assert.equal(server.requests.length, 0);
@@ -175,7 +177,7 @@ describe('dyndns2 updater (fake server)', function () {
       server.hosts.get('a.example.com').ipv4 = '192.0.2.1';
       let out = await run({ state, refreshDays: 25 });
       assert.equal(server.requests.length, 0, 'not due yet: the write counts as now');
-      assert.equal(out.state.hosts['a.example.com'].lastWriteAt, T0);
+      assert.equal(hostOf(out.state, 'a.example.com').lastWriteAt, T0);
       assert.match(out.notes.join('\n'), /lies in the future \(was the clock ahead\?\)/);
       out = await run({ state: out.state, refreshDays: 25, now: () => T0 + 26 * DAY });
       assert.equal(server.requests.length, 1, 'due 25 days after the clock was put right, not a year later');
@@ -204,7 +206,7 @@ describe('dyndns2 updater (fake server)', function () {
         assert.equal(out.results[0].status, c.status);
         assert.equal(out.results[0].code, c.code);
         if (c.providerCode) assert.equal(out.results[0].providerCode, c.providerCode);
-        const host = out.state.hosts['a.example.com'];
+        const host = hostOf(out.state, 'a.example.com');
         if (c.blocked) {
           assert.equal(out.results[0].providerCode, c.body);
           assert.equal(host.blockedCode, c.body);
@@ -236,8 +238,8 @@ describe('dyndns2 updater (fake server)', function () {
       const first = await run({ hostnames: 'a.example.com,unknown.example.com' });
       assert.equal(server.requests.length, 1);
       assert.deepEqual(statuses(first), ['updated', 'failed']);
-      assert.equal(first.state.hosts['a.example.com'].ipv4, '192.0.2.1');
-      assert.equal(first.state.hosts['unknown.example.com'].blockedCode, 'nohost');
+      assert.equal(hostOf(first.state, 'a.example.com').ipv4, '192.0.2.1');
+      assert.equal(hostOf(first.state, 'unknown.example.com').blockedCode, 'nohost');
       server.reset();
       const second = await run({ hostnames: 'a.example.com,unknown.example.com', payload: '192.0.2.2', state: first.state });
       assert.equal(server.requests.length, 1);
@@ -250,7 +252,7 @@ describe('dyndns2 updater (fake server)', function () {
       const first = await run({ retries: 3 });
       assert.equal(server.requests.length, 1);
       assert.equal(first.results[0].code, 'EAUTH');
-      assert.equal(first.state.hosts['a.example.com'].blockedCode, 'HTTP 401');
+      assert.equal(hostOf(first.state, 'a.example.com').blockedCode, 'HTTP 401');
       server.reset();
       await run({ state: first.state });
       assert.equal(server.requests.length, 0);
@@ -261,7 +263,7 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(server.requests.length, 1);
       assert.equal(out.results.length, 45);
       assert.ok(out.results.every((r) => r.status === 'failed' && r.code === 'EAUTH'));
-      assert.ok(names(45).every((n) => out.state.hosts[n].blockedCode === 'badauth'));
+      assert.ok(names(45).every((n) => hostOf(out.state, n).blockedCode === 'badauth'));
     });
   });
 
@@ -279,7 +281,7 @@ describe('dyndns2 updater (fake server)', function () {
       const after = await run({ state: during.state, now: () => T0 + 31 * 60 * 1000 });
       assert.equal(server.requests.length, 1);
       assert.deepEqual(statuses(after), ['updated']);
-      assert.equal(after.state.hosts['a.example.com'].waitUntil, undefined);
+      assert.equal(hostOf(after.state, 'a.example.com').waitUntil, undefined);
     });
 
     it('a single 911 line for several hosts pauses all of them and the later batches', async () => {
@@ -287,7 +289,7 @@ describe('dyndns2 updater (fake server)', function () {
       const out = await run({ hostnames: names(25).join(',') });
       assert.equal(server.requests.length, 1);
       assert.ok(out.results.every((r) => r.code === 'EWAIT'));
-      assert.ok(names(25).every((n) => out.state.hosts[n].waitUntil === T0 + 30 * 60 * 1000));
+      assert.ok(names(25).every((n) => hostOf(out.state, n).waitUntil === T0 + 30 * 60 * 1000));
     });
   });
 
@@ -312,7 +314,7 @@ describe('dyndns2 updater (fake server)', function () {
         assert.equal(out.requests, c.requests);
         assert.ok(out.results.every((r) => r.status === c.status && r.code === c.code && r.providerCode === (c.providerCode ?? r.providerCode)), JSON.stringify(out.results));
         if (c.status === 'failed') {
-          const host = out.state.hosts['a.example.com'];
+          const host = hostOf(out.state, 'a.example.com');
           assert.equal(host?.ipv4, undefined, 'never remembered as confirmed');
           if (c.pauses) {
             assert.equal(host.unknownCount, 1);
@@ -349,8 +351,8 @@ describe('dyndns2 updater (fake server)', function () {
         assert.equal(s.requests.length, 2);
         assert.equal(out.results.filter((r) => r.status === 'updated').length, 20);
         assert.equal(out.results.filter((r) => r.status === 'failed').length, 5);
-        assert.ok(names(20).every((n) => out.state.hosts[n].ipv4 === '192.0.2.1'));
-        assert.ok(names(25).slice(20).every((n) => out.state.hosts[n] === undefined));
+        assert.ok(names(20).every((n) => hostOf(out.state, n).ipv4 === '192.0.2.1'));
+        assert.ok(names(25).slice(20).every((n) => hostOf(out.state, n) === undefined));
       } finally {
         await s.close();
       }
@@ -483,7 +485,7 @@ describe('dyndns2 updater (fake server)', function () {
         second.results.map((r) => [r.type, r.status]),
         [['AAAA', 'updated']],
       );
-      assert.equal(second.state.hosts['a.example.com'].ipv4, '192.0.2.1');
+      assert.equal(hostOf(second.state, 'a.example.com').ipv4, '192.0.2.1');
     });
 
     it('separate: nohost on the IPv4 request skips the IPv6 request of that host', async () => {
@@ -509,7 +511,7 @@ describe('dyndns2 updater (fake server)', function () {
       const first = await run({ hostnames: names(25).join(',') });
       assert.equal(server.requests.length, 1, 'account-wide: the second batch is not sent');
       assert.ok(first.results.every((r) => r.status === 'failed' && r.code === 'EBLOCKED' && r.providerCode === 'good 127.0.0.1'));
-      assert.ok(names(25).every((n) => first.state.hosts[n].blockedCode === 'good 127.0.0.1' && first.state.hosts[n].ipv4 === undefined));
+      assert.ok(names(25).every((n) => hostOf(first.state, n).blockedCode === 'good 127.0.0.1' && hostOf(first.state, n).ipv4 === undefined));
       server.reset();
       const second = await run({ hostnames: names(25).join(','), payload: '192.0.2.2', state: first.state, now: () => T0 + 400 * DAY });
       assert.equal(server.requests.length, 0);
@@ -523,13 +525,13 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(first.results[0].code, 'EBADRESPONSE');
       assert.equal(first.results[0].providerCode, 'good');
       assert.match(first.results[0].message, /"good 192\.0\.2\.9".*192\.0\.2\.1/);
-      let host = first.state.hosts['a.example.com'];
+      let host = hostOf(first.state, 'a.example.com');
       assert.equal(host.ipv4, undefined, 'never remembered as confirmed');
       assert.equal(host.waitUntil, undefined, 'once is no reason to wait');
 
       const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
       assert.equal(server.requests.length, 2);
-      host = second.state.hosts['a.example.com'];
+      host = hostOf(second.state, 'a.example.com');
       assert.equal(host.unknownCount, 2);
       assert.equal(host.waitUntil, T0 + 6 * MIN, 'the same answer again: 5 minutes');
       assert.equal(host.waitCode, 'good');
@@ -542,12 +544,12 @@ describe('dyndns2 updater (fake server)', function () {
 
       const third = await run({ state: during.state, now: () => T0 + 7 * MIN });
       assert.equal(server.requests.length, 3);
-      assert.equal(third.state.hosts['a.example.com'].waitUntil, T0 + 17 * MIN, 'a third time: twice the pause');
+      assert.equal(hostOf(third.state, 'a.example.com').waitUntil, T0 + 17 * MIN, 'a third time: twice the pause');
 
       // the fake answers truthfully now: a success forgets the pause and its count
       const good = await run({ state: third.state, now: () => T0 + 18 * MIN });
       assert.deepEqual(statuses(good), ['updated']);
-      host = good.state.hosts['a.example.com'];
+      host = hostOf(good.state, 'a.example.com');
       assert.equal(host.ipv4, '192.0.2.1');
       assert.equal(host.waitUntil, undefined);
       assert.equal(host.unknownCount, undefined);
@@ -557,14 +559,14 @@ describe('dyndns2 updater (fake server)', function () {
       server.inject({ body: 'OK', count: 2 });
       const first = await run();
       const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
-      assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
-      assert.equal(second.state.hosts['a.example.com'].waitUntil, T0 + 6 * MIN);
+      assert.equal(hostOf(second.state, 'a.example.com').unknownCount, 2);
+      assert.equal(hostOf(second.state, 'a.example.com').waitUntil, T0 + 6 * MIN);
       server.inject({ body: 'success' });
       const third = await run({ state: second.state, now: () => T0 + 20 * MIN });
       assert.equal(server.requests.length, 3);
       assert.equal(third.results[0].providerCode, 'success');
-      assert.equal(third.state.hosts['a.example.com'].unknownCount, 1);
-      assert.equal(third.state.hosts['a.example.com'].waitUntil, undefined);
+      assert.equal(hostOf(third.state, 'a.example.com').unknownCount, 1);
+      assert.equal(hostOf(third.state, 'a.example.com').waitUntil, undefined);
     });
 
     it('pages that differ only in their text are the same answer', async () => {
@@ -572,16 +574,16 @@ describe('dyndns2 updater (fake server)', function () {
       const first = await run();
       server.inject({ status: 404, body: 'not found at 10:00:02' });
       const second = await run({ state: first.state, now: () => T0 + 1 * MIN });
-      assert.equal(second.state.hosts['a.example.com'].unknownCount, 2);
-      assert.equal(second.state.hosts['a.example.com'].waitCode, 'HTTP 404');
+      assert.equal(hostOf(second.state, 'a.example.com').unknownCount, 2);
+      assert.equal(hostOf(second.state, 'a.example.com').waitCode, 'HTTP 404');
     });
 
     it('combined: an echo whose IPv6 differs fails both records of the host', async () => {
       server.inject({ body: 'good 192.0.2.1,2001:db8::9' });
       const out = await run({ dualStack: 'combined', payload: { ipv4: '192.0.2.1', ipv6: '2001:db8::1' } });
       assert.deepEqual(out.results.map((r) => [r.type, r.status, r.code]), [['A', 'failed', 'EBADRESPONSE'], ['AAAA', 'failed', 'EBADRESPONSE']]);
-      assert.equal(out.state.hosts['a.example.com'].ipv4, undefined);
-      assert.equal(out.state.hosts['a.example.com'].ipv6, undefined);
+      assert.equal(hostOf(out.state, 'a.example.com').ipv4, undefined);
+      assert.equal(hostOf(out.state, 'a.example.com').ipv6, undefined);
     });
 
     it('a page that is not DynDNS2 holds for the later batches too, without a request; the next time all pause', async () => {
@@ -591,7 +593,7 @@ describe('dyndns2 updater (fake server)', function () {
       assert.ok(first.results.every((r) => r.status === 'failed' && r.code === 'EBADRESPONSE'));
       const second = await run({ hostnames: names(45).join(','), state: first.state, now: () => T0 + 60 * 1000 });
       assert.equal(server.requests.length, 2);
-      assert.ok(names(45).every((n) => second.state.hosts[n].waitUntil === T0 + 6 * 60 * 1000));
+      assert.ok(names(45).every((n) => hostOf(second.state, n).waitUntil === T0 + 6 * 60 * 1000));
       await run({ hostnames: names(45).join(','), state: second.state, now: () => T0 + 2 * 60 * 1000 });
       assert.equal(server.requests.length, 2);
     });
@@ -601,15 +603,15 @@ describe('dyndns2 updater (fake server)', function () {
       const out = await run({ hostnames: names(25).join(',') });
       assert.equal(server.requests.length, 1);
       assert.ok(out.results.every((r) => r.status === 'failed' && r.code === 'EPROVIDER' && r.providerCode === 'badsys'));
-      assert.ok(names(25).every((n) => out.state.hosts[n].blockedCode === 'badsys'));
+      assert.ok(names(25).every((n) => hostOf(out.state, n).blockedCode === 'badsys'));
     });
 
     it('!yours and !active block their host only', async () => {
       server.inject({ body: 'good 192.0.2.1\n!yours\n!active' });
       const out = await run({ hostnames: 'a.example.com,b.example.com,c.example.com' });
       assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['updated', 'good'], ['failed', '!yours'], ['failed', '!active']]);
-      assert.equal(out.state.hosts['b.example.com'].blockedCode, '!yours');
-      assert.equal(out.state.hosts['c.example.com'].blockedCode, '!active');
+      assert.equal(hostOf(out.state, 'b.example.com').blockedCode, '!yours');
+      assert.equal(hostOf(out.state, 'c.example.com').blockedCode, '!active');
     });
 
     // ddclient's nic_noip_update: w<N><s|m|h> asks for that wait
@@ -617,8 +619,8 @@ describe('dyndns2 updater (fake server)', function () {
       server.inject({ body: 'w90m' });
       const out = await run();
       assert.equal(out.results[0].code, 'EWAIT');
-      assert.equal(out.state.hosts['a.example.com'].waitUntil, T0 + 90 * 60 * 1000);
-      assert.equal(out.state.hosts['a.example.com'].waitCode, 'w90m');
+      assert.equal(hostOf(out.state, 'a.example.com').waitUntil, T0 + 90 * 60 * 1000);
+      assert.equal(hostOf(out.state, 'a.example.com').waitCode, 'w90m');
     });
   });
 
@@ -634,9 +636,9 @@ describe('dyndns2 updater (fake server)', function () {
         ['c.example.com', 'failed'],
       ]);
       assert.equal(first.results[2].code, 'EBADRESPONSE');
-      assert.equal(first.state.hosts['a.example.com'].ipv4, '192.0.2.1');
-      assert.equal(first.state.hosts['b.example.com'].ipv4, '192.0.2.1');
-      assert.equal(first.state.hosts['c.example.com'], undefined, 'nothing known, no pause');
+      assert.equal(hostOf(first.state, 'a.example.com').ipv4, '192.0.2.1');
+      assert.equal(hostOf(first.state, 'b.example.com').ipv4, '192.0.2.1');
+      assert.equal(hostOf(first.state, 'c.example.com'), undefined, 'nothing known, no pause');
       server.reset();
       const second = await run({ hostnames: three, state: first.state });
       assert.equal(server.requests.length, 1);
@@ -678,7 +680,7 @@ describe('dyndns2 updater (fake server)', function () {
         const out = await go({ preset: 'selfhost', dualStack: 'separate' });
         assert.equal(s.requests.length, 1);
         assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['unchanged', 'nochg']]);
-        assert.equal(out.state.hosts['a.example.com'].ipv4, '192.0.2.1');
+        assert.equal(hostOf(out.state, 'a.example.com').ipv4, '192.0.2.1');
         assert.equal(out.error, undefined);
       }));
 
@@ -687,7 +689,7 @@ describe('dyndns2 updater (fake server)', function () {
         s.hosts.get('a.example.com').ipv4 = '192.0.2.1';
         const out = await go({ dualStack: 'separate' });
         assert.equal(out.results[0].status, 'failed');
-        assert.equal(out.state.hosts['a.example.com'].ipv4, undefined);
+        assert.equal(hostOf(out.state, 'a.example.com').ipv4, undefined);
       }));
 
     // ddclient's nic_dynu_update: myip=no "prevent server auto-detecting v4"
@@ -785,7 +787,7 @@ describe('dyndns2 updater (fake server)', function () {
       withServer({ familyParams: 'desec' }, async (s, go) => {
         const out = await go({ preset: 'desec', dualStack: 'myipv6', hostnames: 'x.example.com' });
         assert.deepEqual(out.results.map((r) => [r.status, r.providerCode]), [['failed', 'nohost']]);
-        assert.ok(out.state.hosts['x.example.com'].blockedCode, 'blocked');
+        assert.ok(hostOf(out.state, 'x.example.com').blockedCode, 'blocked');
       }));
 
     // No-IP: "User-Agent: NameOfUpdateProgram/VersionNumber maintainercontact@domain.com"
@@ -844,7 +846,28 @@ describe('dyndns2 updater (fake server)', function () {
       assert.equal(server.requests.length, 0);
       assert.deepEqual(statuses(out), ['skipped', 'skipped']);
       assert.match(out.results[0].message, /dry run/);
-      assert.deepEqual(out.state, state);
+      // the state as it came (in the shape stored before the record ledger, read into it)
+      assert.deepEqual(hostOf(out.state, 'a.example.com'), { ipv4: '192.0.2.9', lastWriteAt: T0 });
+      assert.equal(hostOf(out.state, 'b.example.com'), undefined);
+      assert.deepEqual(Object.keys(out.state.records), ['a.example.com/A']);
+    });
+
+    it('the hosts shape stored before the record ledger is read: addresses, keep-alive clock, a block, a pause and an answer\'s count kept', async () => {
+      // as src/providers/dyndns2/host-state.ts stored it until the ledger
+      const old = {
+        version: 1,
+        hosts: {
+          'a.example.com': { ipv4: '192.0.2.9', lastWriteAt: T0 - DAY, blockedCode: 'nohost', blockedAt: 5 },
+          'b.example.com': { waitUntil: T0 + 60_000, waitCode: '911', waitMs: 1_800_000, unknownAnswer: 'ab12cd34', unknownCount: 2 },
+          'c.example.com': { ipv4: '192.0.2.1', ipv6: '2001:db8::1', lastWriteAt: T0 - DAY },
+        },
+      };
+      const out = await run({ hostnames: 'a.example.com,b.example.com,c.example.com', state: old });
+      assert.equal(server.requests.length, 0, 'blocked, paused, and already confirmed: nothing to send');
+      assert.deepEqual(out.results.map((r) => [r.name, r.status, r.code]), [['a.example.com', 'skipped', 'EBLOCKED'], ['b.example.com', 'skipped', 'EWAIT'], ['c.example.com', 'unchanged', undefined]]);
+      assert.deepEqual(hostOf(out.state, 'a.example.com'), { ipv4: '192.0.2.9', lastWriteAt: T0 - DAY, blockedCode: 'nohost', blockedAt: 5 });
+      assert.deepEqual(hostOf(out.state, 'b.example.com'), { waitUntil: T0 + 60_000, waitMs: 1_800_000, waitCode: '911', unknownAnswer: 'ab12cd34', unknownCount: 2 });
+      assert.deepEqual(hostOf(out.state, 'c.example.com'), { ipv4: '192.0.2.1', ipv6: '2001:db8::1', lastWriteAt: T0 - DAY });
     });
 
     it('the caller state object is never modified', async () => {

@@ -14,6 +14,13 @@ const OTHER_SECRET = Buffer.from('other key, granted nothing here').toString('ba
 const TINY_BACKOFF = { baseMs: 1, capMs: 5 };
 const DAY = 24 * 60 * 60 * 1000;
 
+
+/** the block a name's records hold in the stored ledger (src/core/ledger.ts), whichever type holds it */
+function blockOf(state, name) {
+  const entry = Object.values(state.records).find((e) => e.name === name && e.block);
+  return entry ? entry.block.code : undefined;
+}
+
 describe('rfc2136 provider against BIND 9', function () {
   if (bind9.skipWithoutBind(this)) return;
   this.timeout(30000);
@@ -86,11 +93,11 @@ describe('rfc2136 provider against BIND 9', function () {
     assert.equal(again.value.results[0].status, 'unchanged');
     // a day passes (the stored time moves back: TSIG needs the real clock)
     const aged = structuredClone(again.value.state);
-    aged.names['keep.example.test'].A.verifiedAt -= DAY + 60_000;
+    aged.records['keep.example.test/A'].verifiedAt -= DAY + 60_000;
     const daily = await counting(() => sync(p, '198.51.100.2', aged));
     assert.deepEqual([daily.queries, daily.updates], [1, 0], 'a day later: checked with one query, not rewritten');
     assert.equal(daily.value.results[0].status, 'unchanged');
-    assert.ok(daily.value.state.names['keep.example.test'].A.verifiedAt > aged.names['keep.example.test'].A.verifiedAt + DAY);
+    assert.ok(daily.value.state.records['keep.example.test/A'].verifiedAt > aged.records['keep.example.test/A'].verifiedAt + DAY);
     const changed = await counting(() => sync(p, '198.51.100.3', daily.value.state));
     assert.deepEqual([changed.queries, changed.updates], [0, 1], 'a new value is written straight away');
     assert.deepEqual(brief(changed.value.results), [['keep.example.test', 'A', 'updated', '198.51.100.3', '198.51.100.2', undefined, 'NOERROR']]);
@@ -102,7 +109,7 @@ describe('rfc2136 provider against BIND 9', function () {
     const { value: out, updates } = await counting(() => sync(p, '127.0.0.1'));
     assert.equal(updates, 0);
     assert.equal(out.results[0].status, 'unchanged');
-    assert.ok(out.state.names['ns.example.test'].A.verifiedAt > 0);
+    assert.ok(out.state.records['ns.example.test/A'].verifiedAt > 0);
   });
 
   it('dual stack: A and AAAA of two names in one UPDATE; a round-robin RRset becomes one record', async () => {
@@ -133,7 +140,7 @@ describe('rfc2136 provider against BIND 9', function () {
     const { value: out, updates } = await counting(() => sync(p, '192.0.2.77'));
     assert.deepEqual(out.results.map((r) => r.status), ['created', 'created', 'created']);
     assert.equal(updates, 2);
-    assert.deepEqual(Object.values(out.state.names).map((n) => n.zone), ['example.test', 'second.test', 'example.test']);
+    assert.deepEqual(['a.example.test', 'b.second.test', 'c.example.test'].map((n) => out.state.memo[`zone:${n}`]), ['example.test', 'second.test', 'example.test']);
     for (const name of ['a.example.test', 'b.second.test', 'c.example.test']) assert.deepEqual(await named.records(name), ['192.0.2.77']);
     // the next change asks nothing: values and zones are remembered
     const next = await counting(() => sync(p, '192.0.2.78', out.state));
@@ -144,7 +151,7 @@ describe('rfc2136 provider against BIND 9', function () {
     const p = provider({ hostnames: 'second.test' });
     const out = await sync(p, '192.0.2.80');
     assert.equal(out.results[0].status, 'created');
-    assert.equal(out.state.names['second.test'].zone, 'second.test');
+    assert.equal(out.state.memo['zone:second.test'], 'second.test');
     assert.deepEqual(await named.records('second.test'), ['192.0.2.80']);
   });
 
@@ -157,7 +164,7 @@ describe('rfc2136 provider against BIND 9', function () {
     ]);
     assert.equal(first.seen.length, 1, 'the first refusal ends the run: no message for the second name');
     assert.match(first.value.results[0].message, /does not know the key "no-such-key"/);
-    assert.equal(first.value.state.names['x.second.test'].blockedCode, 'BADKEY');
+    assert.equal(blockOf(first.value.state, 'x.second.test'), 'BADKEY');
     const later = await counting(() => sync(p, '198.51.100.51', first.value.state));
     assert.equal(later.seen.length, 0);
     assert.deepEqual(later.value.results.map((r) => [r.status, r.code, r.providerCode]), [['skipped', 'EBLOCKED', 'BADKEY'], ['skipped', 'EBLOCKED', 'BADKEY']]);
@@ -169,8 +176,8 @@ describe('rfc2136 provider against BIND 9', function () {
     const remembered = { version: 1, names: { 'settled.example.test': { A: { value: '198.51.100.55', ttl: 300, verifiedAt: Date.now() } } } };
     const out = await sync(p, '198.51.100.55', remembered);
     assert.deepEqual(out.results.map((r) => [r.name, r.status, r.providerCode]), [['settled.example.test', 'unchanged', undefined], ['other.example.test', 'failed', 'BADKEY']]);
-    assert.equal(out.state.names['settled.example.test'].blockedCode, undefined);
-    assert.equal(out.state.names['other.example.test'].blockedCode, 'BADKEY');
+    assert.equal(blockOf(out.state, 'settled.example.test'), undefined);
+    assert.equal(blockOf(out.state, 'other.example.test'), 'BADKEY');
   });
 
   it('wrong secret: BADSIG blocks; the sidebar can lift the block', async () => {
@@ -178,9 +185,12 @@ describe('rfc2136 provider against BIND 9', function () {
     const out = await sync(p, '198.51.100.52');
     assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['failed', 'EAUTH', 'BADSIG']]);
     const rows = p.describe(out.state, Date.now());
-    assert.deepEqual(rows.filter((r) => r.blockedCode).map((r) => [r.name, r.blockedCode]), [['home.example.test', 'BADSIG']]);
+    // kept on the record it was refused for; it holds the name's other type as well
+    assert.deepEqual(rows.filter((r) => r.blockedCode).map((r) => [r.name, r.type, r.blockedCode]), [['home.example.test', 'A', 'BADSIG']]);
+    const v6 = await sync(p, '2001:db8::52', out.state);
+    assert.deepEqual(v6.results.map((r) => [r.type, r.status, r.code]), [['AAAA', 'skipped', 'EBLOCKED']]);
     const lifted = p.unblock(out.state, 'home.example.test');
-    assert.equal(lifted.names['home.example.test'].blockedCode, undefined);
+    assert.equal(blockOf(lifted, 'home.example.test'), undefined);
   });
 
   it('refused by policy: REFUSED blocks the zone\'s names, naming the zone and the update policy; other zones go on', async () => {
@@ -191,7 +201,7 @@ describe('rfc2136 provider against BIND 9', function () {
       ['ok.second.test', 'A', 'created', '198.51.100.60', undefined, undefined, 'NOERROR'],
     ]);
     assert.match(out.results[0].message, /refused the update of zone refused\.test: .*update policy/);
-    assert.equal(out.state.names['home.refused.test'].blockedCode, 'REFUSED');
+    assert.equal(blockOf(out.state, 'home.refused.test'), 'REFUSED');
     assert.deepEqual(await named.records('home.refused.test'), ['192.0.2.1']);
   });
 
@@ -199,7 +209,7 @@ describe('rfc2136 provider against BIND 9', function () {
     const p = provider({ hostnames: 'a.elsewhere.test', zone: 'elsewhere.test' });
     const out = await sync(p, '198.51.100.61');
     assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['failed', 'EAUTH', 'NOTAUTH']]);
-    assert.equal(out.state.names['a.elsewhere.test'].blockedCode, 'NOTAUTH');
+    assert.equal(blockOf(out.state, 'a.elsewhere.test'), 'NOTAUTH');
   });
 
   it('no zone found for a name: ECONFIG, nothing blocked', async () => {
@@ -207,7 +217,7 @@ describe('rfc2136 provider against BIND 9', function () {
     const out = await sync(p, '198.51.100.62');
     assert.deepEqual(out.results.map((r) => [r.status, r.code]), [['failed', 'ECONFIG']]);
     assert.match(out.results[0].message, /set the zone/);
-    assert.equal(out.state.names['a.elsewhere.test']?.blockedCode, undefined);
+    assert.equal(blockOf(out.state, 'a.elsewhere.test'), undefined);
   });
 
   it('a CNAME at the name: ECONFLICT, nothing written', async () => {
@@ -226,7 +236,7 @@ describe('rfc2136 provider against BIND 9', function () {
     assert.deepEqual(pauses, [2], 'the clock pause, not the backoff');
     assert.deepEqual(out.results.map((r) => [r.status, r.code, r.providerCode]), [['failed', 'EAUTH', 'BADTIME']]);
     assert.match(out.results[0].message, /clocks .* differ by 3600 s \(this machine is behind\).*NTP/);
-    assert.equal(out.state.names['clock.example.test']?.blockedCode, undefined);
+    assert.equal(blockOf(out.state, 'clock.example.test'), undefined);
   });
 
   it('many names: a message over 512 bytes goes over TCP, in one UPDATE', async () => {
@@ -257,7 +267,7 @@ describe('rfc2136 provider against BIND 9', function () {
     assert.equal(updates, 0);
     assert.deepEqual(out.results.map((r) => [r.name, r.status]), [['home.example.test', 'skipped'], ['dry-new.example.test', 'skipped']]);
     assert.match(out.results[1].message, /dry run: would create 198\.51\.100\.70/);
-    assert.deepEqual(out.state.names, {});
+    assert.deepEqual(out.state.records, {});
     assert.deepEqual(await named.records('dry-new.example.test'), []);
   });
 

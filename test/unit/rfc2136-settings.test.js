@@ -9,7 +9,6 @@ const { parseServer, resolveSettings, jobsFor, normaliseRecordType } = require('
 const { parseHostnames, normaliseKeyName, isInZone } = require('../../dist/providers/rfc2136/names');
 const { decodeSecret } = require('../../dist/providers/rfc2136/tsig');
 const { updateVerdict, queryVerdict } = require('../../dist/providers/rfc2136/policy');
-const { normaliseRfc2136State, describeNames, unblockName } = require('../../dist/providers/rfc2136/state');
 const { createRfc2136Provider } = require('../../dist/providers/rfc2136');
 
 const SECRET = 'c2VjcmV0IG9mIHRoZSBzZXR0aW5ncyB0ZXN0';
@@ -153,36 +152,47 @@ describe('rfc2136 answers and what they do', () => {
   }
 });
 
-describe('rfc2136 state', () => {
-  it('keeps what is valid of a stored state, drops the rest', () => {
-    const raw = {
+describe('rfc2136 state: the record ledger, and the shape stored before it', () => {
+  // the node's TTL is 300 unless set; auto writes A and AAAA
+  const provider = (settings = {}) => createRfc2136Provider({ settings: { ...base, hostnames: 'new.example.com, a.example.com', ...settings } });
+
+  it('the shape stored before the ledger is read: values, times, zones and blocks kept, the rest dropped', () => {
+    const old = {
       names: {
-        'a.example.com': { A: { value: '192.0.2.1', ttl: 300, verifiedAt: 5 }, AAAA: { value: '192.0.2.1', ttl: 300, verifiedAt: 5 }, zone: 'example.com', blockedCode: 'REFUSED' },
+        'a.example.com': { A: { value: '192.0.2.1', ttl: 300, verifiedAt: 5, lastWriteAt: 4 }, AAAA: { value: '192.0.2.1', ttl: 300, verifiedAt: 5 }, zone: 'example.com', blockedCode: 'REFUSED' },
         'b.example.com': { A: { value: 'x', ttl: 300, verifiedAt: 1 }, AAAA: { value: '2001:DB8::1', ttl: 1.5, verifiedAt: 1 } },
+        'c.example.com': { A: { value: '192.0.2.3', ttl: 60, verifiedAt: 7 } },
         __proto__: { A: { value: '192.0.2.1', ttl: 1, verifiedAt: 1 } },
       },
     };
-    assert.deepEqual(normaliseRfc2136State(raw), {
+    assert.deepEqual(provider().normaliseState(old), {
       version: 1,
-      names: {
-        'a.example.com': { A: { value: '192.0.2.1', ttl: 300, verifiedAt: 5 }, zone: 'example.com', blockedCode: 'REFUSED', blockedAt: 0 },
-        'b.example.com': {},
+      records: {
+        'a.example.com/A': { name: 'a.example.com', type: 'A', value: '192.0.2.1', verifiedAt: 5, lastWriteAt: 4, block: { code: 'REFUSED', at: 0 } },
+        // seen with a TTL the node does not set: remembered, but asked again
+        'b.example.com/AAAA': { name: 'b.example.com', type: 'AAAA', value: '2001:db8::1' },
+        'c.example.com/A': { name: 'c.example.com', type: 'A', value: '192.0.2.3' },
       },
+      memo: { 'zone:a.example.com': 'example.com' },
     });
-    for (const junk of [null, 42, 'x', [], { names: [] }, { names: 'x' }]) assert.deepEqual(normaliseRfc2136State(junk), { version: 1, names: {} });
+    // a blocked name with no record known: its block is kept on the node's first type
+    assert.deepEqual(provider({ recordType: 'AAAA' }).normaliseState({ names: { 'n.example.com': { blockedCode: 'BADKEY', blockedAt: 2 } } }).records, {
+      'n.example.com/AAAA': { name: 'n.example.com', type: 'AAAA', block: { code: 'BADKEY', at: 2 } },
+    });
+    for (const junk of [null, 42, 'x', [], { names: [] }, { names: 'x' }]) assert.deepEqual(provider().normaliseState(junk), { version: 1, records: {}, memo: {} });
   });
 
-  it('sidebar rows: configured names pending, a block per name, a row per record; a block can be lifted', () => {
-    const state = normaliseRfc2136State({
+  it('sidebar rows: configured names pending, a row per record with its block; a block is lifted per name', () => {
+    const p = provider({ recordType: 'A' });
+    const state = p.normaliseState({
       names: { 'a.example.com': { A: { value: '192.0.2.1', ttl: 300, verifiedAt: 10, lastWriteAt: 9 }, blockedCode: 'BADSIG', blockedAt: 20 } },
     });
-    assert.deepEqual(describeNames(state, ['new.example.com', 'a.example.com']), [
-      { name: 'new.example.com' },
-      { name: 'a.example.com', blockedCode: 'BADSIG', blockedAt: 20 },
-      { name: 'a.example.com', blockedCode: 'BADSIG', blockedAt: 20, type: 'A', value: '192.0.2.1', checkedAt: 10, lastWriteAt: 9 },
+    assert.deepEqual(p.describe(state, 100), [
+      { name: 'new.example.com', type: 'A' },
+      { name: 'a.example.com', type: 'A', value: '192.0.2.1', checkedAt: 10, lastWriteAt: 9, blockedCode: 'BADSIG', blockedAt: 20 },
     ]);
-    const lifted = unblockName(state, 'a.example.com');
-    assert.equal(lifted.names['a.example.com'].blockedCode, undefined);
-    assert.equal(state.names['a.example.com'].blockedCode, 'BADSIG', 'the given state is not changed');
+    const lifted = p.unblock(state, 'a.example.com');
+    assert.equal(lifted.records['a.example.com/A'].block, undefined);
+    assert.equal(state.records['a.example.com/A'].block.code, 'BADSIG', 'the given state is not changed');
   });
 });

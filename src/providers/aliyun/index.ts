@@ -24,7 +24,7 @@ export {
   type SyncOutcome,
   type SyncRequest,
 } from './sync';
-export { emptyAliyunState, normaliseAliyunState, recordKey, type AliyunRecordState, type AliyunState } from './state';
+export { readAliyunState } from './state';
 export { RECORD_TYPES, normaliseRecordType, normaliseValue, sameValue, type RecordType } from './values';
 export { fqdn, normaliseDomain, parseRrs } from './names';
 export { ALIDNS_API_VERSION, canonicalQuery, formatTimestamp, percentEncode, signParameters, signRequest, stringToSign } from './sign';

@@ -8,14 +8,14 @@
 import { addressJobs } from '../../core/jobs';
 import { DdnsError } from '../../core/errors';
 import { isAddressPair } from '../../core/payload';
+import { describeLedger, emptyLedger, heldBy, holdRecords, unblockLedger, type Ledger } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
-import type { StoredRecord } from '../../core/records';
 import type { RetryPolicy } from '../../core/run';
 import { checkNamesPerInput, numberSetting } from '../../core/validate';
 import type { Provider } from '../contract';
 import { DEFAULT_CLIENT_BACKOFF, DEFAULT_RETRIES, type AlidnsApi, type AlidnsClient } from './client';
 import { fqdn, normaliseDomain, parseRrs } from './names';
-import { emptyAliyunState, normaliseAliyunState, type AliyunState } from './state';
+import { readAliyunState } from './state';
 import { DEFAULT_LINE, DEFAULT_TTL, syncRecords } from './sync';
 import { normaliseRecordType } from './values';
 
@@ -71,7 +71,7 @@ function rrsOfInput(rr: string, domain: string): string[] {
   return rrs;
 }
 
-export function createAliyunProvider(options: AliyunProviderOptions): Provider<AliyunState> {
+export function createAliyunProvider(options: AliyunProviderOptions): Provider<Ledger> {
   const s = options.settings;
   const recordType = !s.recordType || s.recordType === 'auto' ? 'auto' : normaliseRecordType(s.recordType);
   const domain = s.domain === undefined ? undefined : normaliseDomain(s.domain);
@@ -88,68 +88,52 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
   // the clock is read when it is needed, not captured: a clock put right applies at once
   const now = options.now ?? (() => Date.now());
   const retry: RetryPolicy = { retries: DEFAULT_RETRIES, backoff: DEFAULT_CLIENT_BACKOFF, maxWaitMs: DEFAULT_CLIENT_BACKOFF.capMs };
+  // the names fixed in the node: shown before their first run, and held by a refused AccessKey pair alike
+  const holdTypes = recordType === 'auto' ? ['A', 'AAAA'] : [recordType];
+  const configured = domain && rrs ? rrs.map((rr) => (recordType === 'auto' ? { name: fqdn(rr, domain) } : { name: fqdn(rr, domain), type: recordType })) : [];
+  // an old node-wide block is kept on each configured name's first type: it holds the others alike
+  const configuredSlots = domain && rrs ? rrs.map((rr) => ({ name: fqdn(rr, domain), type: holdTypes[0] })) : [];
+  const read = (raw: unknown): Ledger => readAliyunState(raw, { line, configured: configuredSlots });
 
   return {
     kind: 'aliyun',
     retry,
-    emptyState: emptyAliyunState,
-    normaliseState: normaliseAliyunState,
-    describe(state) {
-      const out: StoredRecord[] = [];
-      if (domain && rrs) {
-        const type = recordType === 'auto' ? undefined : recordType;
-        for (const rr of rrs) out.push(type ? { name: fqdn(rr, domain), type } : { name: fqdn(rr, domain) });
-      }
-      for (const [key, record] of Object.entries(state.records)) {
-        const [recordDomain, rr, type] = key.split('/');
-        if (!recordDomain || !rr || !type) continue;
-        const entry: StoredRecord = { name: fqdn(rr, recordDomain), type, value: record.value };
-        if (record.verifiedAt > 0) entry.checkedAt = record.verifiedAt;
-        if (record.lastWriteAt !== undefined) entry.lastWriteAt = record.lastWriteAt;
-        out.push(entry);
-      }
-      // a refused AccessKey pair holds for the whole node: every row shows it, and a blocked node with no row gets one
-      if (state.block) {
-        if (out.length === 0) out.push({ name: domain ?? 'aliyun' });
-        for (const row of out) {
-          row.blockedCode = state.block.code;
-          row.blockedAt = state.block.at;
-        }
-      }
-      return out;
-    },
-    unblock(state) {
-      const next = normaliseAliyunState(state);
-      delete next.block;
-      return next;
-    },
+    emptyState: emptyLedger,
+    normaliseState: read,
+    describe: (ledger, at) => describeLedger(ledger, configured, at),
+    unblock: (ledger, name) => unblockLedger(ledger, name),
     async sync(input, state, run) {
       const zone = domain ?? normaliseDomain(input.names?.domain);
       const names = rrs && domain ? rrs : s.rr !== undefined ? parseRrs(s.rr, zone) : rrsOfInput(input.names?.rr ?? '', zone);
       const jobs = jobsFor(recordType, input.value);
-      if (state.block) {
-        const block = state.block;
-        const results: RecordResult[] = [];
-        for (const job of jobs) {
-          for (const rr of names) {
-            results.push({ name: fqdn(rr, zone), type: job.type, status: 'skipped', code: 'EBLOCKED', providerCode: block.code, message: `${fqdn(rr, zone)}: blocked since Alibaba Cloud refused the AccessKey pair (${block.code}); nothing is sent until the login changes or the block is cleared in the DDNS sidebar` });
-          }
-        }
-        return { results, state };
-      }
       // every API call of the workflow is an exchange of the run: retried, paced and displaced alike
       const client = options.client;
       const api: AlidnsApi = {
         call: (action, params, _signal, stats) => run.exchange((signal) => client.callOnce(action, params, signal, stats)),
       };
       const results: RecordResult[] = [];
-      let current = state;
+      let current = read(state);
       for (const job of jobs) {
+        // a blocked record (a refused AccessKey pair) sends nothing until the login changes or the block is cleared
+        const byRr = new Map<string, RecordResult>();
+        const open: string[] = [];
+        for (const rr of names) {
+          const block = heldBy(current, fqdn(rr, zone), [...holdTypes, job.type], now()).block;
+          if (!block) {
+            open.push(rr);
+            continue;
+          }
+          byRr.set(rr, { name: fqdn(rr, zone), type: job.type, value: job.value, status: 'skipped', code: 'EBLOCKED', providerCode: block.code, message: `${fqdn(rr, zone)}: blocked since Alibaba Cloud refused the AccessKey pair (${block.code}); nothing is sent until the login changes or the block is cleared in the DDNS sidebar` });
+        }
+        if (open.length === 0) {
+          results.push(...names.map((rr) => byRr.get(rr)!));
+          continue;
+        }
         const outcome = await syncRecords(
           api,
           {
             domain: zone,
-            rr: names,
+            rr: open,
             type: job.type,
             value: job.value,
             ttl,
@@ -165,13 +149,19 @@ export function createAliyunProvider(options: AliyunProviderOptions): Provider<A
           current,
           run.signal,
         );
-        results.push(...outcome.results);
+        // in the configured order, the blocked ones among them
+        const written = new Map(outcome.results.map((r) => [r.name, r]));
+        results.push(...names.map((rr) => byRr.get(rr) ?? written.get(fqdn(rr, zone))).filter((r): r is RecordResult => r !== undefined));
         current = outcome.state;
       }
-      // a refused AccessKey pair (not a missing right to one domain) meets every record alike: block until it changes
+      // a refused AccessKey pair (not a missing right to one domain) meets every record alike: kept on each record
+      // of the run, it holds every type of their names until the login changes or the block is cleared
       const refused = results.find((r) => r.status === 'failed' && r.code === 'EAUTH');
-      if (refused && !dryRun) current = { ...current, block: { code: refused.providerCode ?? 'EAUTH', at: now() } };
-      return { results, state: current };
+      if (refused && !dryRun) {
+        const block = { code: refused.providerCode ?? 'EAUTH', at: now() };
+        holdRecords(current, names.map((rr) => fqdn(rr, zone)), jobs.map((job) => job.type), (entry) => (entry.block = { ...block }));
+      }
+      return { results, state: dryRun ? read(state) : current };
     },
   };
 }

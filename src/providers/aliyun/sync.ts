@@ -17,6 +17,7 @@
  *   throttling, network, domain not in the account) stop the run's remaining
  *   requests.
  */
+import { entryOf, forgetSeen, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger } from '../../core/ledger';
 import { numberSetting } from '../../core/validate';
 import { DdnsError, reasonFrom, toDdnsError, type ErrorCode } from '../../core/errors';
 import type { RecordResult } from '../../core/result';
@@ -24,7 +25,7 @@ import { DUPLICATE_RECORD_CODE, isDomainGone, isRecordGone, stopsDomain } from '
 import type { AlidnsApi, CallStats } from './client';
 import { fqdn, normaliseDomain, parseRrs } from './names';
 import { findSubdomainRecords, listDomainRecords, type ApiRecord, type DomainListing, type RecordFilter } from './records';
-import { normaliseAliyunState, pruneAliyunState, recordKey, type AliyunRecordState, type AliyunState } from './state';
+import { readAliyunState } from './state';
 import { normaliseRecordType, normaliseValue, sameValue, type RecordType } from './values';
 
 export const DEFAULT_TTL = 600;
@@ -72,8 +73,8 @@ export interface AliyunRecordResult extends RecordResult {
 export interface SyncOutcome {
   /** one per configured RR, in configuration order */
   results: AliyunRecordResult[];
-  /** the state to store for the next run; records of other domains are kept as they were */
-  state: AliyunState;
+  /** the ledger to store for the next run; records of other domains are kept as they were */
+  state: Ledger;
   /** HTTP requests made, retries included */
   requests: number;
   /** the first failure of this run */
@@ -157,14 +158,18 @@ class SyncRun {
   constructor(
     private readonly api: AlidnsApi,
     private readonly cfg: Settings,
-    private readonly state: AliyunState,
+    private readonly ledger: Ledger,
     private readonly signal: AbortSignal | undefined,
   ) {
     this.filter = { domain: cfg.domain, type: cfg.type, line: cfg.line };
   }
 
   private key(rr: string): string {
-    return recordKey(this.cfg.domain, rr, this.cfg.type, this.cfg.line);
+    return ledgerKey(fqdn(rr, this.cfg.domain), this.cfg.type);
+  }
+
+  private known(rr: string): ReturnType<typeof entryOf> | undefined {
+    return this.ledger.records[this.key(rr)];
   }
 
   private report(rr: string, outcome: Outcome): void {
@@ -175,11 +180,11 @@ class SyncRun {
 
   private remember(rr: string, recordId: string, value: string, wrote: boolean): void {
     const now = this.cfg.now();
-    const before = this.state.records[this.key(rr)];
-    const entry: AliyunRecordState = { recordId, value, verifiedAt: now };
-    if (wrote) entry.lastWriteAt = now;
-    else if (before?.lastWriteAt !== undefined && before.recordId === recordId) entry.lastWriteAt = before.lastWriteAt;
-    this.state.records[this.key(rr)] = entry;
+    const entry = entryOf(this.ledger, fqdn(rr, this.cfg.domain), this.cfg.type);
+    // another record fills the slot now: the last write was to the one before it
+    if (entry.id !== recordId) delete entry.lastWriteAt;
+    if (wrote) recordWrite(entry, value, now, recordId);
+    else recordSeen(entry, value, now, recordId);
   }
 
   private fail(rr: string, err: DdnsError, message = err.message): void {
@@ -189,7 +194,8 @@ class SyncRun {
     if (err.requestId !== undefined) outcome.requestId = err.requestId;
     this.report(rr, outcome);
     // what we remembered about a slot that is now missing or ambiguous is no longer true
-    if (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && !isDomainGone(err))) delete this.state.records[this.key(rr)];
+    const entry = this.known(rr);
+    if (entry && (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && !isDomainGone(err)))) forgetSeen(entry);
   }
 
   /** The keep-alive write is due: `refresh` days have passed since the last write (or there never was one). */
@@ -197,28 +203,30 @@ class SyncRun {
     if (this.cfg.refreshAfterMs <= 0) return false;
     // a last write stored while the clock was ahead counts as now: it must not postpone the keep-alive for as long
     const now = this.cfg.now();
-    const lastWrite = Math.min(this.state.records[this.key(rr)]?.lastWriteAt ?? 0, now);
+    const lastWrite = Math.min(this.known(rr)?.lastWriteAt ?? 0, now);
     return now - lastWrite >= this.cfg.refreshAfterMs;
   }
 
   /** Remembered with this value, seen recently, and (when pinned) the pinned record: no request needed. */
   private settledFromMemory(rr: string): boolean {
-    const known = this.state.records[this.key(rr)];
-    if (!known || !sameValue(this.cfg.type, known.value, this.cfg.value)) return false;
+    const known = this.known(rr);
+    if (!known || known.value === undefined || known.id === undefined || known.verifiedAt === undefined || !sameValue(this.cfg.type, known.value, this.cfg.value)) return false;
     if (this.refreshDue(rr)) return false;
-    if (this.cfg.pin !== undefined && known.recordId !== this.cfg.pin) return false;
+    if (this.cfg.pin !== undefined && known.id !== this.cfg.pin) return false;
     const age = this.cfg.now() - known.verifiedAt;
     if (age < 0 || age >= this.cfg.verifyAfterMs) return false;
     this.report(rr, {
       status: 'unchanged',
       previous: known.value,
-      recordId: known.recordId,
+      recordId: known.id,
       message: `already ${known.value} (seen on the server ${Math.round(age / 60_000)} min ago); no request sent`,
     });
     return true;
   }
 
   async run(): Promise<void> {
+    // the value to write again after a failure (a dry run stores nothing)
+    if (!this.cfg.dryRun) for (const rr of this.cfg.rrs) entryOf(this.ledger, fqdn(rr, this.cfg.domain), this.cfg.type).wanted = this.cfg.value;
     const pending = this.cfg.rrs.filter((rr) => !this.settledFromMemory(rr));
     if (pending.length === 0) return;
     let listed: DomainListing | undefined;
@@ -363,7 +371,7 @@ class SyncRun {
     this.report(rr, { status: 'created', recordId, message: `created ${this.cfg.type} ${this.cfg.value}` });
   }
 
-  outcome(state: AliyunState): SyncOutcome {
+  outcome(state: Ledger): SyncOutcome {
     const results = this.cfg.rrs.map((rr) => this.results.get(rr)).filter((r): r is AliyunRecordResult => r !== undefined);
     const out: SyncOutcome = { results, state, requests: this.stats.requests };
     if (this.firstError) out.error = this.firstError;
@@ -379,9 +387,9 @@ class SyncRun {
 export async function syncRecords(api: AlidnsApi, request: SyncRequest, knownState: unknown, signal?: AbortSignal): Promise<SyncOutcome> {
   if (!api || typeof api.call !== 'function') throw new DdnsError('ECONFIG', 'no Alidns client given');
   const cfg = resolveSettings(request);
-  const state = normaliseAliyunState(knownState);
-  const run = new SyncRun(api, cfg, state, signal);
+  const ledger = readAliyunState(knownState, { line: cfg.line });
+  const run = new SyncRun(api, cfg, ledger, signal);
   await run.run();
   // a dry run wrote nothing, so nothing it learnt is stored: hand back the state as it came
-  return run.outcome(cfg.dryRun ? normaliseAliyunState(knownState) : pruneAliyunState(state));
+  return run.outcome(cfg.dryRun ? readAliyunState(knownState, { line: cfg.line }) : pruneLedger(ledger));
 }

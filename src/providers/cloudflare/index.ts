@@ -6,7 +6,7 @@
  */
 export { CloudflareClient, DEFAULT_CLOUDFLARE_ENDPOINT, checkApiToken, type CloudflareApi, type CloudflareClientOptions } from './client';
 export { createCloudflareProvider, jobsFor, MAX_WAIT_MS, type CloudflareProviderOptions, type CloudflareSettings } from './provider';
-export { emptyCloudflareState, normaliseCloudflareState, recordKey, type CloudflareState } from './state';
+export { readCloudflareState } from './state';
 export { normaliseZone, parseHostnames, sameZone } from './names';
 export { errorFromAnswer, blocksAccount } from './api-errors';
 export { DEFAULT_TTL, DEFAULT_VERIFY_AFTER_MS } from './sync';

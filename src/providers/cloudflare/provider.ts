@@ -7,14 +7,14 @@
  */
 import { DdnsError } from '../../core/errors';
 import { addressJobs, addressTypeSetting, type AddressTypeSetting } from '../../core/jobs';
-import type { StoredRecord } from '../../core/records';
+import { describeLedger, emptyLedger, pruneLedger, unblockLedger, type Ledger } from '../../core/ledger';
 import type { BackoffPolicy } from '../../core/retry';
-import { MAX_SERVER_PAUSE_MS, type RetryPolicy } from '../../core/run';
+import type { RetryPolicy } from '../../core/run';
 import { numberSetting } from '../../core/validate';
 import type { Provider } from '../contract';
 import type { CloudflareApi } from './client';
 import { normaliseZone, parseHostnames } from './names';
-import { emptyCloudflareState, normaliseCloudflareState, pruneCloudflareState, splitRecordKey, type CloudflareState } from './state';
+import { readCloudflareState } from './state';
 import { CloudflareRun, DEFAULT_TTL, DEFAULT_VERIFY_AFTER_MS, type Call, type Job, type ProxiedSetting } from './sync';
 
 export const DEFAULT_RETRIES = 3;
@@ -74,7 +74,7 @@ export function jobsFor(recordType: RecordTypeSetting, payload: unknown): Job[] 
   return addressJobs(recordType, payload);
 }
 
-export function createCloudflareProvider(options: CloudflareProviderOptions): Provider<CloudflareState> {
+export function createCloudflareProvider(options: CloudflareProviderOptions): Provider<Ledger> {
   const s = options.settings;
   if (!options.client || typeof options.client.request !== 'function') throw new DdnsError('ECONFIG', 'no Cloudflare client given');
   const recordType = recordTypeOf(s.recordType);
@@ -88,61 +88,32 @@ export function createCloudflareProvider(options: CloudflareProviderOptions): Pr
   const verifyAfterMs = s.verifyAfterMs ?? DEFAULT_VERIFY_AFTER_MS;
   const retry: RetryPolicy = { retries: s.retries ?? DEFAULT_RETRIES, backoff: s.backoff ?? DEFAULT_BACKOFF, maxWaitMs: MAX_WAIT_MS };
 
-  function describe(state: CloudflareState, at: number): StoredRecord[] {
-    const rows: StoredRecord[] = [];
-    if (zone && hostnames) {
-      const type = recordType === 'auto' ? undefined : recordType;
-      for (const name of hostnames) rows.push(type ? { name, type } : { name });
-    }
-    for (const [key, record] of Object.entries(state.records)) {
-      const slot = splitRecordKey(key);
-      if (!slot) continue;
-      const row: StoredRecord = { name: slot.name, type: slot.type, value: record.value };
-      if (record.verifiedAt > 0) row.checkedAt = record.verifiedAt;
-      if (record.lastWriteAt !== undefined) row.lastWriteAt = record.lastWriteAt;
-      rows.push(row);
-    }
-    // the block and the pause hold for the whole node: every row shows them, and a blocked node with no row gets one
-    if (state.block && rows.length === 0) rows.push({ name: state.block.zone ?? zone ?? 'cloudflare' });
-    for (const row of rows) {
-      if (state.block) {
-        row.blockedCode = state.block.code;
-        row.blockedAt = state.block.at;
-      }
-      if (state.pause && state.pause.until > at) {
-        // a pause stored before the week's cap: shown as the run will cut it
-        row.waitUntil = Math.min(state.pause.until, at + MAX_SERVER_PAUSE_MS);
-        row.waitCode = state.pause.code;
-      }
-    }
-    return rows;
-  }
+  // the names fixed in the node: shown before their first run, and held by the token's refusal alike
+  const holdTypes = recordType === 'auto' ? ['A', 'AAAA'] : [recordType];
+  const configured = zone && hostnames ? hostnames.map((name) => (recordType === 'auto' ? { name } : { name, type: recordType })) : [];
+  // an old node-wide block or pause is kept on each configured name's first type: it holds the others alike
+  const configuredSlots = zone && hostnames ? hostnames.map((name) => ({ name, type: holdTypes[0] })) : [];
+  const read = (raw: unknown): Ledger => readCloudflareState(raw, configuredSlots);
 
   return {
     kind: 'cloudflare',
     retry,
-    emptyState: emptyCloudflareState,
-    normaliseState: normaliseCloudflareState,
-    describe,
-    unblock(state) {
-      // one block and one pause for the node (the token is the node's): clearing it from any of its rows lifts it
-      const next = normaliseCloudflareState(state);
-      delete next.block;
-      // Clear block lifts a pause as it lifts a block: the user says the server is fine again
-      delete next.pause;
-      return next;
-    },
+    emptyState: emptyLedger,
+    normaliseState: read,
+    describe: (ledger, at) => describeLedger(ledger, configured, at),
+    // Clear block lifts a pause as it lifts a block: the user says the server is fine again
+    unblock: (ledger, name) => unblockLedger(ledger, name),
     async sync(input, state, run) {
       const zoneName = zone ?? normaliseZone(input.names?.zone);
       const names = hostnames && zone ? hostnames : parseHostnames(s.hostnames ?? input.names?.hostnames, zoneName);
       const jobs = jobsFor(recordType, input.value);
       const client = options.client;
       const call: Call = (method, path, opts = {}) => run.exchange((signal) => client.request(method, path, opts, signal));
-      const working = normaliseCloudflareState(state);
-      const cfRun = new CloudflareRun(call, { zone: zoneName, hostnames: names, jobs, ttl, proxied, create: s.create !== false, dryRun: s.dryRun === true, verifyAfterMs: input.force ? 0 : verifyAfterMs, now }, working);
+      const working = read(state);
+      const cfRun = new CloudflareRun(call, { zone: zoneName, hostnames: names, jobs, ttl, proxied, create: s.create !== false, dryRun: s.dryRun === true, verifyAfterMs: input.force ? 0 : verifyAfterMs, holdTypes, now }, working);
       await cfRun.run();
       // a dry run wrote nothing, so nothing it learnt is stored: hand back the state as it came
-      return { results: cfRun.collect(), state: s.dryRun === true ? normaliseCloudflareState(state) : pruneCloudflareState(working), notes: cfRun.notes };
+      return { results: cfRun.collect(), state: s.dryRun === true ? read(state) : pruneLedger(working), notes: cfRun.notes };
     },
   };
 }

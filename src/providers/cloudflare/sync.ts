@@ -24,10 +24,13 @@
  *   choose between: ECONFLICT listing their ids, nothing written.
  * - A record gone between lookup and write (81044), or one that appeared
  *   meanwhile (81057/81058), is looked up again once.
- * - A refused token (or its right to the zone) blocks the node; a rate limit
- *   longer than a run waits pauses it; either stops the run's other requests.
+ * - A refused token (or its right to the zone) blocks every record of the run
+ *   and every configured one (the token is the node's); a rate limit longer
+ *   than a run waits pauses them alike; either stops the run's other requests.
+ *   Clear block in the sidebar lifts them per name.
  */
-import { MAX_SERVER_PAUSE_MS, boundedFuture, serverPauseMs } from '../../core/run';
+import { cutPause, entryOf, forgetSeen, heldBy, holdRecords, ledgerKey, recordPause, recordSeen, recordWrite, type Ledger, type LedgerRecord } from '../../core/ledger';
+import { serverPauseMs } from '../../core/run';
 import { formatTime } from '../../core/time';
 import { sameAddress } from '../../core/address';
 import { DdnsError, reasonFrom, toDdnsError, type ErrorCode, type ResultReason } from '../../core/errors';
@@ -35,7 +38,7 @@ import type { RecordResult } from '../../core/result';
 import { ALREADY_EXISTS, NO_ROUTE, RECORD_GONE, blocksAccount, hasCode } from './api-errors';
 import type { ApiAnswer, Method, Query } from './client';
 import { asciiName, sameZone } from './names';
-import { recordKey, type CloudflareState, type RecordState } from './state';
+import { rememberFacts, rememberedFacts, rememberedZone, rememberZone } from './state';
 
 export const DEFAULT_TTL = 1;
 export const DEFAULT_VERIFY_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -67,6 +70,8 @@ export interface SyncSettings {
   create: boolean;
   dryRun: boolean;
   verifyAfterMs: number;
+  /** the types of a name that a refusal or a pause kept on one of them holds: the token's refusal meets every type alike */
+  holdTypes: readonly string[];
   now: () => number;
 }
 
@@ -108,9 +113,6 @@ const RUN_WIDE = new Set<ErrorCode>(['EAUTH', 'EFORBIDDEN', 'ETHROTTLED', 'EWAIT
 
 type Outcome = Omit<CloudflareRecordResult, 'name' | 'type' | 'value'>;
 
-/** A pause stored without its length (by an earlier version) is taken to be at most a day. */
-const LONGEST_PAUSE_MS = 24 * 3_600_000;
-
 export class CloudflareRun {
   private readonly results = new Map<string, CloudflareRecordResult>();
   private zoneId?: string;
@@ -123,11 +125,11 @@ export class CloudflareRun {
   constructor(
     private readonly call: Call,
     private readonly cfg: SyncSettings,
-    private readonly state: CloudflareState,
+    private readonly ledger: Ledger,
   ) {}
 
   private slot(job: Job, name: string): string {
-    return recordKey(name, job.type);
+    return ledgerKey(name, job.type);
   }
 
   private report(job: Job, name: string, outcome: Outcome): void {
@@ -138,14 +140,24 @@ export class CloudflareRun {
 
   private remember(job: Job, name: string, record: ApiRecord, value: string, wrote: boolean): void {
     const now = this.cfg.now();
-    const key = this.slot(job, name);
-    const before = this.state.records[key];
-    const entry: RecordState = { recordId: record.id, value, verifiedAt: now };
-    if (wrote) entry.lastWriteAt = now;
-    else if (before?.lastWriteAt !== undefined && before.recordId === record.id) entry.lastWriteAt = before.lastWriteAt;
-    if (record.proxied !== undefined) entry.proxied = record.proxied;
-    if (record.ttl !== undefined) entry.ttl = record.ttl;
-    this.state.records[key] = entry;
+    const entry = entryOf(this.ledger, name, job.type);
+    // another record fills the slot now: the last write was to the one before it
+    if (entry.id !== record.id) delete entry.lastWriteAt;
+    if (wrote) recordWrite(entry, value, now, record.id);
+    else recordSeen(entry, value, now, record.id);
+    rememberFacts(this.ledger, this.slot(job, name), { ...(record.proxied !== undefined ? { proxied: record.proxied } : {}), ...(record.ttl !== undefined ? { ttl: record.ttl } : {}) });
+  }
+
+  /** What was remembered about a slot that is now missing or ambiguous is no longer true. */
+  private forget(job: Job, name: string): void {
+    const entry = this.ledger.records[this.slot(job, name)];
+    if (entry) forgetSeen(entry);
+    rememberFacts(this.ledger, this.slot(job, name), undefined);
+  }
+
+  /** The token's refusal or the server's pause: kept on every record of the run, it holds each type of their names. */
+  private holdAll(hold: (entry: LedgerRecord) => void): void {
+    holdRecords(this.ledger, this.cfg.hostnames, this.cfg.jobs.map((job) => job.type), hold);
   }
 
   private fail(job: Job, name: string, err: DdnsError, message = err.message): void {
@@ -153,8 +165,7 @@ export class CloudflareRun {
     if (err.providerCode !== undefined) outcome.providerCode = err.providerCode;
     if (err.requestId !== undefined) outcome.requestId = err.requestId;
     this.report(job, name, outcome);
-    // what we remembered about a slot that is now missing or ambiguous is no longer true
-    if (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && err !== this.zoneError)) delete this.state.records[this.slot(job, name)];
+    if (err.code === 'ECONFLICT' || (err.code === 'ENOTFOUND' && err !== this.zoneError)) this.forget(job, name);
   }
 
   private skip(job: Job, name: string, code: ErrorCode, providerCode: string, message: string, reason: ResultReason): void {
@@ -180,20 +191,21 @@ export class CloudflareRun {
 
   /** Remembered with this value, the node's wishes met, seen recently: no request needed. */
   private settledFromMemory(job: Job, name: string): boolean {
-    const known = this.state.records[this.slot(job, name)];
-    if (!known || !sameAddress(known.value, job.value)) return false;
+    const known = this.ledger.records[this.slot(job, name)];
+    if (!known || known.value === undefined || known.id === undefined || known.verifiedAt === undefined || !sameAddress(known.value, job.value)) return false;
+    const facts = rememberedFacts(this.ledger, this.slot(job, name));
     const proxied = this.wantsProxied();
-    if (proxied !== undefined && known.proxied !== proxied) return false;
-    const ttl = this.wantsTtl(proxied ?? known.proxied);
-    if (ttl !== undefined && known.ttl !== ttl) return false;
+    if (proxied !== undefined && facts.proxied !== proxied) return false;
+    const ttl = this.wantsTtl(proxied ?? facts.proxied);
+    if (ttl !== undefined && facts.ttl !== ttl) return false;
     const age = this.cfg.now() - known.verifiedAt;
     if (age < 0 || age >= this.cfg.verifyAfterMs) return false;
     this.report(job, name, {
       status: 'unchanged',
       previous: known.value,
-      recordId: known.recordId,
+      recordId: known.id,
       message: `already ${known.value} (seen on Cloudflare ${Math.round(age / 60_000)} min ago); no request sent`,
-      ...(known.proxied === true ? { unverifiable: 'proxied' as const } : {}),
+      ...(facts.proxied === true ? { unverifiable: 'proxied' as const } : {}),
     });
     return true;
   }
@@ -202,30 +214,34 @@ export class CloudflareRun {
 
   async run(): Promise<void> {
     const now = this.cfg.now();
-    const block = this.state.block;
-    if (block) {
-      const message = `blocked since Cloudflare refused the API token (${block.code}); nothing is sent until the token changes or the block is cleared in the DDNS sidebar`;
-      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EBLOCKED', block.code, `${name}: ${message}`, { key: 'record.blocked-token', params: { answer: block.code }, at: name });
-      return;
-    }
-    const pause = this.state.pause;
-    if (pause) {
-      // stored while the clock was ahead: a pause ends no later than its own length from now
-      // (and a length stored by a version that took any Retry-After is held to the week as well)
-      const cut = boundedFuture(pause.until, Math.min(pause.ms ?? LONGEST_PAUSE_MS, MAX_SERVER_PAUSE_MS), now);
-      if (cut.cut) {
-        this.notes.push(`the pause stored until ${formatTime(pause.until, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(cut.at, now)} instead`);
-        pause.until = cut.at;
+    // stored while the clock was ahead: a pause ends no later than its own length from now
+    for (const entry of Object.values(this.ledger.records)) {
+      const before = entry.pause?.until;
+      if (cutPause(entry, now) && this.notes.length === 0) {
+        this.notes.push(`the pause stored until ${formatTime(before!, now)} lay further ahead than its length (was the clock ahead?); it ends at ${formatTime(entry.pause!.until, now)} instead`);
       }
     }
-    if (pause && pause.until > now) {
-      const message = `Cloudflare asked for a pause (${pause.code}); nothing is sent before ${formatTime(pause.until)}`;
-      for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) this.skip(job, name, 'EWAIT', pause.code, `${name}: ${message}`, { key: 'record.paused', params: { answer: pause.code, time: formatTime(pause.until) }, at: name });
-      return;
-    }
-    delete this.state.pause;
     const pending: Array<[Job, string]> = [];
-    for (const job of this.cfg.jobs) for (const name of this.cfg.hostnames) if (!this.settledFromMemory(job, name)) pending.push([job, name]);
+    for (const job of this.cfg.jobs) {
+      for (const name of this.cfg.hostnames) {
+        const entry = this.ledger.records[this.slot(job, name)];
+        // the value to write again after a failure (a dry run stores nothing)
+        if (!this.cfg.dryRun) entryOf(this.ledger, name, job.type).wanted = job.value;
+        const held = heldBy(this.ledger, name, [...this.cfg.holdTypes, job.type], now);
+        if (held.block) {
+          const block = held.block;
+          this.skip(job, name, 'EBLOCKED', block.code, `${name}: blocked since Cloudflare refused the API token (${block.code}); nothing is sent until the token changes or the block is cleared in the DDNS sidebar`, { key: 'record.blocked-token', params: { answer: block.code }, at: name });
+          continue;
+        }
+        if (held.pause) {
+          const pause = held.pause;
+          this.skip(job, name, 'EWAIT', pause.code, `${name}: Cloudflare asked for a pause (${pause.code}); nothing is sent before ${formatTime(pause.until)}`, { key: 'record.paused', params: { answer: pause.code, time: formatTime(pause.until) }, at: name });
+          continue;
+        }
+        if (entry?.pause) delete entry.pause;
+        if (!this.settledFromMemory(job, name)) pending.push([job, name]);
+      }
+    }
     for (const [job, name] of pending) {
       if (this.halt) {
         this.haltedBy(job, name, this.halt);
@@ -250,12 +266,12 @@ export class CloudflareRun {
       // (a failure the stored pause explains: the node's status shows it as a pause, not as red)
       const code = err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : 'EWAIT');
       const ms = serverPauseMs(err.retryAfterMs);
-      this.state.pause = { until: now + ms, code, ms };
+      this.holdAll((entry) => recordPause(entry, ms, code, now));
       this.fail(job, name, err, `${name}: ${err.message}`);
       this.halt = err;
       return;
     }
-    if (blocksAccount(err)) this.state.block = { code: err.providerCode ?? err.code, at: now, zone: this.cfg.zone };
+    if (blocksAccount(err)) this.holdAll((entry) => (entry.block = { code: err.providerCode ?? err.code, at: now }));
     this.fail(job, name, err, err.message.includes(name) ? err.message : `${name}: ${err.message}`);
     if (RUN_WIDE.has(err.code) || err === this.zoneError) this.halt = err;
   }
@@ -270,7 +286,7 @@ export class CloudflareRun {
     } catch (thrown) {
       const err = toDdnsError(thrown);
       if (!hasCode(err, NO_ROUTE) || this.zoneLookedUp) throw err;
-      delete this.state.zones[this.cfg.zone];
+      rememberZone(this.ledger, this.cfg.zone, undefined);
       this.zoneId = undefined;
       await task(await this.zone());
     }
@@ -279,8 +295,8 @@ export class CloudflareRun {
   private async zone(): Promise<string> {
     if (this.zoneError) throw this.zoneError;
     if (this.zoneId) return this.zoneId;
-    const known = this.state.zones[this.cfg.zone];
-    if (known) return (this.zoneId = known.id);
+    const known = rememberedZone(this.ledger, this.cfg.zone);
+    if (known) return (this.zoneId = known);
     this.zoneLookedUp = true;
     try {
       this.zoneId = await this.lookUpZone();
@@ -288,7 +304,7 @@ export class CloudflareRun {
       this.zoneError = toDdnsError(thrown);
       throw this.zoneError;
     }
-    this.state.zones[this.cfg.zone] = { id: this.zoneId, seenAt: this.cfg.now() };
+    rememberZone(this.ledger, this.cfg.zone, this.zoneId);
     return this.zoneId;
   }
 

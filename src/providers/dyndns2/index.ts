@@ -5,7 +5,7 @@
  */
 export { updateHosts, type UpdateHostsInput, type UpdateHostsOutcome } from './updater';
 export { resolveSettings, DEFAULT_REFRESH_DAYS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, type Dyndns2Settings, type Dyndns2AccountSettings } from './settings';
-export { emptyState, normaliseState, type Dyndns2State, type HostState } from './host-state';
+export { hostOf, readDyndns2State, type HostState } from './host-state';
 export { parseHostnames, parsePayloadAddresses } from './input';
 export { normaliseServerUrl, userAgent, validateContact, MAX_HOSTS_PER_REQUEST } from './request';
 export { RETURN_CODES, type ReturnCode } from './response';

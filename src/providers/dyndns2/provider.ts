@@ -5,14 +5,14 @@
  * state says about each host, for the DDNS sidebar.
  */
 import type { Dispatcher } from 'undici';
+import { describeLedger, emptyLedger, unblockLedger, type Ledger } from '../../core/ledger';
 import type { StoredRecord } from '../../core/records';
-import { MAX_SERVER_PAUSE_MS } from '../../core/run';
 import { checkNamesPerInput } from '../../core/validate';
 import type { Provider } from '../contract';
-import { emptyState, normaliseState, type Dyndns2State } from './host-state';
+import { forgetAnswer, hostOf, readDyndns2State } from './host-state';
 import { parseHostnames } from './input';
 import { resolveSettings, type Dyndns2Settings } from './settings';
-import { forgetPause, retryPolicy, runUpdate } from './updater';
+import { LONGEST_PAUSE_MS, retryPolicy, runUpdate } from './updater';
 
 export interface Dyndns2ProviderOptions {
   settings: Dyndns2Settings;
@@ -23,36 +23,18 @@ export interface Dyndns2ProviderOptions {
 }
 
 /**
- * One host-wide entry per host (its block, pause and keep-alive hold for every
- * family) and one A/AAAA entry per address the server confirmed. Configured
- * hosts not seen yet come first, as pending.
+ * The ledger's rows (src/core/ledger.ts), configured hosts not seen yet first
+ * as pending; each row of a host also says when its keep-alive write is due,
+ * counted from the host's last write (one stored while the clock was ahead
+ * counts as now, as the next run takes it).
  */
-export function describeHosts(state: Dyndns2State, configured: readonly string[], refreshMs: number, now: number = Date.now()): StoredRecord[] {
-  const out: StoredRecord[] = [];
-  for (const name of new Set([...configured, ...Object.keys(state.hosts)])) {
-    const host = state.hosts[name] ?? {};
-    const common: StoredRecord = { name };
-    if (host.lastWriteAt !== undefined) {
-      // a last write stored while the clock was ahead is taken as now, as the next run takes it
-      const lastWriteAt = Math.min(host.lastWriteAt, now);
-      common.lastWriteAt = lastWriteAt;
-      common.checkedAt = lastWriteAt;
-      if (refreshMs > 0) common.nextKeepAliveAt = lastWriteAt + refreshMs;
-    }
-    if (host.blockedCode) {
-      common.blockedCode = host.blockedCode;
-      common.blockedAt = host.blockedAt ?? 0;
-    }
-    if (host.waitUntil !== undefined) {
-      // a pause stored before the week's cap: shown as the next run will cut it
-      common.waitUntil = Math.min(host.waitUntil, now + MAX_SERVER_PAUSE_MS);
-      if (host.waitCode) common.waitCode = host.waitCode;
-    }
-    out.push(common);
-    if (host.ipv4) out.push({ ...common, type: 'A', value: host.ipv4 });
-    if (host.ipv6) out.push({ ...common, type: 'AAAA', value: host.ipv6 });
-  }
-  return out;
+export function describeHosts(ledger: Ledger, configured: readonly string[], refreshMs: number, now: number = Date.now()): StoredRecord[] {
+  const rows = describeLedger(ledger, configured.map((name) => ({ name })), now);
+  if (refreshMs <= 0) return rows;
+  return rows.map((row) => {
+    const lastWriteAt = hostOf(ledger, row.name)?.lastWriteAt;
+    return lastWriteAt === undefined ? row : { ...row, nextKeepAliveAt: Math.min(lastWriteAt, now) + refreshMs };
+  });
 }
 
 /** Host names that came with an input: capped, since each costs requests. */
@@ -61,23 +43,19 @@ function namesOfInput(text: string | undefined): string[] {
   return parseHostnames(text);
 }
 
-export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider<Dyndns2State> {
+export function createDyndns2Provider(options: Dyndns2ProviderOptions): Provider<Ledger> {
   const cfg = resolveSettings(options.settings);
+  const read = (raw: unknown): Ledger => readDyndns2State(raw, LONGEST_PAUSE_MS);
   return {
     kind: 'dyndns2',
     retry: retryPolicy(cfg),
-    emptyState,
-    normaliseState,
-    describe: (state, at) => describeHosts(state, cfg.hostnames ?? [], cfg.refreshMs, at),
-    unblock(state, name) {
-      const next = normaliseState(state);
-      const host = next.hosts[name];
-      if (host) {
-        delete host.blockedCode;
-        delete host.blockedAt;
-        // Clear block lifts a pause as it lifts a block: the user says the server is fine again
-        forgetPause(host);
-      }
+    emptyState: emptyLedger,
+    normaliseState: read,
+    describe: (ledger, at) => describeHosts(ledger, cfg.hostnames ?? [], cfg.refreshMs, at),
+    unblock(ledger, name) {
+      // Clear block lifts a pause as it lifts a block, and the answer that paused it: the user says the server is fine again
+      const next = unblockLedger(read(ledger), name);
+      forgetAnswer(next, name);
       return next;
     },
     async sync(input, state, run) {

@@ -28,7 +28,8 @@ import { httpRequest } from '../../core/http';
 import type { RecordResult } from '../../core/result';
 import { MAX_SERVER_PAUSE_MS, Run, serverPauseMs, type RetryPolicy } from '../../core/run';
 import { fingerprint } from '../../core/state';
-import { normaliseState, type Dyndns2State, type HostState } from './host-state';
+import { entryOf, pruneLedger, type Ledger } from '../../core/ledger';
+import { hostOf, readDyndns2State, storeHost, type HostState } from './host-state';
 import { parsePayloadAddresses } from './input';
 import { UNKNOWN_ANSWER_BACKOFF, blockedError, interpretResponse, unknownAnswerWaitMs, verdictForHost, waitingError, type Verdict } from './policy';
 import { buildHeaders, buildUpdateUrl, planRequests, type HostWrite, type PlannedRequest } from './request';
@@ -53,8 +54,8 @@ export interface UpdateHostsInput {
 export interface UpdateHostsOutcome {
   /** per host and family, in configuration order, IPv4 before IPv6 */
   results: RecordResult[];
-  /** the state to store for the next run; hosts that succeeded keep their success even when others failed */
-  state: Dyndns2State;
+  /** the ledger to store for the next run; hosts that succeeded keep their success even when others failed */
+  state: Ledger;
   /** HTTP requests made, retries included */
   requests: number;
   /** the first failure of this run, else the first host skipped because it is blocked */
@@ -101,7 +102,7 @@ function addressesToSend(cfg: RunSettings, input: Addresses, host: HostState, pl
 type RunSettings = ResolvedSettings & { hostnames: string[] };
 
 /** A pause stored without its length (by an earlier version) is taken to be at most the longest one we impose. */
-const LONGEST_PAUSE_MS = UNKNOWN_ANSWER_BACKOFF.capMs;
+export const LONGEST_PAUSE_MS = UNKNOWN_ANSWER_BACKOFF.capMs;
 
 /** A new answer (or a success, or Clear block) ends the pause and the count of an earlier one. */
 export function forgetPause(host: HostState): void {
@@ -124,6 +125,8 @@ class UpdateRun {
   private readonly results = new Map<string, Partial<Record<Family, RecordResult>>>();
   private readonly plans = new Map<string, HostPlan>();
   private readonly before: Record<string, HostState>;
+  /** the run's hosts as the ledger knows them; stored back when the run ends */
+  private readonly hosts = new Map<string, HostState>();
   private readonly inputFamilies: Family[];
   private firstFailure?: DdnsError;
   private firstBlocked?: DdnsError;
@@ -133,17 +136,21 @@ class UpdateRun {
   constructor(
     private readonly cfg: RunSettings,
     private readonly input: Addresses,
-    private readonly state: Dyndns2State,
+    private readonly ledger: Ledger,
   ) {
-    this.before = JSON.parse(JSON.stringify(state.hosts)) as Record<string, HostState>;
+    for (const name of cfg.hostnames) {
+      const host = hostOf(ledger, name);
+      if (host) this.hosts.set(name, host);
+    }
+    this.before = JSON.parse(JSON.stringify(Object.fromEntries(this.hosts))) as Record<string, HostState>;
     this.inputFamilies = FAMILIES.filter((f) => input[f] !== undefined);
   }
 
   private host(name: string): HostState {
-    let host = this.state.hosts[name];
+    let host = this.hosts.get(name);
     if (!host) {
       host = {};
-      this.state.hosts[name] = host;
+      this.hosts.set(name, host);
     }
     return host;
   }
@@ -200,8 +207,9 @@ class UpdateRun {
     const now = this.cfg.now();
     const writes: HostWrite[] = [];
     for (const name of this.cfg.hostnames) {
-      if (this.state.hosts[name]) this.boundTimes(name, this.state.hosts[name], now);
-      const host = this.state.hosts[name] ?? {};
+      const known = this.hosts.get(name);
+      if (known) this.boundTimes(name, known, now);
+      const host = known ?? {};
       if (host.blockedCode) {
         const error = blockedError(name, host.blockedCode, host.blockedAt ?? 0);
         this.firstBlocked ??= error;
@@ -263,7 +271,7 @@ class UpdateRun {
   private stillSendable(names: readonly string[]): string[] {
     const now = this.cfg.now();
     return names.filter((name) => {
-      const host = this.state.hosts[name];
+      const host = this.hosts.get(name);
       return !host?.blockedCode && !(host?.waitUntil !== undefined && now < host.waitUntil);
     });
   }
@@ -348,7 +356,7 @@ class UpdateRun {
       for (const name of request.hostnames) {
         if (names.includes(name)) continue;
         // blocked or paused by an earlier answer of this run (separate mode sends a host twice)
-        const host = this.state.hosts[name]!;
+        const host = this.hosts.get(name)!;
         const error = host.blockedCode ? blockedError(name, host.blockedCode, host.blockedAt ?? 0) : waitingError(name, host.waitCode, host.waitUntil ?? 0);
         for (const f of request.families) {
           if (this.input[f] !== undefined) this.record(name, f, { status: 'skipped', code: error.code, providerCode: error.providerCode, message: error.message, ...reasonFrom(error) });
@@ -399,7 +407,13 @@ class UpdateRun {
       }
     }
     const error = this.firstFailure ?? this.firstBlocked;
-    const out: UpdateHostsOutcome = { results, state: this.state, requests: this.requests, notes: this.notes };
+    for (const name of this.cfg.hostnames) {
+      // the value to write again after a failure (a dry run stores nothing)
+      if (!this.cfg.dryRun) for (const f of this.inputFamilies) entryOf(this.ledger, name, RECORD_TYPE[f]).wanted = this.input[f]!;
+      const host = this.hosts.get(name);
+      if (host) storeHost(this.ledger, name, host, this.inputFamilies);
+    }
+    const out: UpdateHostsOutcome = { results, state: pruneLedger(this.ledger), requests: this.requests, notes: this.notes };
     if (error) out.error = error;
     return out;
   }
@@ -426,13 +440,13 @@ export async function runUpdate(
   run: Run,
 ): Promise<UpdateHostsOutcome> {
   const addresses = parsePayloadAddresses(payload);
-  const state = normaliseState(knownState);
-  const update = new UpdateRun({ ...cfg, hostnames: [...hostnames] }, addresses, state);
+  const ledger = readDyndns2State(knownState, LONGEST_PAUSE_MS);
+  const update = new UpdateRun({ ...cfg, hostnames: [...hostnames] }, addresses, ledger);
   const writes = update.plan();
   if (cfg.dryRun) {
     update.dryRun(writes);
     // nothing was sent, so nothing the server holds has changed: hand back the state as it was
-    return { ...update.outcome(), state: normaliseState(knownState) };
+    return { ...update.outcome(), state: readDyndns2State(knownState, LONGEST_PAUSE_MS) };
   }
   const planned = planRequests(cfg.base, cfg.mode, writes, cfg.params, cfg.quirks);
   const headers = buildHeaders(cfg.username, cfg.password, version, cfg.contact);

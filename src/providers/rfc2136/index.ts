@@ -5,7 +5,7 @@
  */
 export { createRfc2136Provider, type Rfc2136ProviderOptions } from './provider';
 export { resolveSettings, parseServer, jobsFor, DEFAULT_PORT, DEFAULT_TTL, VERIFY_AFTER_MS, type Rfc2136Settings } from './settings';
-export { emptyRfc2136State, normaliseRfc2136State, describeNames, type Rfc2136State } from './state';
+export { readRfc2136State } from './state';
 export { TSIG_ALGORITHMS, DEFAULT_ALGORITHM, FUDGE_SECONDS, signMessage, verifyAnswer, findTsig, decodeSecret, type TsigKey, type TsigAlgorithm } from './tsig';
 export { buildUpdate, buildQuery, type Replacement } from './messages';
 export { decodeMessage, rcodeName } from './wire';

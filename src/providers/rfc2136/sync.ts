@@ -15,12 +15,14 @@
  *   the zone the name's SOA lies in, asked once and remembered).
  * - A blocked name sends nothing. An answer that concerns the key (BADKEY,
  *   BADSIG) blocks every name of the run; one that concerns a zone blocks that
- *   zone's names. After a failure that would meet every later exchange the
+ *   zone's names; kept on the run's records of a name (the record ledger,
+ *   src/core/ledger.ts), a block holds every type of the name. After a failure that would meet every later exchange the
  *   same way (no answer, SERVFAIL after retries, a clock problem, a bad key)
  *   nothing more is sent in this run.
  * - A dry run asks its questions (they change nothing) and writes nothing.
  */
 import { DdnsError, reasonFrom, toDdnsError } from '../../core/errors';
+import { entryOf, heldBy, holdRecords, ledgerKey, pruneLedger, recordSeen, recordWrite, type Ledger, type LedgerBlock } from '../../core/ledger';
 import type { RecordResult } from '../../core/result';
 import type { Run } from '../../core/run';
 import type { DnsAnswer, DnsClient } from './client';
@@ -28,7 +30,7 @@ import type { Replacement } from './messages';
 import { isInZone } from './names';
 import { blockedError, queryVerdict, updateVerdict, type Context, type Verdict } from './policy';
 import { VERIFY_AFTER_MS, type Job, type ResolvedSettings } from './settings';
-import { pruneRfc2136State, type NameMemory, type Rfc2136State } from './state';
+import { rememberedZone, rememberZone } from './state';
 import { CLASS, TYPE, addressOf, rdataName, type AddressType } from './wire';
 
 type Fields = Omit<RecordResult, 'name' | 'type' | 'value'>;
@@ -58,7 +60,8 @@ export class Rfc2136Run {
   private readonly results = new Map<string, RecordResult>();
   /** what the server was seen holding, per `name type`, for the results' `previous` */
   private readonly held = new Map<string, string>();
-  private readonly before: Record<string, NameMemory>;
+  /** what the ledger held per `name type` when the run began, for the results' `previous` */
+  private readonly before = new Map<string, string>();
   private halt?: Halt;
   /** names this run has settled (failed, blocked, written or unchanged): nothing more for them */
   private readonly done = new Set<string>();
@@ -69,9 +72,16 @@ export class Rfc2136Run {
     private readonly run: Run,
     private readonly names: readonly string[],
     private readonly jobs: readonly Job[],
-    readonly state: Rfc2136State,
+    readonly ledger: Ledger,
+    /** the types a name's block holds: the node's record types */
+    private readonly holdTypes: readonly string[],
   ) {
-    this.before = JSON.parse(JSON.stringify(state.names)) as Record<string, NameMemory>;
+    for (const name of names) {
+      for (const job of jobs) {
+        const value = ledger.records[ledgerKey(name, job.type)]?.value;
+        if (value !== undefined) this.before.set(`${name} ${job.type}`, value);
+      }
+    }
   }
 
   private get now(): number {
@@ -82,13 +92,9 @@ export class Rfc2136Run {
     return { subject, keyName: this.cfg.key.name, algorithm: this.cfg.key.algorithm, clockRetryMs: this.cfg.clockRetryMs };
   }
 
-  private memory(name: string): NameMemory {
-    let memory = this.state.names[name];
-    if (!memory) {
-      memory = {};
-      this.state.names[name] = memory;
-    }
-    return memory;
+  /** The name's block, whichever of its records holds it. */
+  blockOf(name: string): LedgerBlock | undefined {
+    return heldBy(this.ledger, name, [...this.jobs.map((job) => job.type), ...this.holdTypes], this.now).block;
   }
 
   /** Each record gets one result, the first: a later failure of its name does not undo an earlier `unchanged`. */
@@ -96,7 +102,7 @@ export class Rfc2136Run {
     if (this.results.has(`${name} ${job.type}`)) return;
     const result: RecordResult = { name, type: job.type, value: job.value, ...fields };
     if (result.previous === undefined) {
-      const previous = this.held.get(`${name} ${job.type}`) ?? this.before[name]?.[job.type]?.value;
+      const previous = this.held.get(`${name} ${job.type}`) ?? this.before.get(`${name} ${job.type}`);
       if (previous !== undefined) result.previous = previous;
     }
     this.results.set(`${name} ${job.type}`, result);
@@ -112,9 +118,9 @@ export class Rfc2136Run {
   }
 
   private block(name: string, providerCode: string, error: DdnsError, message?: string): void {
-    const memory = this.memory(name);
-    memory.blockedCode = providerCode;
-    memory.blockedAt = this.now;
+    const at = this.now;
+    // kept on the run's records of the name, it holds every type of it (blockOf)
+    holdRecords(this.ledger, [name], this.jobs.map((job) => job.type), (entry) => (entry.block = { code: providerCode, at }));
     this.failName(name, error, message);
   }
 
@@ -161,19 +167,21 @@ export class Rfc2136Run {
     const check = new Map<string, Job[]>();
     const writes: Write[] = [];
     for (const name of this.names) {
-      const memory = this.state.names[name] ?? {};
-      if (memory.blockedCode) {
-        const error = blockedError(name, memory.blockedCode, memory.blockedAt ?? 0);
-        for (const job of this.jobs) this.report(name, job, { status: 'skipped', code: error.code, providerCode: memory.blockedCode, message: error.message, ...reasonFrom(error) });
+      const block = this.blockOf(name);
+      if (block) {
+        const error = blockedError(name, block.code, block.at);
+        for (const job of this.jobs) this.report(name, job, { status: 'skipped', code: error.code, providerCode: block.code, message: error.message, ...reasonFrom(error) });
         this.done.add(name);
         continue;
       }
       for (const job of this.jobs) {
-        const known = memory[job.type];
-        const age = known ? this.now - known.verifiedAt : -1;
-        if (!this.cfg.force && known && known.value === job.value && known.ttl === this.cfg.ttl && age >= 0 && age < VERIFY_AFTER_MS) {
+        const known = this.ledger.records[ledgerKey(name, job.type)];
+        // the value to write again after a failure (a dry run stores nothing)
+        if (!this.cfg.dryRun) entryOf(this.ledger, name, job.type).wanted = job.value;
+        const age = known?.verifiedAt !== undefined ? this.now - known.verifiedAt : -1;
+        if (!this.cfg.force && known?.value !== undefined && known.value === job.value && age >= 0 && age < VERIFY_AFTER_MS) {
           this.report(name, job, { status: 'unchanged', previous: known.value, message: `already ${known.value} (seen on the server ${minutesAgo(age)}); nothing sent` });
-        } else if (known && known.value !== job.value) {
+        } else if (known?.value !== undefined && known.value !== job.value) {
           writes.push({ name, job, previous: known.value, creates: false });
         } else {
           check.set(name, [...(check.get(name) ?? []), job]);
@@ -214,8 +222,7 @@ export class Rfc2136Run {
           break;
         }
         if (held.values.length === 1 && held.values[0] === job.value && held.ttl === this.cfg.ttl) {
-          const memory = this.memory(name);
-          memory[job.type] = { ...memory[job.type], value: job.value, ttl: this.cfg.ttl, verifiedAt: this.now };
+          recordSeen(entryOf(this.ledger, name, job.type), job.value, this.now);
           this.report(name, job, { status: 'unchanged', previous: job.value, message: `the server already has ${job.value}; no update sent` });
           continue;
         }
@@ -263,7 +270,7 @@ export class Rfc2136Run {
     const zones = new Map<string, string>();
     for (const name of new Set(writes.map((w) => w.name))) {
       if (this.done.has(name)) continue;
-      const remembered = this.cfg.zone ?? this.state.names[name]?.zone;
+      const remembered = this.cfg.zone ?? rememberedZone(this.ledger, name);
       if (remembered && isInZone(name, remembered)) {
         zones.set(name, remembered);
         continue;
@@ -272,7 +279,7 @@ export class Rfc2136Run {
       const zone = await this.discover(name);
       if (zone) {
         zones.set(name, zone);
-        this.memory(name).zone = zone;
+        if (this.cfg.zone === undefined) rememberZone(this.ledger, name, zone);
       }
     }
     return zones;
@@ -355,7 +362,7 @@ export class Rfc2136Run {
       }
       const { verdict } = outcome;
       if (verdict.kind !== 'ok') {
-        if (verdict.kind === 'fail' && verdict.providerCode === 'NOTZONE') for (const name of names) delete this.memory(name).zone;
+        if (verdict.kind === 'fail' && verdict.providerCode === 'NOTZONE') for (const name of names) rememberZone(this.ledger, name, undefined);
         this.refuse(names, verdict);
         continue;
       }
@@ -364,9 +371,7 @@ export class Rfc2136Run {
   }
 
   private wrote(w: Write, zone: string): void {
-    const now = this.now;
-    const memory = this.memory(w.name);
-    memory[w.job.type] = { value: w.job.value, ttl: this.cfg.ttl, verifiedAt: now, lastWriteAt: now };
+    recordWrite(entryOf(this.ledger, w.name, w.job.type), w.job.value, this.now);
     const fields: Fields = {
       status: w.creates ? 'created' : 'updated',
       providerCode: 'NOERROR',
@@ -396,12 +401,13 @@ export async function syncNames(
   run: Run,
   names: readonly string[],
   jobs: readonly Job[],
-  state: Rfc2136State,
-): Promise<{ results: RecordResult[]; state: Rfc2136State }> {
-  const update = new Rfc2136Run(cfg, client, run, names, jobs, state);
+  ledger: Ledger,
+  holdTypes: readonly string[],
+): Promise<{ results: RecordResult[]; state: Ledger }> {
+  const update = new Rfc2136Run(cfg, client, run, names, jobs, ledger, holdTypes);
   const { check, writes } = update.plan();
   await update.look(check, writes);
-  const zones = await update.zones(writes.filter((w) => !update.state.names[w.name]?.blockedCode));
+  const zones = await update.zones(writes.filter((w) => !update.blockOf(w.name)));
   await update.write(writes, zones);
-  return { results: update.outcome(), state: pruneRfc2136State(update.state, new Set(names)) };
+  return { results: update.outcome(), state: pruneLedger(update.ledger) };
 }
