@@ -23,6 +23,7 @@ import {
   dropEmptyEntries,
   emptyLedger,
   entryOf,
+  heldBy,
   normaliseLedger,
   pruneLedger,
   recordPause,
@@ -137,12 +138,14 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
         const entry = entryOf(ledger, target.name, target.type);
         const base = { name: target.name, type: target.type, value: target.value };
         if (!options.dryRun) entry.wanted = target.value;
-        if (entry.block) {
-          results.push({ ...base, status: 'skipped', code: 'EBLOCKED', providerCode: entry.block.code, message: `${target.name}: blocked since the provider refused it (${entry.block.code}); nothing is sent until the login or the settings change, or the block is cleared in the DDNS sidebar`, reason: { key: 'record.blocked', params: { answer: entry.block.code }, at: target.name } });
+        // a block or pause on any type of the name holds the name, as for every provider (core/ledger.ts heldBy)
+        const held = heldBy(ledger, target.name, ['A', 'AAAA'], now());
+        if (held.block) {
+          results.push({ ...base, status: 'skipped', code: 'EBLOCKED', providerCode: held.block.code, message: `${target.name}: blocked since the provider refused it (${held.block.code}); nothing is sent until the login or the settings change, or the block is cleared in the DDNS sidebar`, reason: { key: 'record.blocked', params: { answer: held.block.code }, at: target.name } });
           continue;
         }
-        if (entry.pause && entry.pause.until > now()) {
-          results.push({ ...base, status: 'skipped', code: 'EWAIT', providerCode: entry.pause.code, message: `${target.name}: the provider asked for a pause (${entry.pause.code}); nothing is sent before ${formatTime(entry.pause.until)}`, reason: { key: 'record.paused', params: { answer: entry.pause.code, time: formatTime(entry.pause.until) }, at: target.name } });
+        if (held.pause) {
+          results.push({ ...base, status: 'skipped', code: 'EWAIT', providerCode: held.pause.code, message: `${target.name}: the provider asked for a pause (${held.pause.code}); nothing is sent before ${formatTime(held.pause.until)}`, reason: { key: 'record.paused', params: { answer: held.pause.code, time: formatTime(held.pause.until) }, at: target.name } });
           continue;
         }
         if (halt) {
