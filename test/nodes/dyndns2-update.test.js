@@ -93,12 +93,23 @@ describe('dyndns2-update node', function () {
     assert.equal(server.requests.length, 0);
   });
 
-  it('no account or no password is a configuration error', async () => {
+  it('no password: the status says it needs a login; an input is answered with ECONFIG but raises no error (issue 23.5)', async () => {
     await helper.load(nodes, flow(server), { acct: { username: 'user' } });
+    const caught = [];
+    helper.getNode('caught').on('input', (m) => caught.push(m));
+    const out = nextMessage(helper.getNode('out'));
+    helper.getNode('upd').receive({ payload: '8.8.8.8' });
+    const msg = await out;
+    assert.equal(msg.ddns.error.code, 'ECONFIG');
+    assert.deepEqual(caught, [], 'an imported example without its login does not flood Catch and debug');
+    assert.equal(server.requests.length, 0);
+  });
+
+  it('a password that is set but refused at deploy (a user name missing) is an error a Catch node sees', async () => {
+    await helper.load(nodes, flow(server), { acct: { password: 'pw-only' } });
     const caught = nextMessage(helper.getNode('caught'));
     helper.getNode('upd').receive({ payload: '8.8.8.8' });
-    const msg = await caught;
-    assert.equal(msg.error.code, 'ECONFIG');
+    assert.equal((await caught).error.code, 'ECONFIG');
     assert.equal(server.requests.length, 0);
   });
 

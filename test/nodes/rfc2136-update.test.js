@@ -160,9 +160,16 @@ describe('rfc2136-update node', function () {
       const upd = helper.getNode('upd');
       const shown = await statusWhere(upd, (s) => s.fill === 'red');
       assert.match(shown.text, text);
-      const caught = nextMessage(helper.getNode('caught'));
-      upd.receive({ payload: '198.51.100.60' });
-      assert.equal((await caught).error.code, 'ECONFIG');
+      if (/needs a login/.test(String(text))) {
+        // no login yet (an example just imported): the status says so, the output carries it, no error floods Catch and debug
+        const out = nextMessage(helper.getNode('out'));
+        upd.receive({ payload: '198.51.100.60' });
+        assert.equal((await out).ddns.error.code, 'ECONFIG');
+      } else {
+        const caught = nextMessage(helper.getNode('caught'));
+        upd.receive({ payload: '198.51.100.60' });
+        assert.equal((await caught).error.code, 'ECONFIG');
+      }
       await helper.unload();
     }
   });

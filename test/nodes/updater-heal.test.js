@@ -111,9 +111,12 @@ describe('updater: going live with an example\'s login', function () {
     const status = watchStatus(helper.getNode('upd'), { fromStart: true }).current();
     assert.equal(status.fill, 'red');
     assert.equal(status.text, "the login is the example's: enter your own");
-    const caught = await send('8.8.8.8', 'caught');
-    assert.equal(caught.error.code, 'ECONFIG');
-    assert.match(caught.error.message, /example's login/);
+    const caught = [];
+    helper.getNode('caught').on('input', (m) => caught.push(m));
+    const out = await send('8.8.8.8');
+    assert.equal(out.ddns.error.code, 'ECONFIG');
+    assert.match(out.ddns.error.message, /example's login/);
+    assert.deepEqual(caught, [], 'no error raised: the status says it');
     assert.equal(server.requests.length, 0);
   });
 

@@ -62,6 +62,8 @@ export interface AccountHandle<Client = unknown, Settings = Readonly<Record<stri
   readonly settings: Settings;
   /** the login is still an example's placeholder: nothing but a dry run may use it */
   readonly placeholder?: true;
+  /** no secret is set at all (an account just imported with an example): the nodes wait for one quietly */
+  readonly loginMissing?: true;
 }
 
 export interface AccountNode<Credentials extends object = object> extends Node<Credentials> {
@@ -200,6 +202,7 @@ export function attachAccount(RED: NodeAPI, node: Node, options: AccountOptions)
     ...(keys.former ? { formerIdentity: loginIdentity(keys.former, options.login) } : {}),
     secrets,
     settings: Object.freeze({ ...(options.settings ?? {}) }),
+    ...(options.secrets.every((v) => v === undefined || v === '') ? { loginMissing: true as const } : {}),
     ...(isPlaceholderLogin([...options.secrets, ...options.login.filter((v): v is string => typeof v === 'string')]) ? { placeholder: true as const } : {}),
     ...(options.problem ? { problem: options.problem } : {}),
   };

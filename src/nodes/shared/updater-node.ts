@@ -112,7 +112,8 @@ export function registerUpdater<Def extends UpdaterDef, State, Client = unknown,
 /** What a node is from deploy on: ready to run, or unusable and why (said at deploy and for every input). */
 type Setup<State> =
   | { kind: 'ready'; runner: UpdaterRunner<State>; account: AccountHandle; verify?: UpdaterVerify }
-  | { kind: 'unusable'; error: DdnsError; status: string };
+  /** `loginMissing`: no account or no usable login yet (an imported example): the status says so, and inputs raise no error */
+  | { kind: 'unusable'; error: DdnsError; status: string; loginMissing?: true };
 
 class UpdaterInstance<Def extends UpdaterDef, State> {
   private readonly status: UpdaterStatus;
@@ -169,15 +170,16 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
 
   private build(spec: UpdaterSpec<Def, State>, account: AccountHandle | undefined): Setup<State> {
     if (!account) {
-      return { kind: 'unusable', error: new DdnsError('ECONFIG', `no ${spec.accountType} configured`), status: this.t('status.no-account') };
+      return { kind: 'unusable', error: new DdnsError('ECONFIG', `no ${spec.accountType} configured`), status: this.t('status.no-account'), loginMissing: true };
     }
     if (account.problem) {
-      return { kind: 'unusable', error: account.problem, status: this.status.unusable(account.problem, 'needs-login', (text) => this.scrub(text)) };
+      const status = this.status.unusable(account.problem, 'needs-login', (text) => this.scrub(text));
+      return { kind: 'unusable', error: account.problem, status, ...(account.loginMissing ? { loginMissing: true as const } : {}) };
     }
     if (account.placeholder && !this.dryRun) {
       // going live with an example's login: nothing is sent, the status says why
       const error = new DdnsError('ECONFIG', `the ${spec.accountType} still has the example's login: enter your own before turning Dry run off`);
-      return { kind: 'unusable', error, status: this.t('status.example-login') };
+      return { kind: 'unusable', error, status: this.t('status.example-login'), loginMissing: true };
     }
     const fixed: Record<string, string> = {};
     let provider: Provider<State>;
@@ -329,7 +331,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   private async runJob(job: Job): Promise<void> {
-    if (this.setup.kind === 'unusable') return this.failWhole(job, this.setup.error, this.setup.status);
+    if (this.setup.kind === 'unusable') return this.failWhole(job, this.setup.error, this.setup.status, [], this.setup.loginMissing === true);
     const runner = this.setup.runner;
     let names: Record<string, string>;
     try {
@@ -418,7 +420,12 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     return { code: err.code, message: this.scrub(reasonText(this.t, err)) };
   }
 
-  private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = []): void {
+  /**
+   * The whole input failed. A node still waiting for its login (an example just
+   * imported) says so in its status and in msg.ddns.error, but raises no error:
+   * every check of its ip-source would otherwise flood the debug tab (issue 23.5).
+   */
+  private failWhole(job: Job, err: DdnsError, statusText?: string, results: RecordResult[] = [], quiet = false): void {
     // a bug is logged once with its stack, where the person who can fix it looks
     if (err.code === 'EINTERNAL') this.node.error(this.scrub(String((err.cause as Error | undefined)?.stack ?? err.stack ?? err.message)));
     const report = flowError(err, this.secrets, this.t);
@@ -427,7 +434,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     job.msg.payload = report.message;
     (job.msg as Record<string, unknown>).ddns = { results, error: { code: report.code, message: report.message } };
     job.send(job.msg);
-    job.done(report);
+    job.done(quiet ? undefined : report);
   }
 
   private answerSuperseded(job: Job, results: RecordResult[]): void {
