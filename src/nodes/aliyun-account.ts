@@ -5,8 +5,7 @@
  * and the one API client (a clock correction learnt by one node serves all).
  */
 import type { Node, NodeAPI, NodeDef } from 'node-red';
-import { DdnsError, toDdnsError } from '../core/errors';
-import type { AlidnsClient } from '../providers/aliyun';
+import { DdnsError } from '../core/errors';
 import type { AliyunAccountNode, AliyunCredentials } from './shared/account-types';
 import { attachAccount } from './shared/account';
 import { PACKAGE_VERSION } from './shared/package-info';

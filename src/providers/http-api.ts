@@ -70,11 +70,6 @@ export function readJson(res: HttpResponse, where: string, secrets: readonly str
   return parsed;
 }
 
-function header(res: HttpResponse, name: string): string | undefined {
-  const value = res.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /**
  * The failure an HTTP status says, or undefined for 2xx: 401 refused login,
  * 403 not allowed, 429 throttled (Retry-After kept), 5xx worth another try,
@@ -98,7 +93,7 @@ export function statusFailure(res: HttpResponse, where: string, detail: string, 
   } else if (res.status === 404) code = 'ENOTFOUND';
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { parseRetryAfter } = require('../core/http') as typeof import('../core/http');
-  const asked = res.status === 429 || res.status === 503 ? parseRetryAfter(header(res, 'retry-after'), options.now ?? Date.now()) : undefined;
+  const asked = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers['retry-after'], options.now ?? Date.now()) : undefined;
   const words: Record<string, string> = {
     EAUTH: 'the provider refused the credentials',
     EFORBIDDEN: 'the credentials are not allowed to do this',

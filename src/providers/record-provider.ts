@@ -150,8 +150,8 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
         }
         if (halt) {
           results.push({ ...base, status: 'failed', code: halt.code, ...(halt.providerCode ? { providerCode: halt.providerCode } : {}), message: `${target.name}: not attempted; an earlier request of this run failed: ${halt.message}`, reason: { key: 'record.not-attempted', params: { reason: halt.message }, at: target.name, ...(halt.key ? { inner: { key: halt.key, ...(halt.params ? { params: halt.params } : {}), message: halt.message } } : {}) } });
-          if (halt.code === 'EWAIT' && halt.retryAfterMs !== undefined) recordPause(entry, halt.retryAfterMs, pauseCode(halt), now());
-          if (blocks(halt)) entry.block = { code: blockCode(halt), at: now() };
+          if (halt.code === 'EWAIT' && halt.retryAfterMs !== undefined) recordPause(entry, halt.retryAfterMs, answerCode(halt), now());
+          if (blocks(halt)) entry.block = { code: answerCode(halt), at: now() };
           continue;
         }
         const trusted = entry.value !== undefined && sameAddress(entry.value, target.value) && entry.verifiedAt !== undefined && (!options.api.read || now() - entry.verifiedAt < trustMs) && now() >= entry.verifiedAt;
@@ -167,8 +167,8 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
           // a bug: said once, with where it happened, for whoever can fix it
           if (err.code === 'EINTERNAL') notes.push(`internal error (a bug) at ${target.name}: ${String((err.cause as Error | undefined)?.stack ?? err.stack).slice(0, 2000)}`);
           results.push({ ...base, status: 'failed', code: err.code, ...(err.providerCode ? { providerCode: err.providerCode } : {}), ...(err.requestId ? { requestId: err.requestId } : {}), message: err.message.includes(target.name) ? err.message : `${target.name}: ${err.message}`, ...reasonFrom(err, target.name) });
-          if (err.code === 'EWAIT' && err.retryAfterMs !== undefined) recordPause(entry, err.retryAfterMs, pauseCode(err), now());
-          if (blocks(err)) entry.block = { code: blockCode(err), at: now() };
+          if (err.code === 'EWAIT' && err.retryAfterMs !== undefined) recordPause(entry, err.retryAfterMs, answerCode(err), now());
+          if (blocks(err)) entry.block = { code: answerCode(err), at: now() };
           if (err.code === 'ECONFLICT' || err.code === 'ENOTFOUND') delete entry.id;
           if (RUN_WIDE.has(err.code) || blocks(err)) halt = err;
         }
@@ -217,10 +217,7 @@ export function createRecordProvider(options: RecordProviderOptions): Provider<L
   };
 }
 
-function pauseCode(err: DdnsError): string {
-  return err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : err.code);
-}
-
-function blockCode(err: DdnsError): string {
+/** The provider's word a block or pause is kept under: its own code, else the HTTP status, else ours. */
+function answerCode(err: DdnsError): string {
   return err.providerCode ?? (err.statusCode ? `HTTP ${err.statusCode}` : err.code);
 }

@@ -20,10 +20,11 @@ import { sameAddress } from '../core/address';
 import { DdnsError, abortReason, toDdnsError } from '../core/errors';
 import { checkName, shownName } from '../core/names';
 import { sleep } from '../core/retry';
-import { askDns } from './dns';
+import { DNS_PORT, askDns } from './dns';
+
+export { DNS_PORT };
 import type { UdpTarget } from './socket';
 
-export const DNS_PORT = 53;
 export const DEFAULT_VERIFY_TIMEOUT_S = 120;
 export const DEFAULT_VERIFY_AFTER_MIN = 10;
 /** one question's own limit: a server that does not answer within it is asked again in the next round */

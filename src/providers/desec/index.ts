@@ -12,7 +12,6 @@
  * deSEC in words. Empty: an existing RRset keeps its TTL, a new one gets 3600.
  */
 import { DdnsError } from '../../core/errors';
-import { numberSetting } from '../../core/validate';
 import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
 import { createDesecClient, type DesecClient } from './client';
@@ -21,11 +20,6 @@ export const TTL_RANGE = { min: 60, max: 86_400 } as const;
 
 /** deSEC token secrets are 28 characters of URL-safe base64; anything without spaces or controls is let through to the server */
 const TOKEN_SHAPE = /^[\w.~+/=-]{8,256}$/;
-
-function ttlSetting(value: unknown): number | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  return numberSetting('TTL', value, { fallback: 0, ...TTL_RANGE });
-}
 
 export const descriptor = defineProvider<DesecClient>({
   kind: 'desec',
@@ -67,7 +61,7 @@ export const descriptor = defineProvider<DesecClient>({
             read: (target, ctx) => ctx.exchange((signal) => client.read(target, signal)),
             write: (target, current, ctx) => ctx.exchange((signal) => client.write(target, current !== undefined, ctx.ttl, signal)),
           },
-        (value) => ttlSetting(value),
+        TTL_RANGE,
       );
     },
   },

@@ -13,10 +13,9 @@
 import { domainToASCII } from 'node:url';
 import { DdnsError } from '../../core/errors';
 import { addressTypeSetting } from '../../core/jobs';
-import { numberSetting } from '../../core/validate';
 import { defineProvider } from '../descriptor';
 import { createRecordProvider, type RecordTarget } from '../record-provider';
-import { updaterNames } from '../targets';
+import { optionalTtl, updaterNames } from '../targets';
 import { createDnspodClient, PAGE_SIZE, type DnspodClient, type DnspodRecord } from './client';
 
 export const DEFAULT_LINE = '默认';
@@ -46,10 +45,7 @@ export function lineSetting(value: unknown): string {
   return value.trim();
 }
 
-export function ttlSetting(value: unknown): number | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  return numberSetting('ttl', value, { fallback: 600, ...TTL_RANGE });
-}
+export const ttlSetting = (value: unknown): number | undefined => optionalTtl(value, TTL_RANGE);
 
 async function readRecords(client: DnspodClient, target: RecordTarget, line: string, exchange: <T>(task: (signal: AbortSignal) => Promise<T>) => Promise<T>): Promise<DnspodRecord[]> {
   const zone = target.zone!;

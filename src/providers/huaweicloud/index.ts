@@ -11,6 +11,7 @@
  * (the zone deleted and added again in the console) is looked up once more.
  */
 import { DdnsError, toDdnsError } from '../../core/errors';
+import { optionalTtl } from '../targets';
 import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
 import { type CurrentRecord, type RecordContext, type RecordTarget } from '../record-provider';
@@ -22,14 +23,8 @@ export const DEFAULT_TTL = 300;
 export const TTL_RANGE = { min: 1, max: 2_147_483_647 } as const;
 
 /** The node's TTL: undefined when empty (the record's own, or the default for a new one). */
-export function parseTtl(value: unknown): number | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  const n = typeof value === 'number' ? value : Number(String(value).trim());
-  if (!Number.isInteger(n) || n < TTL_RANGE.min || n > TTL_RANGE.max) {
-    throw new DdnsError('ECONFIG', `the TTL must be a whole number of seconds from ${TTL_RANGE.min} to ${TTL_RANGE.max}, or empty`);
-  }
-  return n;
-}
+/** The node's TTL: empty keeps a record set's own (300 for a new one). */
+export const parseTtl = (value: unknown): number | undefined => optionalTtl(value, TTL_RANGE);
 
 const memoKey = (zone: string) => `zone:${zone}`;
 

@@ -16,7 +16,6 @@
  * management: that refusal is EFORBIDDEN and blocks, like refused keys.
  */
 import { DdnsError } from '../../core/errors';
-import { numberSetting } from '../../core/validate';
 import { zoneRecordUpdater } from '../zone-updater';
 import { defineProvider } from '../descriptor';
 import { type CurrentRecord, type RecordTarget } from '../record-provider';
@@ -51,11 +50,6 @@ function checkEndpoint(endpoint: string): string {
 /** The subdomain Porkbun's paths and `name` fields take: '' for the apex. */
 export function subdomainOf(name: string, zone: string): string {
   return name === zone ? '' : name.slice(0, -zone.length - 1);
-}
-
-function ttlSetting(value: unknown): number | undefined {
-  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) return undefined;
-  return numberSetting('ttl', value, { fallback: TTL_RANGE.min, ...TTL_RANGE });
 }
 
 async function readRecord(client: PorkbunClient, target: RecordTarget, signal: AbortSignal): Promise<CurrentRecord | undefined> {
@@ -126,7 +120,7 @@ export const descriptor = defineProvider<PorkbunClient>({
             read: (target, ctx) => ctx.exchange((signal) => readRecord(client, target, signal)),
             write: (target, current, ctx) => ctx.exchange((signal) => writeRecord(client, target, current, ctx.ttl, signal)),
           },
-        (value) => ttlSetting(value),
+        TTL_RANGE,
       );
     },
   },
