@@ -293,7 +293,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
   }
 
   /** A value the node remembers, as if it came in again: the output goes where the node's output goes. */
-  private push(value: unknown, names: Record<string, string>, options: { force?: boolean; heal?: boolean }): void {
+  private push(value: unknown, names: Record<string, string>, options: Pick<Job, 'force' | 'heal' | 'restore'>): void {
     const msg = { payload: value, _msgid: this.RED.util.generateId() } as NodeMessageInFlow;
     this.input({
       msg,
@@ -397,8 +397,7 @@ class UpdaterInstance<Def extends UpdaterDef, State> {
     const wanted = this.setup.runner.wantedNow;
     if (!wanted) return;
     this.node.warn(`a record was changed outside the node (${drifted.server} served ${drifted.served.join(' ') || 'nothing'}): writing it again`);
-    const msg = { payload: wanted.value, _msgid: this.RED.util.generateId() } as NodeMessageInFlow;
-    this.input({ msg, send: (m) => this.node.send(m), done: (err) => (err ? this.node.error(err, msg) : undefined), names: wanted.names, force: true, restore: drifted });
+    this.push(wanted.value, wanted.names, { force: true, restore: drifted });
   }
 
   /** The first failed record as the error a Catch node sees. */
